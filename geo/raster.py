@@ -1,0 +1,78 @@
+"""A small in-memory raster and the exact sampling the analysis needs.
+
+A :class:`Raster` is a 2-D float array on a north-up grid in EPSG:27700 with
+an affine transform (metres). Cells without data are NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from affine import Affine
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A north-up grid: ``values[row, col]``, ``transform`` maps (col, row) to (x, y) corners.
+
+    Attributes
+    ----------
+    values
+        float64 array; NaN where there is no data.
+    transform
+        Affine transform of the cell corners, EPSG:27700 metres.
+    crs
+        CRS string (always ``EPSG:27700`` here).
+    name, units, vintage, source
+        What the values are, e.g. ``"no2"``, ``"µg/m³"``, ``"2019"``, ``"DEFRA PCM"``.
+    """
+
+    values: np.ndarray
+    transform: Affine
+    crs: str
+    name: str
+    units: str
+    vintage: str
+    source: str
+
+    @property
+    def cell_size(self) -> float:
+        """Cell width in metres."""
+        return float(self.transform.a)
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(minx, miny, maxx, maxy) in metres."""
+        h, w = self.values.shape
+        x0, y0 = self.transform * (0, 0)
+        x1, y1 = self.transform * (w, h)
+        return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    def index(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row and column of the cells containing points, and whether each is on the grid.
+
+        A point on a shared cell edge belongs to the cell to its east and south,
+        as in rasterio's ``index`` with ``op=floor``.
+        """
+        inv = ~self.transform
+        col_f, row_f = inv * (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        col = np.floor(col_f).astype(np.int64)
+        row = np.floor(row_f).astype(np.int64)
+        h, w = self.values.shape
+        inside = (row >= 0) & (row < h) & (col >= 0) & (col < w)
+        return row, col, inside
+
+    def sample(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Values at points (EPSG:27700 m); NaN off the grid or where there is no data."""
+        row, col, inside = self.index(x, y)
+        out = np.full(row.shape, np.nan)
+        out[inside] = self.values[row[inside], col[inside]]
+        return out
+
+    def cell_centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """x, y of every cell centre, each shaped like ``values``."""
+        h, w = self.values.shape
+        cols, rows = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
+        xs, ys = self.transform * (cols, rows)
+        return np.asarray(xs), np.asarray(ys)

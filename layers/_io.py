@@ -1,0 +1,159 @@
+"""Shared readers for the raw public files: repair-and-count, hstore tags, checksums.
+
+These helpers read ``../shared/data`` when the bundle is built; the app and the
+analysis never call them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from healthyplaces.settings import ANALYSIS_CRS
+
+_HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
+
+
+@dataclass
+class ReadReport:
+    """What happened to the geometries of one raw file on the way in."""
+
+    read: int = 0
+    repaired: int = 0
+    empty_dropped: int = 0
+    wrong_type_dropped: int = 0
+
+    def __iadd__(self, other: ReadReport) -> ReadReport:
+        self.read += other.read
+        self.repaired += other.repaired
+        self.empty_dropped += other.empty_dropped
+        self.wrong_type_dropped += other.wrong_type_dropped
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "features_read": self.read,
+            "geometries_repaired": self.repaired,
+            "empty_or_unreadable_dropped": self.empty_dropped,
+            "wrong_geometry_type_dropped": self.wrong_type_dropped,
+        }
+
+
+def read_vector(
+    path: Path | str,
+    *,
+    keep: str | None = None,
+    columns: list[str] | None = None,
+    layer: str | None = None,
+) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    """Read a vector file, repair invalid geometries and reproject to EPSG:27700.
+
+    Parameters
+    ----------
+    path
+        Any file pyogrio reads (GeoJSON, GeoPackage, ``/vsigzip/…``).
+    keep
+        ``"polygon"``, ``"line"`` or ``"point"``: keep only that geometry family
+        (multi-parts included); other features are counted as dropped.
+    columns
+        Attribute columns to read; missing ones are added as nulls.
+    layer
+        Layer name for multi-layer sources.
+
+    Returns
+    -------
+    (GeoDataFrame in EPSG:27700, ReadReport)
+        Invalid geometries are repaired with :func:`shapely.make_valid` and
+        counted; empty or unreadable ones are counted and dropped.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gdf = pyogrio.read_dataframe(str(path), on_invalid="ignore", layer=layer)
+    report = ReadReport(read=len(gdf))
+    if columns is not None:
+        for col in columns:
+            if col not in gdf.columns:
+                gdf[col] = None
+        gdf = gdf[[*columns, "geometry"]]
+    missing = gdf.geometry.isna() | gdf.geometry.is_empty
+    report.empty_dropped = int(missing.sum())
+    gdf = gdf.loc[~missing]
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    gdf = gdf.to_crs(ANALYSIS_CRS)
+    gdf, report.repaired = repair(gdf, keep=keep)
+    if keep is not None:
+        family = _FAMILIES[keep]
+        ok = gdf.geom_type.isin(family)
+        report.wrong_type_dropped = int((~ok).sum())
+        gdf = gdf.loc[ok]
+    return gdf.reset_index(drop=True), report
+
+
+_FAMILIES = {
+    "polygon": ("Polygon", "MultiPolygon"),
+    "line": ("LineString", "MultiLineString"),
+    "point": ("Point", "MultiPoint"),
+}
+
+
+def repair(gdf: gpd.GeoDataFrame, keep: str | None = None) -> tuple[gpd.GeoDataFrame, int]:
+    """Repair invalid geometries with ``make_valid``; return the frame and the count repaired.
+
+    When ``keep`` names a family, a repaired GeometryCollection is reduced to the
+    parts of that family, so a bow-tie polygon stays a (multi)polygon.
+    """
+    geoms = gdf.geometry.values
+    invalid = ~shapely.is_valid(geoms)
+    n = int(invalid.sum())
+    if n:
+        fixed = shapely.make_valid(geoms[invalid])
+        if keep is not None:
+            fixed = _extract_family(fixed, keep)
+        gdf = gdf.copy()
+        gdf.loc[invalid, gdf.geometry.name] = fixed
+    return gdf, n
+
+
+def _extract_family(geoms: np.ndarray, keep: str) -> np.ndarray:
+    """From each geometry keep only the parts of one family (e.g. polygons)."""
+    family = _FAMILIES[keep]
+    out = np.asarray(geoms, dtype=object).copy()
+    is_collection = shapely.get_type_id(out) == 7
+    for i in np.flatnonzero(is_collection):  # rare: only repaired collections
+        parts = [g for g in shapely.get_parts(out[i]) if g.geom_type in family]
+        out[i] = shapely.union_all(parts) if parts else shapely.Polygon()
+    return out
+
+
+def parse_hstore(values: pd.Series) -> list[dict[str, str]]:
+    """Parse OSM ``other_tags`` hstore strings (``"k"=>"v","k2"=>"v2"``) into dicts."""
+    return [
+        dict(_HSTORE_PAIR.findall(v)) if isinstance(v, str) else {} for v in values.to_numpy()
+    ]
+
+
+def hstore_get(values: pd.Series, key: str) -> pd.Series:
+    """One tag from an hstore column, as strings (``None`` where absent)."""
+    pattern = rf'"{re.escape(key)}"=>"((?:[^"\\]|\\.)*)"'
+    return values.astype("string").str.extract(pattern, expand=False).astype(object).where(
+        lambda s: s.notna(), None
+    )
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

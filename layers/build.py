@@ -1,0 +1,131 @@
+"""Build the West Yorkshire bundle from the raw public files in ``../shared/data``.
+
+``healthyplaces bundle build`` calls :func:`build_bundle`. The output is
+deterministic: building twice gives identical SHA-256 checksums.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.raster import Raster
+from layers import air_quality, bluespace, boundaries, deprivation, greenspace, network, population
+from layers._io import ReadReport, sha256
+from layers.bundle import MANIFEST, atomic_path, write_frame
+from layers.catalogue import LAYERS
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[str, Any]:
+    """Build every layer from ``shared`` into ``out`` and write ``manifest.json``.
+
+    Parameters
+    ----------
+    shared
+        The raw-data folder (``../shared/data``).
+    out
+        The bundle folder (created if needed). Each file is written to a
+        temporary name and moved into place, so a failed build leaves the old
+        bundle intact.
+    progress
+        Called with a message before each step.
+
+    Returns
+    -------
+    dict
+        The manifest.
+    """
+    if not (shared / "README.md").exists():
+        raise FileNotFoundError(
+            f"Raw data not found at {shared}. Point HEALTHYPLACES_SHARED_DATA at ../shared/data."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    entries: dict[str, dict[str, Any]] = {}
+
+    progress("boundaries")
+    frames, reports = boundaries.build(shared)
+    _write_all(out, frames, reports, entries)
+    progress("deprivation")
+    _write_all(out, deprivation.build(shared), {}, entries)
+    progress("population")
+    _write_all(out, population.build(shared), {}, entries)
+    progress("green space (classify and merge sites)")
+    gframes, greports = greenspace.build(shared, frames["districts"])  # type: ignore[arg-type]
+    greports["greenspace_sites"] = greports["greenspace"]
+    _write_all(out, gframes, greports, entries)
+    progress("blue space")
+    _write_all(out, *bluespace.build(shared), entries)
+    progress("walking network (central Leeds)")
+    _write_all(out, *network.build(shared), entries)
+    progress("air quality")
+    rasters, laqm = air_quality.build(shared)
+    for pollutant, raster in rasters.items():
+        _write_raster(out, f"air_{pollutant}_2019", raster, entries)
+    _write_all(out, {"laqm_bradford_2018": laqm}, {}, entries)
+
+    manifest = {
+        "bundle": "west_yorkshire",
+        "built_from": "../shared/data (see its PROVENANCE.md)",
+        "analysis_crs": "EPSG:27700",
+        "attribution": __import__("healthyplaces.settings", fromlist=["ATTRIBUTION"]).ATTRIBUTION,
+        "layers": dict(sorted(entries.items())),
+    }
+    with atomic_path(out / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    progress(f"done: {len(entries)} layers in {out}")
+    return manifest
+
+
+def _entry(name: str, file: str, path: Path, rows: int, crs: str | None) -> dict[str, Any]:
+    info = LAYERS[name]
+    return {
+        "file": file,
+        "title": info.title,
+        "kind": info.kind,
+        "source": info.source,
+        "licence": info.licence,
+        "attribution": info.attribution,
+        "vintage": info.vintage,
+        "rows": rows,
+        "crs": crs,
+        "bytes": path.stat().st_size,
+        "sha256": sha256(path),
+    }
+
+
+def _write_all(out: Path, frames: dict[str, pd.DataFrame], reports: dict[str, ReadReport],
+               entries: dict[str, dict[str, Any]]) -> None:
+    for name, frame in frames.items():
+        replace_layer(out, name, frame, entries, reports.get(name))
+
+
+def replace_layer(out: Path, name: str, frame: pd.DataFrame, entries: dict[str, dict[str, Any]],
+                  report: ReadReport | None = None) -> None:
+    """Write one layer atomically into the bundle folder and record its manifest entry."""
+    final = out / f"{name}.parquet"
+    with atomic_path(final) as tmp:
+        write_frame(frame, tmp)
+    crs = frame.crs.to_string() if isinstance(frame, gpd.GeoDataFrame) and frame.crs else None
+    entries[name] = _entry(name, final.name, final, len(frame), crs)
+    if report is not None:
+        entries[name].update(report.as_dict())
+
+
+def _write_raster(out: Path, name: str, raster: Raster, entries: dict[str, dict[str, Any]]) -> None:
+    final = out / f"{name}.tif"
+    with atomic_path(final) as tmp:
+        air_quality.write_geotiff(raster, tmp)
+    entries[name] = _entry(name, final.name, final, int(raster.values.size), raster.crs)
+    entries[name]["shape"] = list(raster.values.shape)
+    entries[name]["transform"] = list(raster.transform)[:6]

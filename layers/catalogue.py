@@ -1,0 +1,126 @@
+"""The layer catalogue: what each bundle layer is, where it came from, and what it lacks.
+
+Static facts live here; the counts (rows, repaired geometries) come from the
+bundle's ``manifest.json`` and are joined in by :func:`catalogue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from healthyplaces import settings
+
+OGL = "Open Government Licence v3.0"
+ODBL = "Open Database Licence 1.0"
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """Catalogue entry of one bundle layer."""
+
+    name: str
+    title: str
+    kind: str  # "vector", "table" or "raster"
+    source: str
+    licence: str
+    attribution: str
+    vintage: str
+    coverage: str
+    gaps: str
+    units: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_ONS = "ONS Open Geography Portal (via drkane/geo-lookups and humaniverse/geographr)"
+_BND = settings.OGL_BOUNDARIES
+_PSI = settings.OGL_PSI
+_OSM = settings.OSM_ATTRIBUTION
+_WY = "West Yorkshire (5 districts)"
+
+LAYERS: dict[str, LayerInfo] = {
+    info.name: info
+    for info in [
+        LayerInfo("county", "West Yorkshire", "vector", "Union of the 5 district boundaries", OGL, _BND,
+                  "2025", _WY, "Generalised (BGC, 20 m)."),
+        LayerInfo("districts", "Districts (local authorities)", "vector",
+                  "ONS wards 2025 (BGC), dissolved by district", OGL, _BND, "2025", _WY,
+                  "Dissolved from wards: area within ~1% of ONS LAD 2024."),
+        LayerInfo("wards", "Electoral wards 2025", "vector", _ONS, OGL, _BND, "2025", "124 wards", ""),
+        LayerInfo("msoa21", "MSOA 2021", "vector", _ONS, OGL, _BND, "2021", "301 MSOAs",
+                  "Two polygons self-intersect in the source; repaired with make_valid."),
+        LayerInfo("lsoa21", "LSOA 2021 with population-weighted centroids and lookup", "vector", _ONS,
+                  OGL, _BND, "2021", "1,404 LSOAs", "", "pwc_x, pwc_y: metres, EPSG:27700"),
+        LayerInfo("lsoa11", "LSOA 2011", "vector", _ONS, OGL, _BND, "2011", "1,388 LSOAs",
+                  "Only for IMD 2019."),
+        LayerInfo("lookup_lsoa11_lsoa21", "LSOA 2011 → 2021 lookup", "table", _ONS, OGL, _BND, "2021",
+                  "1,406 rows", "U unchanged, S split, M merged."),
+        LayerInfo("iod2025", "English Indices of Deprivation 2025", "table",
+                  "MHCLG IoD 2025 (via humaniverse/IMD)", OGL, _PSI, "2025", "1,404 LSOA21",
+                  "", "scores (domain units), ranks (1 = most deprived of 33,755), deciles"),
+        LayerInfo("imd2019", "Index of Multiple Deprivation 2019", "table",
+                  "MHCLG IMD 2019 (via humaniverse/IMD, mysociety/composite_uk_imd)", OGL, _PSI, "2019",
+                  "1,388 LSOA11", "On 2011 LSOAs; map with the 2011→2021 lookup.",
+                  "ranks (1 = most deprived of 32,844), deciles, IMD score"),
+        LayerInfo("population", "Census 2021 usual residents", "table",
+                  "ONS Census 2021 (via cwthom/hack25usefuldata)", OGL, _PSI, "2021-03-21",
+                  "1,404 LSOA21; total 2,351,573", "", "people"),
+        LayerInfo("greenspace", "Green space (OSM), classified", "vector",
+                  "OpenStreetMap, Geofabrik extract (via open-innovations/west-yorkshire-mapping)", ODBL,
+                  _OSM, "2023-08 (landuse=grass 2020-02 for Kirklees and Wakefield)", _WY,
+                  "No landuse=grass 2023 or natural=wood for Kirklees and Wakefield (2020 grass used; "
+                  "no wood file: landuse=forest only). Point-only features have no area and are not "
+                  "included. Public access is inferred from type and the access tag. No Natural "
+                  "England or OS Open Greenspace layers offline. Features beyond the county edge are "
+                  "not in the extract.", "area_ha: hectares"),
+        LayerInfo("greenspace_sites", "Publicly accessible green-space sites", "vector",
+                  "Derived: accessible OSM green polygons merged where they overlap or touch", ODBL, _OSM,
+                  "2023-08", _WY, "As for greenspace.", "area_ha: hectares"),
+        LayerInfo("trees", "Trees and tree rows (OSM)", "vector", "OpenStreetMap", ODBL, _OSM, "2023-08",
+                  _WY, "OSM tree mapping is very incomplete: counts show mapping effort, not canopy."),
+        LayerInfo("blue_water", "Water bodies (OSM natural=water)", "vector", "OpenStreetMap", ODBL, _OSM,
+                  "2023-08", _WY, "", "area_ha: hectares"),
+        LayerInfo("blue_waterways", "Waterways (OSM lines)", "vector", "OpenStreetMap", ODBL, _OSM,
+                  "2018-05-25", _WY, "The newest county-wide waterway lines offline are from 2018.",
+                  "length_m: metres"),
+        LayerInfo("network_nodes", "Walking network nodes, central Leeds", "vector",
+                  "OpenStreetMap (BBBike Leeds extract via udsleeds/openinfra)", ODBL, _OSM, "2022",
+                  "Within 6.5 km of Leeds city centre only",
+                  "No complete walking network elsewhere offline; online, osmnx fetches it."),
+        LayerInfo("network_edges", "Walking network edges, central Leeds", "vector",
+                  "OpenStreetMap (BBBike Leeds extract via udsleeds/openinfra)", ODBL, _OSM, "2022",
+                  "Within 6.5 km of Leeds city centre only",
+                  "Pedestrian ways only: no motorways, foot=no or access=private.", "length: metres"),
+        LayerInfo("network_area", "Where the offline network is complete", "vector", "Derived", ODBL,
+                  _OSM, "2022", "6.5 km circle round Leeds city centre (less a 25 m margin)", ""),
+        LayerInfo("air_no2_2019", "NO₂ annual mean 2019 (PCM, 1 km)", "raster",
+                  "DEFRA Pollution Climate Mapping", OGL, _PSI, "2019", "99.98% of West Yorkshire",
+                  "1 km background and roadside-modelled grid: street-level peaks are smoothed.", "µg/m³"),
+        LayerInfo("air_pm25_2019", "PM2.5 annual mean 2019 (PCM, 1 km)", "raster",
+                  "DEFRA Pollution Climate Mapping", OGL, _PSI, "2019", "99.98% of West Yorkshire", "",
+                  "µg/m³ (gravimetric)"),
+        LayerInfo("air_pm10_2019", "PM10 annual mean 2019 (PCM, 1 km)", "raster",
+                  "DEFRA Pollution Climate Mapping", OGL, _PSI, "2019", "99.98% of West Yorkshire", "",
+                  "µg/m³ (gravimetric)"),
+        LayerInfo("laqm_bradford_2018", "LAQM background maps 2018, Bradford", "table",
+                  "DEFRA LAQM background maps", OGL, _PSI, "2018", "Bradford only (363 cells)",
+                  "A second source and check for Bradford only.", "µg/m³"),
+    ]
+}
+
+
+def catalogue(manifest: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Catalogue entries as dicts, with ``rows``, ``crs``, ``sha256`` and repair counts from the manifest."""
+    layers = (manifest or {}).get("layers", {})
+    out = []
+    for name, info in LAYERS.items():
+        entry = info.as_dict()
+        m = layers.get(name, {})
+        for key in ("rows", "crs", "file", "sha256", "geometries_repaired", "features_read",
+                    "empty_or_unreadable_dropped", "wrong_geometry_type_dropped"):
+            if key in m:
+                entry[key] = m[key]
+        out.append(entry)
+    return out

@@ -1,0 +1,247 @@
+"""Green space from OpenStreetMap: typology, public access and merged sites.
+
+Source: © OpenStreetMap contributors (ODbL), Geofabrik extract of Aug 2023
+(``landuse=grass`` for Kirklees and Wakefield from Feb 2020, the newest there).
+
+Every OSM feature is classified into a green-infrastructure typology and given
+a ``public_access`` flag from its type and its ``access`` tag. Publicly
+accessible polygons that overlap or touch are merged into *sites*
+(:func:`geo.sites.merge_sites`), with an area in hectares, since the Natural
+England standards count site sizes. Geometry: EPSG:27700.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.sites import M2_PER_HA, merge_sites
+from healthyplaces import settings
+from layers._io import ReadReport, hstore_get, read_vector
+from layers.bundle import read_table
+
+#: Typologies, in the priority order used when one OSM object carries several tags.
+TYPOLOGIES: dict[str, str] = {
+    "nature_reserve": "Nature reserves",
+    "parks_gardens": "Parks and gardens",
+    "play_space": "Play space",
+    "outdoor_sports": "Outdoor sports",
+    "allotments": "Allotments",
+    "cemeteries": "Cemeteries and churchyards",
+    "amenity": "Amenity green space",
+    "natural": "Natural and semi-natural",
+}
+
+#: (OSM key, value) → typology.
+TAG_TYPOLOGY: dict[tuple[str, str], str] = {
+    ("leisure", "nature_reserve"): "nature_reserve",
+    ("leisure", "park"): "parks_gardens",
+    ("leisure", "garden"): "parks_gardens",
+    ("leisure", "dog_park"): "parks_gardens",
+    ("leisure", "playground"): "play_space",
+    ("leisure", "pitch"): "outdoor_sports",
+    ("leisure", "golf_course"): "outdoor_sports",
+    ("leisure", "fitness_station"): "outdoor_sports",
+    ("landuse", "allotments"): "allotments",
+    ("landuse", "cemetery"): "cemeteries",
+    ("landuse", "recreation_ground"): "amenity",
+    ("leisure", "recreation_ground"): "amenity",
+    ("landuse", "village_green"): "amenity",
+    ("leisure", "common"): "amenity",
+    ("landuse", "grass"): "amenity",
+    ("natural", "wood"): "natural",
+    ("natural", "woodland"): "natural",
+    ("landuse", "forest"): "natural",
+    ("natural", "scrub"): "natural",
+    ("natural", "heath"): "natural",
+    ("natural", "grassland"): "natural",
+    ("natural", "wetland"): "natural",
+    ("landuse", "meadow"): "natural",
+    ("natural", "moor"): "natural",
+}
+
+#: ``access`` values that close a feature to the public.
+PRIVATE_ACCESS = frozenset(
+    {"private", "no", "customers", "members", "permit", "military", "agricultural", "forestry",
+     "delivery", "residents"}
+)
+#: ``access`` values that open it.
+PUBLIC_ACCESS = frozenset({"yes", "permissive", "public", "designated", "destination", "official"})
+#: Types that are closed unless tagged open: golf (never open), pitches (often schools and
+#: clubs), allotments (plot-holders) and meadows (mostly farmland).
+CLOSED_BY_DEFAULT = frozenset({("leisure", "pitch"), ("landuse", "allotments"), ("landuse", "meadow")})
+NEVER_PUBLIC = frozenset({("leisure", "golf_course")})
+
+VINTAGE_2023 = "2023-08"
+VINTAGE_2020 = "2020-02-02"
+
+#: Districts that have a 2023 per-district ``landuse=grass`` and ``natural=wood`` file.
+_PER_DISTRICT_2023 = ("bradford", "calderdale", "leeds")
+
+
+#: The extract's file names say ``landusage`` for the ``landuse`` key.
+_FILE_KEY = {"landuse": "landusage"}
+
+
+@dataclass(frozen=True)
+class _RawFile:
+    path: Path
+    key: str
+    value: str
+    vintage: str
+
+
+def _raw_files(shared: Path) -> list[_RawFile]:
+    gb = shared / "osm" / "greenblue_2023"
+    files = []
+    for key, value in TAG_TYPOLOGY:
+        stem = f"{_FILE_KEY.get(key, key)}-{value}"
+        if (key, value) in {("landuse", "grass"), ("natural", "wood")}:
+            for district in _PER_DISTRICT_2023:
+                files.append(_RawFile(gb / f"{district}-{stem}.geojson", key, value, VINTAGE_2023))
+            continue
+        files.append(_RawFile(gb / f"west-yorkshire-{stem}.geojson", key, value, VINTAGE_2023))
+    files.append(_RawFile(gb / "west-yorkshire-leisure-nature_reserve-park.geojson", "leisure",
+                          "nature_reserve", VINTAGE_2023))
+    return files
+
+
+def _osm_ref(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """``way/123``, ``relation/456`` or ``node/789`` from the ogr2ogr OSM columns."""
+    way = gdf["osm_way_id"].astype("string")
+    oid = gdf["osm_id"].astype("string")
+    kind = np.where(gdf.geom_type.isin(["Point", "MultiPoint"]), "node",
+                    np.where(gdf.geom_type.isin(["LineString", "MultiLineString"]), "way", "relation"))
+    return pd.Series(np.where(way.notna(), "way/" + way.fillna(""), kind + "/" + oid.fillna("")),
+                     index=gdf.index)
+
+
+_COLUMNS = ["osm_id", "osm_way_id", "name", "other_tags"]
+
+
+def _read_raw(f: _RawFile, keep: str = "polygon") -> tuple[gpd.GeoDataFrame, ReadReport]:
+    gdf, report = read_vector(f.path, keep=keep, columns=_COLUMNS)
+    gdf["osm_ref"] = _osm_ref(gdf)
+    gdf["osm_key"] = f.key
+    gdf["osm_value"] = f.value
+    gdf["vintage"] = f.vintage
+    gdf["source_file"] = f.path.name
+    return gdf.drop(columns=["osm_id", "osm_way_id"]), report
+
+
+def classify(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``typology``, ``access`` and ``public_access`` to OSM green features.
+
+    Parameters
+    ----------
+    features
+        Columns ``osm_key``, ``osm_value`` and ``other_tags`` (OSM hstore).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy with ``typology`` (a key of :data:`TYPOLOGIES`), ``access`` (the
+        OSM ``access`` tag or null) and ``public_access`` (bool): golf courses
+        never; ``access`` in :data:`PRIVATE_ACCESS` never; pitches, allotments and
+        meadows only when ``access`` is in :data:`PUBLIC_ACCESS`; residential or
+        private gardens (``garden:type``) never; everything else yes.
+    """
+    out = features.copy()
+    pairs = list(zip(out["osm_key"], out["osm_value"], strict=True))
+    out["typology"] = [TAG_TYPOLOGY[p] for p in pairs]
+    access = hstore_get(out["other_tags"], "access")
+    garden_type = hstore_get(out["other_tags"], "garden:type")
+    out["access"] = access
+    acc = access.fillna("").str.lower()
+    never = np.array([p in NEVER_PUBLIC for p in pairs])
+    closed_default = np.array([p in CLOSED_BY_DEFAULT for p in pairs])
+    private = acc.isin(PRIVATE_ACCESS).to_numpy()
+    public_tag = acc.isin(PUBLIC_ACCESS).to_numpy()
+    private_garden = garden_type.fillna("").str.lower().isin(["residential", "private"]).to_numpy()
+    out["public_access"] = ~never & ~private & ~private_garden & (~closed_default | public_tag)
+    return out
+
+
+def build(shared: Path, districts: gpd.GeoDataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
+    """Build ``greenspace`` (classified features), ``greenspace_sites`` and ``trees``.
+
+    ``districts`` (EPSG:27700, ``district_name``) picks the 2020 grass for the
+    districts that lack a 2023 grass file.
+    """
+    frames = []
+    report = ReadReport()
+    for f in _raw_files(shared):
+        gdf, rep = _read_raw(f)
+        report += rep
+        frames.append(gdf)
+    grass20, rep = _read_raw(
+        _RawFile(shared / "osm" / "grass_2020" / "west-yorkshire-landusage-grass_2020-02-02.geojson",
+                 "landuse", "grass", VINTAGE_2020)
+    )
+    report += rep
+    frames.append(_only_in(grass20, districts, exclude=_PER_DISTRICT_2023))
+    features = pd.concat(frames, ignore_index=True)
+    features = classify(gpd.GeoDataFrame(features, geometry="geometry", crs=settings.ANALYSIS_CRS))
+    features = _dedupe(features)
+    features["area_ha"] = shapely.area(features.geometry.values) / M2_PER_HA
+    features = features.sort_values(["osm_ref", "osm_key", "osm_value"]).reset_index(drop=True)
+    accessible = features[features["public_access"]]
+    sites = merge_sites(accessible)
+
+    trees, trep = _read_trees(shared)
+    return {"greenspace": features, "greenspace_sites": sites, "trees": trees}, {
+        "greenspace": report, "trees": trep}
+
+
+def _only_in(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, exclude: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """Keep features whose representative point falls in a district not in ``exclude``."""
+    keep = districts[~districts["district_name"].str.lower().isin(exclude)]
+    pts = gpd.GeoSeries(shapely.point_on_surface(gdf.geometry.values), crs=gdf.crs)
+    hit = gpd.sjoin(gpd.GeoDataFrame(geometry=pts), keep[["geometry"]], predicate="within")
+    return gdf.loc[np.unique(hit.index.to_numpy())]
+
+
+def _dedupe(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One row per OSM object: where an object is in several tag files keep the highest-priority typology."""
+    order = {t: i for i, t in enumerate(TYPOLOGIES)}
+    ranked = features.assign(_p=features["typology"].map(order))
+    ranked = ranked.sort_values(["osm_ref", "_p", "vintage"], ascending=[True, True, False])
+    return ranked.drop_duplicates("osm_ref").drop(columns="_p")
+
+
+def _read_trees(shared: Path) -> tuple[gpd.GeoDataFrame, ReadReport]:
+    gb = shared / "osm" / "greenblue_2023"
+    pts, rep = read_vector(gb / "west-yorkshire-natural-tree.geojson", columns=_COLUMNS)
+    rows, rep2 = read_vector(gb / "west-yorkshire-natural-tree_row.geojson", columns=_COLUMNS)
+    rep += rep2
+    pts["osm_value"] = "tree"
+    rows["osm_value"] = "tree_row"
+    trees = pd.concat([pts, rows], ignore_index=True)
+    trees["osm_ref"] = _osm_ref(trees)
+    trees = trees.drop(columns=["osm_id", "osm_way_id"]).sort_values("osm_ref").reset_index(drop=True)
+    trees["vintage"] = VINTAGE_2023
+    return gpd.GeoDataFrame(trees, geometry="geometry", crs=settings.ANALYSIS_CRS), rep
+
+
+def load_greenspace() -> gpd.GeoDataFrame:
+    """Classified OSM green-space polygons (EPSG:27700).
+
+    Columns: ``osm_ref``, ``name``, ``osm_key``, ``osm_value``, ``typology``,
+    ``access``, ``public_access``, ``area_ha`` (ha), ``vintage``, ``other_tags``.
+    """
+    return read_table("greenspace")  # type: ignore[return-value]
+
+
+def load_sites() -> gpd.GeoDataFrame:
+    """Publicly accessible green-space sites (merged polygons, EPSG:27700, ``area_ha`` in ha)."""
+    return read_table("greenspace_sites")  # type: ignore[return-value]
+
+
+def load_trees() -> gpd.GeoDataFrame:
+    """OSM ``natural=tree`` points and ``natural=tree_row`` lines (EPSG:27700)."""
+    return read_table("trees")  # type: ignore[return-value]

@@ -1,0 +1,173 @@
+"""The walking network: the complete OSM line network of central Leeds (2022), offline.
+
+Source: © OpenStreetMap contributors (ODbL): every OSM way with a ``highway``
+tag meeting a 6.5 km circle round Leeds city centre (BBBike extract, 2022).
+Outside that circle the offline network is *not* complete, so
+:func:`load_network_area` is kept with it and every network result must be
+confined to it.
+
+The tables are osmnx-compatible: ``nodes`` indexed by ``osmid`` with ``x``,
+``y`` (EPSG:27700 metres) and ``geometry``; ``edges`` indexed by ``(u, v, key)``
+with ``osmid``, ``highway``, ``name``, ``length`` (metres) and ``geometry``,
+so ``osmnx.graph_from_gdfs(nodes, edges)`` rebuilds the graph. Each way is
+split at every vertex it shares with another way (OSM junctions) and at its
+ends; a walking network is undirected, so each edge is stored once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from healthyplaces import settings
+from layers._io import ReadReport, read_vector
+from layers.bundle import read_table
+
+NETWORK_FILE = "osm/leeds_centre_network_2022/leeds_centre_6p5km_osm_lines_2022.gpkg.gz"
+NETWORK_VINTAGE = "2022"
+
+#: ``highway`` values a pedestrian may not use, or that are not built yet.
+NOT_WALKABLE = frozenset(
+    {"motorway", "motorway_link", "construction", "proposed", "no", "bus_guideway", "busway",
+     "raceway", "abandoned", "disused", "platform"}
+)
+FOOT_ALLOWED = frozenset({"yes", "designated", "permissive", "official"})
+ACCESS_DENIED = frozenset({"private", "no"})
+#: Margin inside the 6.5 km circle, m: BNG's scale factor (~0.9996 here) and rounding.
+_AREA_MARGIN_M = 25.0
+
+
+def walkable(ways: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of OSM ways a pedestrian may use.
+
+    Drops motorways and unbuilt or bus-only ways (:data:`NOT_WALKABLE`),
+    ``foot=no``, and ``access=private|no`` unless ``foot`` explicitly allows walking.
+    """
+    highway = ways["highway"].fillna("").str.lower()
+    foot = ways["foot"].fillna("").str.lower()
+    access = ways["access"].fillna("").str.lower()
+    ok = highway.ne("") & ~highway.isin(NOT_WALKABLE) & foot.ne("no")
+    ok &= ~(access.isin(ACCESS_DENIED) & ~foot.isin(FOOT_ALLOWED))
+    return ok.to_numpy()
+
+
+def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Split OSM ways at junctions into osmnx-compatible node and edge tables.
+
+    Parameters
+    ----------
+    ways
+        LineStrings in EPSG:27700 with ``osm_id``, ``highway``, ``name``. Vertices
+        shared between ways must be identical, as they are for OSM nodes
+        (projection is deterministic, so shared lon/lat stay shared).
+
+    Returns
+    -------
+    (nodes, edges)
+        In EPSG:27700. Node ids are 0..n-1 in coordinate order; ``length`` is in
+        metres. A vertex becomes a node where it ends a way or is shared by
+        two or more way-vertices.
+    """
+    if ways.crs is None or not ways.crs.equals(settings.ANALYSIS_CRS):
+        raise ValueError(f"graph_from_lines needs {settings.ANALYSIS_CRS} lines, got {ways.crs}")
+    geoms = ways.geometry.values
+    coords, way_of = shapely.get_coordinates(geoms, return_index=True)
+    uniq, inverse, counts = np.unique(coords, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    n_vert = len(coords)
+    first = np.r_[True, way_of[1:] != way_of[:-1]]
+    last = np.r_[way_of[1:] != way_of[:-1], True]
+    is_node = (counts[inverse] >= 2) | first | last
+
+    seg_start = np.flatnonzero(~last)  # vertex k starts a segment to k+1
+    piece_of_seg = np.cumsum(is_node[seg_start]) - 1
+    n_pieces = int(piece_of_seg[-1]) + 1 if len(piece_of_seg) else 0
+    piece_last_seg = np.r_[np.flatnonzero(piece_of_seg[1:] != piece_of_seg[:-1]), len(seg_start) - 1]
+    piece_first_vertex = seg_start[np.r_[0, piece_last_seg[:-1] + 1]]
+    piece_end_vertex = seg_start[piece_last_seg] + 1
+
+    vidx = np.r_[seg_start, piece_end_vertex]
+    vpiece = np.r_[piece_of_seg, np.arange(n_pieces)]
+    order = np.lexsort((vidx, vpiece))
+    vidx, vpiece = vidx[order], vpiece[order]
+
+    proj = uniq
+    lines = shapely.linestrings(proj[inverse[vidx]], indices=vpiece)
+
+    node_vertices = np.unique(inverse[is_node[:n_vert]])
+    node_id = np.full(len(uniq), -1, dtype=np.int64)
+    node_id[node_vertices] = np.arange(len(node_vertices))
+    u = node_id[inverse[piece_first_vertex]]
+    v = node_id[inverse[piece_end_vertex]]
+    way_rows = way_of[piece_first_vertex]
+
+    nodes = gpd.GeoDataFrame(
+        {"osmid": np.arange(len(node_vertices)), "x": proj[node_vertices, 0], "y": proj[node_vertices, 1]},
+        geometry=shapely.points(proj[node_vertices]),
+        crs=settings.ANALYSIS_CRS,
+    ).set_index("osmid")
+    edges = gpd.GeoDataFrame(
+        {
+            "u": u,
+            "v": v,
+            "osmid": ways["osm_id"].to_numpy()[way_rows],
+            "highway": ways["highway"].to_numpy()[way_rows],
+            "name": ways["name"].to_numpy()[way_rows],
+            "length": shapely.length(lines),
+            "oneway": False,
+            "reversed": False,
+        },
+        geometry=lines,
+        crs=settings.ANALYSIS_CRS,
+    )
+    edges["key"] = edges.groupby(["u", "v"]).cumcount()
+    edges = edges.set_index(["u", "v", "key"])
+    degree = np.bincount(np.r_[u, v], minlength=len(nodes))
+    nodes["street_count"] = degree
+    return nodes, edges
+
+
+def network_area() -> gpd.GeoDataFrame:
+    """The area where the offline network is complete: the 6.5 km circle, EPSG:27700."""
+    lon, lat = settings.LEEDS_NETWORK_CENTRE_LONLAT
+    x, y = pyproj.Transformer.from_crs("EPSG:4326", settings.ANALYSIS_CRS, always_xy=True).transform(lon, lat)
+    circle = shapely.Point(x, y).buffer(settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64)
+    return gpd.GeoDataFrame(
+        {"name": ["Central Leeds (complete OSM network, 2022)"],
+         "centre_x": [x], "centre_y": [y],
+         "radius_m": [settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M]},
+        geometry=[circle],
+        crs=settings.ANALYSIS_CRS,
+    )
+
+
+def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
+    """Build ``network_nodes``, ``network_edges`` and ``network_area`` from the Leeds-centre lines."""
+    path = shared / NETWORK_FILE
+    ways, report = read_vector(
+        f"/vsigzip/{path}", keep="line", columns=["osm_id", "name", "highway", "foot", "access"]
+    )
+    ways = ways[(ways.geom_type == "LineString").to_numpy() & walkable(ways)].reset_index(drop=True)
+    nodes, edges = graph_from_lines(ways)
+    return {
+        "network_nodes": nodes.reset_index(),
+        "network_edges": edges.reset_index(),
+        "network_area": network_area(),
+    }, {"network_edges": report}
+
+
+def load_network() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The offline walking network as osmnx-style (nodes, edges), EPSG:27700, lengths in metres."""
+    nodes = read_table("network_nodes").set_index("osmid")
+    edges = read_table("network_edges").set_index(["u", "v", "key"])
+    return nodes, edges  # type: ignore[return-value]
+
+
+def load_network_area() -> gpd.GeoDataFrame:
+    """The polygon inside which the offline network is complete (EPSG:27700)."""
+    return read_table("network_area")  # type: ignore[return-value]
