@@ -86,6 +86,60 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _area(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The results and the area named by ``PLACE`` or ``--boundary FILE``."""
+    from healthyplaces import engine
+    from layers.boundaries import resolve_place
+    from layers.user_area import read_user_area
+
+    results = engine.load_results(_progress)
+    if getattr(args, "boundary", None):
+        user = read_user_area(Path(args.boundary))
+        return results, engine.area_for_polygon(results, user.geometry, name=user.name)
+    if not args.place:
+        raise ValueError("name a PLACE (code or name) or give --boundary FILE")
+    return results, engine.area_for_place(results, resolve_place(args.place))
+
+
+def _progress(message: str, fraction: float) -> None:
+    if sys.stderr.isatty():
+        print(f"\r[{fraction:4.0%}] {message:<60}", end="", file=sys.stderr, flush=True)
+        if fraction >= 1:
+            print(file=sys.stderr)
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    from healthyplaces import engine
+
+    results, area = _area(args)
+    prof = engine.profile(results, area)
+    if args.json:
+        print_json(prof)
+        return 0
+    print(f"{prof['place']['name']} ({prof['place']['level']}), {prof['population']:,} people")
+    for key, value in prof.items():
+        if key in ("place", "units", "attribution", "data_vintage"):
+            continue
+        print(f"  {key}: {json.dumps(_jsonable(value), ensure_ascii=False)}")
+    print(f"\n{settings.ATTRIBUTION}")
+    return 0
+
+
+def _cmd_lsoa_table(args: argparse.Namespace) -> int:
+    from healthyplaces import engine
+
+    table = engine.lsoa_table(engine.load_results(_progress))
+    if args.output:
+        table.to_csv(args.output, index=False)
+        Path(f"{args.output}.attribution.txt").write_text(settings.ATTRIBUTION + "\n")
+        print(f"Wrote {len(table)} LSOAs × {table.shape[1]} columns to {args.output}", file=sys.stderr)
+    elif args.json:
+        print_json(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
+    else:
+        table.to_csv(sys.stdout, index=False)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(
@@ -111,6 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="bundle folder (default data/west_yorkshire)")
     p.set_defaults(func=_cmd_bundle)
 
+    p = sub.add_parser("profile", help="headline indicators of a place or a boundary file")
+    p.add_argument("place", nargs="?", help="code (E08000032) or unambiguous name (Bradford)")
+    p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_profile)
+
+    p = sub.add_parser("lsoa-table", help="every indicator for every LSOA (CSV or JSON)")
+    p.add_argument("--json", action="store_true", help="JSON records instead of CSV")
+    p.add_argument("-o", "--output", help="write CSV to this file (with an attribution sidecar)")
+    p.set_defaults(func=_cmd_lsoa_table)
+
     return parser
 
 
@@ -126,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PlaceNotFound, AmbiguousPlace, BundleError, FileNotFoundError, ValueError) as exc:
         print(f"healthyplaces: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `healthyplaces lsoa-table | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
