@@ -1,0 +1,27 @@
+"""Shared fixtures: the real West Yorkshire bundle and the analysis results, computed once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthyplaces import settings
+
+SHARED = settings.SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def results():  # type: ignore[no-untyped-def]
+    """Every LSOA indicator for the county, computed once per test session (~5 s)."""
+    from healthyplaces import engine
+
+    return engine.load_results()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The raw public data folder (../shared/data); tests that need it skip without it."""
+    if not (SHARED / "README.md").exists():
+        pytest.skip("../shared/data is not present")
+    return SHARED
