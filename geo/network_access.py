@@ -1,0 +1,340 @@
+"""Walking-network access to green-space sites, by Natural England size/distance tier.
+
+A site is reached at its *access nodes*: the network nodes within
+:data:`~healthyplaces.settings.ACCESS_NODE_DISTANCE_M` (30 m) of its boundary,
+as in the Global Healthy and Sustainable City Indicators (GHSCI) tool, or the
+nodes nearest its mapped entrances where OSM has them
+(:func:`site_access_nodes`). For each tier one multi-source Dijkstra from the
+access nodes of every site large enough, bounded at the tier distance, gives
+every node's distance to the nearest qualifying site; origins are snapped to
+the nearest edge (:mod:`geo.routing`).
+
+The offline network is complete only inside an area (central Leeds). A walk of
+length ``d`` never leaves the disk of radius ``d`` round its start, so a result
+is exact if and only if that whole disk lies inside the area; every other
+origin gets NaN / ``<NA>`` and a reason, never a number that could be wrong.
+All coordinates are EPSG:27700 metres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.routing import WalkGraph, multi_source, origin_distance, snap
+from healthyplaces.settings import ACCESS_NODE_DISTANCE_M, ACCESS_TIERS, AccessTier
+
+#: What the complete-network area is, for the ``net_reason`` messages.
+NETWORK_EXTENT = "the complete offline network (central Leeds only)"
+#: An entrance point within this distance of a site boundary belongs to that site, m.
+ENTRANCE_TOUCH_M = 1.0
+
+
+def site_access_nodes(
+    graph: WalkGraph,
+    site_geoms: np.ndarray,
+    distance_m: float = ACCESS_NODE_DISTANCE_M,
+    entrances: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The network nodes through which each site is entered.
+
+    By default (the GHSCI approach) these are all nodes within ``distance_m``
+    of the site polygon, inside it included, found with one STRtree
+    ``dwithin`` query.
+
+    If ``entrances`` is given (points of OSM-tagged entrances such as
+    ``entrance=*`` or ``barrier=gate`` on park boundaries, EPSG:27700), then
+    every site that an entrance touches (lies within
+    :data:`ENTRANCE_TOUCH_M` of) is entered *only* at the node nearest each of
+    its entrances, provided that node is within ``distance_m`` of the
+    entrance; entrances with no node that close are ignored. Sites with no
+    usable entrance keep the ``distance_m`` rule. This stops a walled or
+    fenced park from being "reached" through a street that runs along its
+    wall.
+
+    Parameters
+    ----------
+    graph
+        The network.
+    site_geoms
+        Site (Multi)Polygons, EPSG:27700.
+    distance_m
+        Access distance, m.
+    entrances
+        Optional array of entrance Points, EPSG:27700.
+
+    Returns
+    -------
+    (site_index, node_index)
+        Paired int arrays, sorted by site then node, without duplicates:
+        ``node_index[k]`` (a node position in ``graph``) is an access node of
+        ``site_geoms[site_index[k]]``. Sites with no node near them are absent.
+    """
+    geoms = np.asarray(site_geoms, dtype=object)
+    site, node = graph.node_tree.query(geoms, predicate="dwithin", distance=distance_m)
+    if entrances is not None and len(entrances) and len(geoms):
+        ent = np.asarray(entrances, dtype=object)
+        ent_row, ent_site = shapely.STRtree(geoms).query(
+            ent, predicate="dwithin", distance=ENTRANCE_TOUCH_M
+        )
+        which, nearest = graph.node_tree.query_nearest(
+            ent, max_distance=distance_m, all_matches=False
+        )
+        ent_node = np.full(len(ent), -1, dtype=np.int64)
+        ent_node[which] = nearest
+        pair_node = ent_node[ent_row]
+        usable = pair_node >= 0
+        e_site, e_node = ent_site[usable], pair_node[usable]
+        by_entrance = np.zeros(len(geoms), dtype=bool)
+        by_entrance[e_site] = True
+        keep = ~by_entrance[site]
+        site = np.r_[site[keep], e_site]
+        node = np.r_[node[keep], e_node]
+    pairs = np.unique(np.column_stack([site, node]).astype(np.int64), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def _tier_columns(tier: AccessTier) -> tuple[str, str, str]:
+    return f"net_dist_{tier.name}", f"net_meets_{tier.name}", f"net_available_{tier.name}"
+
+
+def _format_distance(d: float) -> str:
+    return f"{d / 1000:g} km" if d >= 1000 else f"{d:g} m"
+
+
+def _disk_inside(
+    x: np.ndarray, y: np.ndarray, area: shapely.Geometry, distances: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which origins' disks of each radius lie wholly inside ``area``.
+
+    Returns ``(has_xy, inside, ok)``: finite coordinates, origin inside the
+    area, and the (n_origins, n_distances) bool matrix ``ok[i, j]`` — origin
+    ``i`` is inside and at least ``distances[j]`` m from the area's boundary
+    (all of it, holes included).
+    """
+    has_xy = np.isfinite(x) & np.isfinite(y)
+    inside = np.zeros(len(x), dtype=bool)
+    clearance = np.full(len(x), -np.inf)
+    inside[has_xy] = shapely.contains_xy(area, x[has_xy], y[has_xy])
+    pts = shapely.points(x[inside], y[inside])
+    clearance[inside] = shapely.distance(pts, area.boundary)
+    ok = inside[:, None] & (clearance[:, None] >= distances[None, :])
+    return has_xy, inside, ok
+
+
+def _reasons(
+    has_xy: np.ndarray,
+    inside: np.ndarray,
+    ok: np.ndarray,
+    tiers: Sequence[AccessTier],
+    extent: str,
+) -> np.ndarray:
+    """One ``net_reason`` string per origin ("" when every tier is available)."""
+    bits = (ok.astype(np.int64) << np.arange(ok.shape[1], dtype=np.int64)).sum(axis=1)
+    code = np.where(~has_xy, -2, np.where(~inside, -1, bits))
+    uniq, inverse = np.unique(code, return_inverse=True)
+    texts = []
+    for c in uniq:  # a handful of distinct patterns, not one per origin
+        if c == -2:
+            texts.append("origin has no coordinates")
+        elif c == -1:
+            texts.append(f"origin is outside {extent}")
+        else:
+            missing = sorted({t.distance_m for j, t in enumerate(tiers) if not (int(c) >> j) & 1})
+            if not missing:
+                texts.append("")
+                continue
+            labels = [_format_distance(d) for d in missing]
+            listed = (
+                labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+            )
+            walks = "walk" if len(labels) == 1 else "walks"
+            texts.append(f"origin's {listed} {walks} would leave {extent}")
+    return np.asarray(texts, dtype=object)[inverse.ravel()]
+
+
+def network_tier_access(
+    graph: WalkGraph,
+    origin_x: np.ndarray,
+    origin_y: np.ndarray,
+    site_geoms: np.ndarray,
+    site_area_ha: np.ndarray,
+    area_polygon: shapely.Geometry,
+    tiers: Sequence[AccessTier] = ACCESS_TIERS,
+    *,
+    access_distance_m: float = ACCESS_NODE_DISTANCE_M,
+    entrances: np.ndarray | None = None,
+    extent: str = NETWORK_EXTENT,
+) -> pd.DataFrame:
+    """Walking distance from each origin to the nearest site of each tier's size.
+
+    One multi-source Dijkstra per tier, from the access nodes
+    (:func:`site_access_nodes`) of every site of at least the tier's
+    ``min_ha``, bounded at the tier's ``distance_m``. Origins are snapped to
+    their nearest edge. Results are given only where the origin's whole disk
+    of radius ``distance_m`` lies inside ``area_polygon`` (where the network is
+    complete), which makes them exact.
+
+    Parameters
+    ----------
+    graph
+        The walking network.
+    origin_x, origin_y
+        Origins, EPSG:27700 m (e.g. LSOA population-weighted centroids).
+    site_geoms
+        Site (Multi)Polygons, EPSG:27700.
+    site_area_ha
+        Site areas, ha (the tier size test).
+    area_polygon
+        (Multi)Polygon where the network is complete, EPSG:27700.
+    tiers
+        Size/distance standards.
+    access_distance_m
+        Access-node distance, m.
+    entrances
+        Optional OSM entrance Points (see :func:`site_access_nodes`).
+    extent
+        How ``area_polygon`` is described in ``net_reason``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per origin (RangeIndex, in input order). For each tier ``T``:
+
+        ``net_dist_T``
+            Walking distance to the nearest qualifying site, m (float). NaN when
+            not available; ``inf`` when available but no qualifying site is
+            within the tier distance (the search stops there).
+        ``net_meets_T``
+            ``net_dist_T <= distance_m`` (pandas nullable boolean), ``<NA>`` when
+            not available.
+        ``net_available_T``
+            bool: the origin's tier disk lies inside ``area_polygon``.
+
+        and ``net_reason`` (str): why some or all tiers are unavailable, ""
+        when all are available.
+    """
+    x = np.asarray(origin_x, dtype=float)
+    y = np.asarray(origin_y, dtype=float)
+    area_ha = np.asarray(site_area_ha, dtype=float)
+    distances = np.array([t.distance_m for t in tiers], dtype=float)
+    has_xy, inside, ok = _disk_inside(x, y, area_polygon, distances)
+
+    any_ok = ok.any(axis=1)
+    snapped = snap(
+        graph, x[any_ok], y[any_ok], max_distance=float(distances[ok.any(axis=0)].max(initial=0.0))
+    )
+    site_index, node_index = site_access_nodes(graph, site_geoms, access_distance_m, entrances)
+
+    columns: dict[str, object] = {}
+    for j, tier in enumerate(tiers):
+        dist_col, meets_col, avail_col = _tier_columns(tier)
+        dist = np.full(len(x), np.nan)
+        if ok[:, j].any():
+            sources = node_index[area_ha[site_index] >= tier.min_ha]
+            node_dist, _ = multi_source(graph, sources, limit=tier.distance_m)
+            d = origin_distance(graph, snapped, node_dist)
+            d[d > tier.distance_m] = np.inf
+            dist[any_ok] = np.where(ok[any_ok, j], d, np.nan)
+        columns[dist_col] = dist
+        columns[meets_col] = _meets(dist, ok[:, j], tier.distance_m)
+        columns[avail_col] = ok[:, j].copy()
+    columns["net_reason"] = _reasons(has_xy, inside, ok, tiers, extent)
+    return pd.DataFrame(columns)
+
+
+def _meets(dist: np.ndarray, available: np.ndarray, distance_m: float) -> pd.arrays.BooleanArray:
+    """Nullable ``dist <= distance_m``, ``<NA>`` where not available."""
+    return pd.arrays.BooleanArray(dist <= distance_m, ~available)
+
+
+def scenario_network_access(
+    graph: WalkGraph,
+    access: pd.DataFrame,
+    origin_x: np.ndarray,
+    origin_y: np.ndarray,
+    new_site_geom: shapely.Geometry,
+    new_site_area_ha: float,
+    tiers: Sequence[AccessTier] = ACCESS_TIERS,
+    *,
+    access_distance_m: float = ACCESS_NODE_DISTANCE_M,
+    entrances: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Update :func:`network_tier_access` results for one new green-space site.
+
+    Only what can change is recomputed: one Dijkstra from the new site's
+    access nodes, bounded at the largest distance of the tiers it qualifies
+    for, then for each such tier the minimum of the old distance and the new
+    one, for available origins within straight-line reach of the site. The
+    result equals a full :func:`network_tier_access` run with the site
+    appended to the site list.
+
+    The new site is treated as a separate site: if it touches an existing
+    site, the merged site's larger area (which could lift the existing site
+    into a bigger tier) is not considered.
+
+    Parameters
+    ----------
+    graph
+        The walking network used for ``access``.
+    access
+        Output of :func:`network_tier_access` for the same origins, in the same
+        order, and the same ``tiers``.
+    origin_x, origin_y
+        The origins, EPSG:27700 m.
+    new_site_geom
+        The new site's (Multi)Polygon, EPSG:27700.
+    new_site_area_ha
+        Its area, ha.
+    tiers
+        Size/distance standards (as used for ``access``).
+    access_distance_m
+        Access-node distance, m.
+    entrances
+        Optional OSM entrance Points (see :func:`site_access_nodes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``access`` with ``net_dist_T`` and ``net_meets_T`` updated.
+    """
+    out = access.copy()
+    x = np.asarray(origin_x, dtype=float)
+    y = np.asarray(origin_y, dtype=float)
+    qualifying = [
+        t
+        for t in tiers
+        if new_site_area_ha >= t.min_ha and out[_tier_columns(t)[2]].to_numpy(bool).any()
+    ]
+    if not qualifying:
+        return out
+    _, nodes = site_access_nodes(
+        graph, np.array([new_site_geom], dtype=object), access_distance_m, entrances
+    )
+    if len(nodes) == 0:
+        return out
+    d_max = max(t.distance_m for t in qualifying)
+    available = np.column_stack([out[_tier_columns(t)[2]].to_numpy(bool) for t in qualifying])
+    # A walk of length <= d ends within d of its start, and access nodes lie within
+    # access_distance_m of the site, so farther origins cannot change.
+    candidate = np.flatnonzero(available.any(axis=1))
+    reach = shapely.dwithin(
+        new_site_geom, shapely.points(x[candidate], y[candidate]), d_max + access_distance_m
+    )
+    near = candidate[np.asarray(reach, dtype=bool)]
+    snapped = snap(graph, x[near], y[near], max_distance=d_max)
+    node_dist, _ = multi_source(graph, nodes, limit=d_max)
+    new = origin_distance(graph, snapped, node_dist)
+    for j, tier in enumerate(qualifying):
+        dist_col, meets_col, _ = _tier_columns(tier)
+        d = np.where(new > tier.distance_m, np.inf, new)
+        rows = available[near, j]
+        dist = out[dist_col].to_numpy(float).copy()
+        target = near[rows]
+        dist[target] = np.minimum(dist[target], d[rows])
+        out[dist_col] = dist
+        out[meets_col] = _meets(dist, available[:, j], tier.distance_m)
+    return out

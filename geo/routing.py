@@ -1,0 +1,327 @@
+"""Shortest walking distances on a street network held as arrays.
+
+The network is kept as arrays (edge ends, lengths, geometries) and a
+symmetric :class:`scipy.sparse.csr_array`, so that every distance is one call
+to :func:`scipy.sparse.csgraph.dijkstra` (compiled code) rather than a Python
+graph library. Coordinates and lengths are EPSG:27700 metres.
+
+Origins (homes, population-weighted centroids) are snapped to the nearest
+*edge*, not the nearest node: the walk from an origin is the perpendicular
+snap distance plus the distance along its edge to whichever end gives the
+shorter total (see :func:`origin_distance`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+#: Marker scipy uses for "no source reached this node".
+_SCIPY_UNREACHED = -9999
+
+
+@dataclass(frozen=True, eq=False)
+class WalkGraph:
+    """An undirected walking network as arrays, EPSG:27700 metres.
+
+    Attributes
+    ----------
+    csr
+        ``n × n`` :class:`scipy.sparse.csr_array` of edge lengths (m). Symmetric:
+        both directions of every edge are stored; parallel edges are reduced to
+        their minimum length and self-loops dropped before building (CSR
+        construction would otherwise *sum* duplicate entries).
+    node_ids
+        The original node labels (e.g. osmnx ``osmid``); node *positions*
+        ``0..n-1`` index every other node array.
+    node_x, node_y
+        Node coordinates, m.
+    edge_u, edge_v
+        Node positions of each edge's ends (every stored edge, parallel edges
+        and self-loops included, so that origins can snap to any of them).
+    edge_length
+        Edge length, m.
+    edge_geoms
+        Shapely LineStrings, one per edge.
+    edge_starts_at_u
+        True where the edge geometry runs from ``u`` to ``v``.
+    edge_tree
+        :class:`shapely.STRtree` over ``edge_geoms`` (for snapping).
+    node_tree
+        :class:`shapely.STRtree` over the node points (for access nodes).
+    """
+
+    csr: csr_array
+    node_ids: np.ndarray
+    node_x: np.ndarray
+    node_y: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_length: np.ndarray
+    edge_geoms: np.ndarray
+    edge_starts_at_u: np.ndarray
+    edge_tree: shapely.STRtree
+    node_tree: shapely.STRtree
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.node_x)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        node_x: np.ndarray,
+        node_y: np.ndarray,
+        edge_u: np.ndarray,
+        edge_v: np.ndarray,
+        edge_length: np.ndarray,
+        edge_geoms: np.ndarray | None = None,
+        node_ids: np.ndarray | None = None,
+    ) -> WalkGraph:
+        """Build from plain arrays.
+
+        Parameters
+        ----------
+        node_x, node_y
+            Node coordinates, EPSG:27700 m.
+        edge_u, edge_v
+            Node *positions* (0..n-1) of each undirected edge's ends.
+        edge_length
+            Edge lengths, m (non-negative).
+        edge_geoms
+            LineStrings running u→v or v→u; missing ones (None) and a missing
+            array become straight lines between the end nodes.
+        node_ids
+            Original node labels; defaults to ``0..n-1``.
+        """
+        node_x = np.asarray(node_x, dtype=float)
+        node_y = np.asarray(node_y, dtype=float)
+        n = len(node_x)
+        u = np.asarray(edge_u, dtype=np.int64)
+        v = np.asarray(edge_v, dtype=np.int64)
+        length = np.asarray(edge_length, dtype=float)
+        if len(u) and (u.min() < 0 or v.min() < 0 or max(u.max(), v.max()) >= n):
+            raise ValueError("edge ends must be node positions 0..n-1")
+        if np.any(length < 0) or not np.all(np.isfinite(length)):
+            raise ValueError("edge lengths must be finite and non-negative")
+        node_xy = np.column_stack([node_x, node_y])
+        straight = (
+            shapely.linestrings(np.stack([node_xy[u], node_xy[v]], axis=1))
+            if len(u)
+            else np.empty(0, dtype=object)
+        )
+        if edge_geoms is None:
+            geoms = straight
+        else:
+            geoms = np.asarray(edge_geoms, dtype=object).copy()
+            missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+            geoms[missing] = straight[missing]
+        starts = shapely.get_point(geoms, 0)
+        d_u = shapely.distance(starts, shapely.points(node_xy[u]))
+        d_v = shapely.distance(starts, shapely.points(node_xy[v]))
+        return cls(
+            csr=_symmetric_min_csr(u, v, length, n),
+            node_ids=np.arange(n) if node_ids is None else np.asarray(node_ids),
+            node_x=node_x,
+            node_y=node_y,
+            edge_u=u,
+            edge_v=v,
+            edge_length=length,
+            edge_geoms=geoms,
+            edge_starts_at_u=d_u <= d_v,
+            edge_tree=shapely.STRtree(geoms),
+            node_tree=shapely.STRtree(shapely.points(node_xy)),
+        )
+
+    @classmethod
+    def from_gdfs(cls, nodes: pd.DataFrame, edges: pd.DataFrame) -> WalkGraph:
+        """Build from osmnx-style (nodes, edges) GeoDataFrames in EPSG:27700.
+
+        Parameters
+        ----------
+        nodes
+            Indexed by node id, with ``x`` and ``y`` in metres.
+        edges
+            Indexed by ``(u, v, key)`` (node ids), with ``length`` in metres and
+            LineString ``geometry``. Each undirected edge may be stored once or
+            in both directions; duplicates only add parallel edges, whose
+            minimum length is what routing uses.
+        """
+        index = pd.Index(nodes.index)
+        u = index.get_indexer(edges.index.get_level_values(0))
+        v = index.get_indexer(edges.index.get_level_values(1))
+        if np.any(u < 0) or np.any(v < 0):
+            raise ValueError("edges refer to nodes that are not in the node table")
+        geoms = edges.geometry.to_numpy() if "geometry" in edges else None
+        return cls.from_arrays(
+            nodes["x"].to_numpy(float),
+            nodes["y"].to_numpy(float),
+            u,
+            v,
+            edges["length"].to_numpy(float),
+            geoms,
+            node_ids=index.to_numpy(),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Snap:
+    """Points snapped to their nearest network edge.
+
+    Attributes
+    ----------
+    edge
+        Index into the graph's edge arrays; -1 where nothing was found (non-finite
+        coordinates, or no edge within the ``max_distance`` asked for).
+    distance
+        Perpendicular (straight-line) distance from the point to the edge, m;
+        ``inf`` where ``edge`` is -1.
+    along_u, along_v
+        Distance along the edge from the snapped point to its ``u`` and ``v``
+        ends, m (they sum to the edge length); NaN where ``edge`` is -1.
+    """
+
+    edge: np.ndarray
+    distance: np.ndarray
+    along_u: np.ndarray
+    along_v: np.ndarray
+
+
+def _symmetric_min_csr(u: np.ndarray, v: np.ndarray, length: np.ndarray, n: int) -> csr_array:
+    """Symmetric CSR of the minimum length per node pair (self-loops dropped)."""
+    keep = u != v
+    a = np.minimum(u, v)[keep]
+    b = np.maximum(u, v)[keep]
+    w = length[keep]
+    order = np.lexsort((w, b, a))
+    a, b, w = a[order], b[order], w[order]
+    first = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])] if len(a) else np.zeros(0, bool)
+    a, b, w = a[first], b[first], w[first]
+    graph = csr_array((np.r_[w, w], (np.r_[a, b], np.r_[b, a])), shape=(n, n))
+    # scipy.sparse.csgraph works on int32 indices; store them so no call has to convert
+    graph.indices = graph.indices.astype(np.int32)
+    graph.indptr = graph.indptr.astype(np.int32)
+    return graph
+
+
+def snap(graph: WalkGraph, x: np.ndarray, y: np.ndarray, max_distance: float | None = None) -> Snap:
+    """Snap points to their nearest edge (not node).
+
+    Parameters
+    ----------
+    graph
+        The network.
+    x, y
+        Point coordinates, EPSG:27700 m.
+    max_distance
+        Optional search radius, m; points with no edge that close get ``edge = -1``.
+
+    Returns
+    -------
+    Snap
+        Nearest edge, perpendicular distance and the distances along the edge to
+        its two ends (m). Ties between equidistant edges are broken arbitrarily;
+        the walking distance is the same either way only if the ends are.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = len(x)
+    edge = np.full(n, -1, dtype=np.int64)
+    distance = np.full(n, np.inf)
+    along_u = np.full(n, np.nan)
+    along_v = np.full(n, np.nan)
+    ok = np.isfinite(x) & np.isfinite(y)
+    pts = shapely.points(x[ok], y[ok])
+    if len(pts) and len(graph.edge_geoms):
+        which, hit = graph.edge_tree.query_nearest(
+            pts, max_distance=max_distance, return_distance=False, all_matches=False
+        )
+        rows = np.flatnonzero(ok)[which]
+        geoms = graph.edge_geoms[hit]
+        edge[rows] = hit
+        distance[rows] = shapely.distance(pts[which], geoms)
+        frac = np.clip(shapely.line_locate_point(geoms, pts[which], normalized=True), 0.0, 1.0)
+        frac = np.where(graph.edge_starts_at_u[hit], frac, 1.0 - frac)
+        length = graph.edge_length[hit]
+        along_u[rows] = frac * length
+        along_v[rows] = length - along_u[rows]
+    return Snap(edge=edge, distance=distance, along_u=along_u, along_v=along_v)
+
+
+def multi_source(
+    graph: WalkGraph, sources: np.ndarray, limit: float = np.inf
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from every node to its nearest source node: one Dijkstra.
+
+    Parameters
+    ----------
+    graph
+        The network.
+    sources
+        Node positions (0..n-1) to start from; duplicates are ignored.
+    limit
+        Stop searching beyond this distance, m. Distances up to ``limit`` are
+        exact; nodes farther away get ``inf``.
+
+    Returns
+    -------
+    (dist, nearest_source)
+        ``dist[i]``: walking distance from node ``i`` to the nearest source, m
+        (``inf`` where unreachable or beyond ``limit``). ``nearest_source[i]``:
+        position of that source node, -1 where unreached.
+    """
+    n = graph.n_nodes
+    # dedupe with a mask (O(n), no sort): a repeated source would be pushed on the heap twice
+    is_source = np.zeros(n, dtype=bool)
+    is_source[np.asarray(sources, dtype=np.int64)] = True
+    src = np.flatnonzero(is_source).astype(np.int32)
+    if len(src) == 0:
+        return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+    dist, _, nearest = dijkstra(
+        graph.csr,
+        directed=True,  # the CSR already holds both directions
+        indices=src,
+        min_only=True,
+        limit=limit,
+        return_predecessors=True,
+    )
+    nearest = nearest.astype(np.int64)
+    nearest[nearest == _SCIPY_UNREACHED] = -1
+    return np.asarray(dist, dtype=float), nearest
+
+
+def origin_distance(graph: WalkGraph, snapped: Snap, node_dist: np.ndarray) -> np.ndarray:
+    """Walking distance from each snapped origin to the nearest source, m.
+
+    ``snap distance + min(along_u + dist[u], along_v + dist[v])``. When a source
+    is an end of the origin's own edge its ``dist`` is 0, so the walk along the
+    edge to it is counted and nothing more.
+
+    Parameters
+    ----------
+    graph
+        The network.
+    snapped
+        Origins from :func:`snap`.
+    node_dist
+        Per-node distance to the nearest source (from :func:`multi_source`), m.
+
+    Returns
+    -------
+    numpy.ndarray
+        Metres; ``inf`` where the origin was not snapped or no source was reached
+        (within the ``limit`` used for ``node_dist``).
+    """
+    out = np.full(len(snapped.edge), np.inf)
+    ok = snapped.edge >= 0
+    e = snapped.edge[ok]
+    via_u = snapped.along_u[ok] + node_dist[graph.edge_u[e]]
+    via_v = snapped.along_v[ok] + node_dist[graph.edge_v[e]]
+    out[ok] = snapped.distance[ok] + np.minimum(via_u, via_v)
+    return out
