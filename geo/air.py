@@ -20,8 +20,8 @@ def cell_polygons(raster: Raster) -> np.ndarray:
     """One square polygon per cell, in row-major order (EPSG:27700)."""
     h, w = raster.values.shape
     cols, rows = np.meshgrid(np.arange(w), np.arange(h))
-    x0, y0 = raster.transform * (cols.ravel(), rows.ravel())
-    x1, y1 = raster.transform * (cols.ravel() + 1, rows.ravel() + 1)
+    x0, y0 = raster.transform @ (cols.ravel(), rows.ravel())
+    x1, y1 = raster.transform @ (cols.ravel() + 1, rows.ravel() + 1)
     return shapely.box(np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1))
 
 

@@ -45,8 +45,8 @@ class Raster:
     def bounds(self) -> tuple[float, float, float, float]:
         """(minx, miny, maxx, maxy) in metres."""
         h, w = self.values.shape
-        x0, y0 = self.transform * (0, 0)
-        x1, y1 = self.transform * (w, h)
+        x0, y0 = self.transform @ (0, 0)
+        x1, y1 = self.transform @ (w, h)
         return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
     def index(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -56,7 +56,7 @@ class Raster:
         as in rasterio's ``index`` with ``op=floor``.
         """
         inv = ~self.transform
-        col_f, row_f = inv * (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        col_f, row_f = inv @ (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
         col = np.floor(col_f).astype(np.int64)
         row = np.floor(row_f).astype(np.int64)
         h, w = self.values.shape
@@ -74,5 +74,5 @@ class Raster:
         """x, y of every cell centre, each shaped like ``values``."""
         h, w = self.values.shape
         cols, rows = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
-        xs, ys = self.transform * (cols, rows)
+        xs, ys = self.transform @ (cols, rows)
         return np.asarray(xs), np.asarray(ys)

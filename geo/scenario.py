@@ -77,19 +77,17 @@ def straight_line_update(
     -------
     DataFrame
         Same columns as ``before``. For each tier the merged site qualifies for,
-        the distance becomes ``min(before, distance to the site)`` for origins
-        within the tier distance of it (found with an STRtree ``dwithin`` query).
+        the distance becomes ``min(before, distance to the site)``. The one
+        vectorised distance pass covers every origin (cheap: one geometry), so
+        distances stay exact even beyond the tier radius; tier results can
+        change only for origins within the tier distance of the site.
     """
     after = before.copy()
-    tree = shapely.STRtree(points)
+    d = shapely.distance(points, site.geometry)
     for tier in tiers:
         if site.area_ha < tier.min_ha:
             continue
-        hit = tree.query(site.geometry, predicate="dwithin", distance=tier.distance_m)
-        if len(hit) == 0:
-            continue
         col = f"dist_{tier.name}_m"
-        d = shapely.distance(points[hit], site.geometry)
-        after.loc[after.index[hit], col] = np.minimum(before[col].to_numpy()[hit], d)
+        after[col] = np.minimum(before[col].to_numpy(float), d)
         after[f"meets_{tier.name}"] = after[col] <= tier.distance_m
     return after

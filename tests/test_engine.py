@@ -1,0 +1,111 @@
+"""The county pipeline on the real bundle: totals, definitions and the profile contract."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+
+from healthyplaces import engine, settings
+from healthyplaces.cli import main
+from layers.boundaries import resolve_place
+
+COUNTY_POPULATION = 2_351_573  # Census 2021 usual residents, West Yorkshire (ONS)
+
+PROFILE_KEYS = {
+    "population", "imd_score_pop_weighted", "lsoa_share_most_deprived_decile",
+    "no2_pop_weighted_ugm3", "pop_share_no2_above_who", "pm25_pop_weighted_ugm3",
+    "pop_share_pm25_above_who", "accessible_green_ha_per_1000", "access_straight",
+    "access_network", "blue_within_300m_share", "habitat_shannon", "double_burden_population",
+    "sii", "rii",
+}
+
+
+def test_district_populations_sum_their_lsoas_and_the_county(results) -> None:  # type: ignore[no-untyped-def]
+    total = 0
+    for code in settings.DISTRICTS:
+        prof = engine.profile(results, engine.area_for_place(results, resolve_place(code)))
+        lsoas = results.lsoa.loc[results.lsoa["district_code"] == code, "population"].sum()
+        assert prof["population"] == lsoas
+        total += prof["population"]
+    county = engine.profile(results, engine.area_for_place(results, resolve_place("West Yorkshire")))
+    assert total == county["population"] == COUNTY_POPULATION
+
+
+def test_profile_json_contract_for_bradford(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["profile", "Bradford", "--json"]) == 0
+    prof = json.loads(capsys.readouterr().out)
+    assert PROFILE_KEYS <= prof.keys()
+    assert prof["population"] == 546_373  # Census 2021, Bradford LSOAs
+    tiers = [t.name for t in settings.ACCESS_TIERS]
+    assert list(prof["access_straight"]) == tiers and list(prof["access_network"]) == tiers
+    # Bradford is outside the complete offline network: no network numbers at all.
+    assert all(v is None for v in prof["access_network"].values())
+    for key in ("lsoa_share_most_deprived_decile", "pop_share_no2_above_who",
+                "pop_share_pm25_above_who", "blue_within_300m_share"):
+        assert 0.0 <= prof[key] <= 1.0
+    assert all(0.0 <= v <= 1.0 for v in prof["access_straight"].values())
+    for key in ("sii", "rii"):
+        assert prof[key]["ci_low"] <= prof[key]["value"] <= prof[key]["ci_high"]
+    # PCM 2019 NO2 in Bradford is in the range of an urban background (µg/m³).
+    assert 5 < prof["no2_pop_weighted_ugm3"] < 40
+
+
+def test_lsoa_share_most_deprived_decile_counts_lsoas(results) -> None:  # type: ignore[no-untyped-def]
+    area = engine.area_for_place(results, resolve_place("Bradford"))
+    prof = engine.profile(results, area)
+    t = results.lsoa[results.lsoa["district_code"] == "E08000032"]
+    assert prof["lsoa_share_most_deprived_decile"] == pytest.approx((t["IMD_decile"] == 1).mean())
+
+
+def test_central_leeds_ward_has_network_results(results) -> None:  # type: ignore[no-untyped-def]
+    # Hunslet & Riverside lies inside the 6.5 km circle: network results for the short tiers.
+    ward = resolve_place("Hunslet & Riverside")
+    prof = engine.profile(results, engine.area_for_place(results, ward))
+    assert prof["access_network"]["2ha_300m"] is not None
+    assert prof["access_network_coverage"]["2ha_300m"] > 0.9
+    # A walk is never shorter than the straight line.
+    assert prof["detour_ratio_median"]["2ha_300m"] >= 1.0
+
+
+def test_network_never_shorter_than_straight_line_less_access_tolerance(results) -> None:  # type: ignore[no-untyped-def]
+    # A walk ends at an access node up to 30 m from the site boundary, so it can be at most
+    # 30 m shorter than the straight line to the boundary, never more.
+    t = results.lsoa
+    tol = settings.ACCESS_NODE_DISTANCE_M
+    for tier in settings.ACCESS_TIERS:
+        net = t[f"net_dist_{tier.name}"].to_numpy(float)
+        ok = np.isfinite(net)
+        assert ok.sum() > 0 or tier.distance_m >= 5_000
+        assert (net[ok] >= t[f"dist_{tier.name}_m"].to_numpy(float)[ok] - tol - 1e-6).all()
+
+
+def test_double_burden_follows_its_definition(results) -> None:  # type: ignore[no-untyped-def]
+    t = results.lsoa
+    expected = ((t["IMD_decile"] <= 2) & ~t["meets_2ha_300m"]
+                & (t["no2_ugm3"] > results.no2_county_median))
+    assert (t["double_burden"] == expected).all()
+    assert expected.any()
+    county = engine.profile(results, engine.area_for_place(results, resolve_place("E47000003")))
+    assert county["double_burden_population"] == int(t.loc[expected, "population"].sum())
+
+
+def test_polygon_of_one_lsoa_weights_that_lsoa_only(results) -> None:  # type: ignore[no-untyped-def]
+    row = results.lsoa.iloc[100]
+    # Shrink by 1 m so neighbours sharing its edges get (almost) nothing.
+    area = engine.area_for_polygon(results, row.geometry.buffer(-1.0), name="one LSOA")
+    assert area.weights.sum() == pytest.approx(row["population"], rel=0.01)
+    prof = engine.profile(results, area)
+    assert prof["no2_pop_weighted_ugm3"] == pytest.approx(row["no2_ugm3"], rel=0.02)
+    assert prof["method"].startswith("LSOAs weighted by Census 2021 population × the share")
+
+
+def test_polygon_beyond_the_air_grid_reports_partial_coverage(results) -> None:  # type: ignore[no-untyped-def]
+    # The PCM window's west edge is x = 388,000 m; a box straddling it is half covered.
+    box = shapely.box(387_000, 430_000, 389_000, 431_000)
+    area = engine.area_for_polygon(results, box)
+    prof = engine.profile(results, area)
+    assert prof["air_coverage"]["no2"] == pytest.approx(0.5)
+    assert any("NO₂ data cover 50%" in n for n in prof["notes"])
