@@ -21,7 +21,9 @@ def weighted_mean(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Serie
     return float((v[ok] * w[ok]).sum() / total) if total > 0 else float("nan")
 
 
-def weighted_share(flags: pd.Series | np.ndarray, weights: np.ndarray | pd.Series) -> tuple[float, float]:
+def weighted_share(
+    flags: pd.Series | np.ndarray, weights: np.ndarray | pd.Series
+) -> tuple[float, float]:
     """Population share meeting a yes/no indicator, among those for whom it is known.
 
     Parameters

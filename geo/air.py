@@ -20,9 +20,11 @@ def cell_polygons(raster: Raster) -> np.ndarray:
     """One square polygon per cell, in row-major order (EPSG:27700)."""
     h, w = raster.values.shape
     cols, rows = np.meshgrid(np.arange(w), np.arange(h))
-    x0, y0 = raster.transform @ (cols.ravel(), rows.ravel())
-    x1, y1 = raster.transform @ (cols.ravel() + 1, rows.ravel() + 1)
-    return shapely.box(np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1))
+    x0, y0 = raster.xy(cols.ravel(), rows.ravel())
+    x1, y1 = raster.xy(cols.ravel() + 1, rows.ravel() + 1)
+    return shapely.box(
+        np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1)
+    )
 
 
 def coverage_pairs(raster: Raster, polygons: np.ndarray) -> pd.DataFrame:
@@ -42,7 +44,9 @@ def coverage_pairs(raster: Raster, polygons: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"poly": pi[keep], "cell": ci[keep], "area_m2": area[keep]})
 
 
-def zonal_mean(raster: Raster, polygons: np.ndarray, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def zonal_mean(
+    raster: Raster, polygons: np.ndarray, pairs: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Area-weighted mean of the raster over each polygon, with exact coverage fractions.
 
     Parameters

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-#: OSM value → habitat class (``natural=*`` and ``landuse=*`` only: leisure tags are uses, not habitats).
+#: OSM value → habitat class (``natural=*``, ``landuse=*`` only: leisure tags are uses).
 HABITAT_CLASSES: dict[str, str] = {
     "wood": "woodland",
     "woodland": "woodland",
@@ -63,12 +63,16 @@ def class_areas(
         return out
     zi, hi, area = intersection_areas(polygons, habitat_geoms)
     codes = np.searchsorted(classes, habitat_class[hi])
-    flat = np.bincount(zi * len(classes) + codes, weights=area, minlength=len(polygons) * len(classes))
+    flat = np.bincount(
+        zi * len(classes) + codes, weights=area, minlength=len(polygons) * len(classes)
+    )
     out.loc[:, :] = flat.reshape(len(polygons), len(classes))
     return out
 
 
-def intersection_areas(zones: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def intersection_areas(
+    zones: np.ndarray, geoms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Exact overlap areas of every intersecting (zone, geometry) pair, m².
 
     Pairs where the zone contains the geometry use the geometry's own area, and
@@ -122,12 +126,12 @@ def tree_density(zones: np.ndarray, trees: gpd.GeoDataFrame) -> pd.DataFrame:
     is_row = (trees["osm_value"] == "tree_row").to_numpy()
     geoms = trees.geometry.values
     pts = shapely.point_on_surface(np.asarray(geoms[~is_row]))
-    count = np.zeros(len(zones))
+    count: np.ndarray = np.zeros(len(zones))
     if len(pts):
         zi, _ = shapely.STRtree(pts).query(zones, predicate="contains")
-        count = np.bincount(zi, minlength=len(zones)).astype(float)
+        count = np.bincount(zi, minlength=len(zones)).astype(np.float64)
     rows = np.asarray(geoms[is_row])
-    length = np.zeros(len(zones))
+    length: np.ndarray = np.zeros(len(zones))
     if len(rows):
         zi, ri = shapely.STRtree(rows).query(zones, predicate="intersects")
         seg = shapely.length(shapely.intersection(zones[zi], rows[ri]))

@@ -65,7 +65,7 @@ def tier_access(
 
 
 def within_counts(points: np.ndarray, geoms: np.ndarray, distance_m: float) -> np.ndarray:
-    """How many of ``geoms`` lie within ``distance_m`` of each point (STRtree dwithin + bincount)."""
+    """How many ``geoms`` lie within ``distance_m`` of each point (STRtree dwithin, bincount)."""
     if len(geoms) == 0:
         return np.zeros(len(points), dtype=np.int64)
     tree = shapely.STRtree(geoms)

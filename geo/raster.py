@@ -45,9 +45,15 @@ class Raster:
     def bounds(self) -> tuple[float, float, float, float]:
         """(minx, miny, maxx, maxy) in metres."""
         h, w = self.values.shape
-        x0, y0 = self.transform @ (0, 0)
-        x1, y1 = self.transform @ (w, h)
-        return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        x0, y0 = self.xy(np.array(0), np.array(0))
+        x1, y1 = self.xy(np.array(w), np.array(h))
+        return (float(min(x0, x1)), float(min(y0, y1)), float(max(x0, x1)), float(max(y0, y1)))
+
+    def xy(self, col: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Map (fractional) column and row indexes to x, y in metres."""
+        t = self.transform
+        c, r = np.asarray(col, dtype=float), np.asarray(row, dtype=float)
+        return t.a * c + t.b * r + t.c, t.d * c + t.e * r + t.f
 
     def index(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Row and column of the cells containing points, and whether each is on the grid.
@@ -56,7 +62,8 @@ class Raster:
         as in rasterio's ``index`` with ``op=floor``.
         """
         inv = ~self.transform
-        col_f, row_f = inv @ (np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        xf, yf = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        col_f, row_f = inv.a * xf + inv.b * yf + inv.c, inv.d * xf + inv.e * yf + inv.f
         col = np.floor(col_f).astype(np.int64)
         row = np.floor(row_f).astype(np.int64)
         h, w = self.values.shape
@@ -74,5 +81,4 @@ class Raster:
         """x, y of every cell centre, each shaped like ``values``."""
         h, w = self.values.shape
         cols, rows = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
-        xs, ys = self.transform @ (cols, rows)
-        return np.asarray(xs), np.asarray(ys)
+        return self.xy(cols, rows)

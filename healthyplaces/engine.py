@@ -73,10 +73,18 @@ def load_inputs(progress: Progress = _quiet) -> Inputs:
     lsoa = boundaries.load_lsoa21()
     pop = population.load_population()
     iod = deprivation.load_iod2025()
-    keep = ["lsoa21_code", "IMD_score", "IMD_rank", "IMD_decile", "Income_score",
-            "Health_decile", "Environment_decile"]
+    keep = [
+        "lsoa21_code",
+        "IMD_score",
+        "IMD_rank",
+        "IMD_decile",
+        "Income_score",
+        "Health_decile",
+        "Environment_decile",
+    ]
     lsoa = lsoa.merge(pop, on="lsoa21_code", how="left", validate="1:1").merge(
-        iod[keep], on="lsoa21_code", how="left", validate="1:1")
+        iod[keep], on="lsoa21_code", how="left", validate="1:1"
+    )
     progress("Loading green and blue space", 0.15)
     nodes, edges = network.load_network()
     return Inputs(
@@ -104,21 +112,34 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     straight = proximity.tier_access(pts, site_geoms, site_ha, (*ACCESS_TIERS, RULE_300))
     progress("Green-space access, walking network (central Leeds)", 0.4)
     net = network_access.network_tier_access(
-        inputs.graph, lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float),
-        site_geoms, site_ha, inputs.network_area, ACCESS_TIERS)
+        inputs.graph,
+        lsoa["pwc_x"].to_numpy(float),
+        lsoa["pwc_y"].to_numpy(float),
+        site_geoms,
+        site_ha,
+        inputs.network_area,
+        ACCESS_TIERS,
+    )
     progress("Blue space", 0.5)
     blue_geoms = np.asarray(inputs.blue.geometry.values)
     blue_dist = proximity.nearest_distance(pts, blue_geoms)
     blue_net = network_access.network_tier_access(
-        inputs.graph, lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float),
-        blue_geoms, np.zeros(len(blue_geoms)), inputs.network_area, BLUE_TIERS)
+        inputs.graph,
+        lsoa["pwc_x"].to_numpy(float),
+        lsoa["pwc_y"].to_numpy(float),
+        blue_geoms,
+        np.zeros(len(blue_geoms)),
+        inputs.network_area,
+        BLUE_TIERS,
+    )
     cols: dict[str, Any] = {}
     for tier in ACCESS_TIERS:
         d_net = net[f"net_dist_{tier.name}"].to_numpy(float)
         d_str = straight[f"dist_{tier.name}_m"].to_numpy(float)
         with np.errstate(invalid="ignore", divide="ignore"):
             cols[f"detour_{tier.name}"] = np.where(
-                (d_str > 0) & np.isfinite(d_net) & np.isfinite(d_str), d_net / d_str, np.nan)
+                (d_str > 0) & np.isfinite(d_net) & np.isfinite(d_str), d_net / d_str, np.nan
+            )
     met = straight[[f"meets_{t.name}" for t in ACCESS_TIERS]].to_numpy(bool)
     cols["tiers_met_share"] = met.mean(axis=1)
     cols["blue_dist_m"] = blue_dist
@@ -134,12 +155,15 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     cols["accessible_green_ha"] = np.bincount(zi, weights=site_area, minlength=len(zones)) / 1e4
     lnr = inputs.greenspace[inputs.greenspace["typology"] == "nature_reserve"]
     cols["nature_reserve_ha"] = nature.covered_share(zones, np.asarray(lnr.geometry.values)) * (
-        shapely.area(zones) / 1e4)
+        shapely.area(zones) / 1e4
+    )
 
     progress("Air quality", 0.65)
     pairs = air.coverage_pairs(inputs.rasters["no2"], zones)
     for pol, raster in inputs.rasters.items():
-        cols[f"{pol}_ugm3"] = raster.sample(lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float))
+        cols[f"{pol}_ugm3"] = raster.sample(
+            lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float)
+        )
         z = air.zonal_mean(raster, zones, pairs)
         cols[f"{pol}_zonal_ugm3"] = z["mean"].to_numpy()
         cols[f"{pol}_coverage"] = z["coverage"].to_numpy()
@@ -158,15 +182,16 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     cols["nature_reserve_share"] = cols["nature_reserve_ha"] / (shapely.area(zones) / 1e4)
     trees = nature.tree_density(zones, inputs.trees)
 
-    out = pd.concat(
-        [lsoa.reset_index(drop=True), straight, net, pd.DataFrame(cols), trees], axis=1)
+    out = pd.concat([lsoa.reset_index(drop=True), straight, net, pd.DataFrame(cols), trees], axis=1)
     out = out.loc[:, ~out.columns.duplicated()]
     out["area_ha"] = shapely.area(zones) / 1e4
 
     progress("Deprivation: double burden and index", 0.85)
     no2_median = air.weighted_median(out["no2_ugm3"].to_numpy(), out["population"].to_numpy(float))
     out["double_burden"] = (
-        (out["IMD_decile"] <= 2) & ~out[f"meets_{settings.HEADLINE_TIER}"] & (out["no2_ugm3"] > no2_median)
+        (out["IMD_decile"] <= 2)
+        & ~out[f"meets_{settings.HEADLINE_TIER}"]
+        & (out["no2_ugm3"] > no2_median)
     )
     hpi = healthy_places_index(out, DEFAULT_DOMAINS)
     out = pd.concat([out, hpi.reset_index(drop=True)], axis=1)
@@ -184,8 +209,10 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
 def _habitats(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
     g = inputs.greenspace[inputs.greenspace["osm_value"].isin(nature.HABITAT_CLASSES)]
     geoms = np.r_[np.asarray(g.geometry.values), np.asarray(inputs.water.geometry.values)]
-    classes = np.r_[g["osm_value"].map(nature.HABITAT_CLASSES).to_numpy(str),
-                    np.full(len(inputs.water), "open water")]
+    classes = np.r_[
+        g["osm_value"].map(nature.HABITAT_CLASSES).to_numpy(str),
+        np.full(len(inputs.water), "open water"),
+    ]
     return geoms, classes
 
 
@@ -207,39 +234,91 @@ def load_results(progress: Progress = _quiet) -> Results:
 # --- Indicators --------------------------------------------------------------
 
 INDICATORS: dict[str, dict[str, str]] = {
-    "population": {"label": "Usual residents (Census 2021)", "units": "people", "domain": "population"},
+    "population": {
+        "label": "Usual residents (Census 2021)",
+        "units": "people",
+        "domain": "population",
+    },
     "IMD_score": {"label": "IMD 2025 score", "units": "score", "domain": "deprivation"},
-    "IMD_decile": {"label": "IMD 2025 national decile (1 = most deprived)", "units": "decile",
-                   "domain": "deprivation"},
-    **{f"dist_{t.name}_m": {"label": f"Straight-line distance to a {t.min_ha:g} ha site", "units": "m",
-                            "domain": "access"} for t in ACCESS_TIERS},
-    **{f"net_dist_{t.name}": {"label": f"Walking distance to a {t.min_ha:g} ha site (central Leeds)",
-                              "units": "m", "domain": "access"} for t in ACCESS_TIERS},
-    "tiers_met_share": {"label": "Share of the six access standards met", "units": "0–1",
-                        "domain": "access"},
-    "accessible_green_ha": {"label": "Accessible green space in the LSOA", "units": "ha",
-                            "domain": "access"},
+    "IMD_decile": {
+        "label": "IMD 2025 national decile (1 = most deprived)",
+        "units": "decile",
+        "domain": "deprivation",
+    },
+    **{
+        f"dist_{t.name}_m": {
+            "label": f"Straight-line distance to a {t.min_ha:g} ha site",
+            "units": "m",
+            "domain": "access",
+        }
+        for t in ACCESS_TIERS
+    },
+    **{
+        f"net_dist_{t.name}": {
+            "label": f"Walking distance to a {t.min_ha:g} ha site (central Leeds)",
+            "units": "m",
+            "domain": "access",
+        }
+        for t in ACCESS_TIERS
+    },
+    "tiers_met_share": {
+        "label": "Share of the six access standards met",
+        "units": "0–1",
+        "domain": "access",
+    },
+    "accessible_green_ha": {
+        "label": "Accessible green space in the LSOA",
+        "units": "ha",
+        "domain": "access",
+    },
     "blue_dist_m": {"label": "Distance to blue space", "units": "m", "domain": "access"},
-    "no2_ugm3": {"label": "NO₂ annual mean 2019 at the population centroid", "units": "µg/m³",
-                 "domain": "air"},
+    "no2_ugm3": {
+        "label": "NO₂ annual mean 2019 at the population centroid",
+        "units": "µg/m³",
+        "domain": "air",
+    },
     "pm25_ugm3": {"label": "PM2.5 annual mean 2019", "units": "µg/m³", "domain": "air"},
     "pm10_ugm3": {"label": "PM10 annual mean 2019", "units": "µg/m³", "domain": "air"},
-    "no2_zonal_ugm3": {"label": "NO₂ area-weighted mean over the LSOA", "units": "µg/m³",
-                       "domain": "air"},
-    "habitat_shannon": {"label": "Habitat diversity in the LSOA (Shannon)", "units": "nats",
-                        "domain": "nature"},
-    "habitat_shannon_1km": {"label": "Habitat diversity within 1 km (Shannon)", "units": "nats",
-                            "domain": "nature"},
-    "natural_share": {"label": "Natural and semi-natural share of land", "units": "0–1",
-                      "domain": "nature"},
-    "nature_reserve_share": {"label": "Share of land in nature reserves", "units": "0–1",
-                             "domain": "nature"},
-    "trees_per_km2": {"label": "OSM-mapped trees per km² (incomplete)", "units": "per km²",
-                      "domain": "nature"},
-    "hpi_score": {"label": "Healthy Places index (higher = less healthy)", "units": "score",
-                  "domain": "index"},
-    "hpi_decile": {"label": "Healthy Places index decile (1 = least healthy)", "units": "decile",
-                   "domain": "index"},
+    "no2_zonal_ugm3": {
+        "label": "NO₂ area-weighted mean over the LSOA",
+        "units": "µg/m³",
+        "domain": "air",
+    },
+    "habitat_shannon": {
+        "label": "Habitat diversity in the LSOA (Shannon)",
+        "units": "nats",
+        "domain": "nature",
+    },
+    "habitat_shannon_1km": {
+        "label": "Habitat diversity within 1 km (Shannon)",
+        "units": "nats",
+        "domain": "nature",
+    },
+    "natural_share": {
+        "label": "Natural and semi-natural share of land",
+        "units": "0–1",
+        "domain": "nature",
+    },
+    "nature_reserve_share": {
+        "label": "Share of land in nature reserves",
+        "units": "0–1",
+        "domain": "nature",
+    },
+    "trees_per_km2": {
+        "label": "OSM-mapped trees per km² (incomplete)",
+        "units": "per km²",
+        "domain": "nature",
+    },
+    "hpi_score": {
+        "label": "Healthy Places index (higher = less healthy)",
+        "units": "score",
+        "domain": "index",
+    },
+    "hpi_decile": {
+        "label": "Healthy Places index decile (1 = least healthy)",
+        "units": "decile",
+        "domain": "index",
+    },
 }
 
 
@@ -265,11 +344,21 @@ def area_for_place(results: Results, place: Place) -> Area:
     """The LSOAs of a named place (whole LSOAs by the ONS lookup)."""
     mask = boundaries.lsoas_in(place, results.lsoa).to_numpy(bool)
     pop = results.lsoa["population"].to_numpy(float)
-    return Area(place.name, place.level, place.code, np.where(mask, pop, 0.0), mask.astype(float),
-                origins.WHOLE_LSOAS, parent_code=place.parent_code, parent_name=place.parent_name)
+    return Area(
+        place.name,
+        place.level,
+        place.code,
+        np.where(mask, pop, 0.0),
+        mask.astype(float),
+        origins.WHOLE_LSOAS,
+        parent_code=place.parent_code,
+        parent_name=place.parent_name,
+    )
 
 
-def area_for_polygon(results: Results, polygon: shapely.Geometry, name: str = "Custom area") -> Area:
+def area_for_polygon(
+    results: Results, polygon: shapely.Geometry, name: str = "Custom area"
+) -> Area:
     """A user polygon (EPSG:27700): LSOAs weighted by the share of their area inside it."""
     share = origins.area_share(np.asarray(results.lsoa.geometry.values), polygon)
     pop = results.lsoa["population"].to_numpy(float)
@@ -297,14 +386,20 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     inside = w > 0
     pop = float(w.sum())
     prof: dict[str, Any] = {
-        "place": {"code": area.code, "name": area.name, "level": area.level,
-                  "parent_code": area.parent_code, "parent_name": area.parent_name},
+        "place": {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "parent_code": area.parent_code,
+            "parent_name": area.parent_name,
+        },
         "method": area.method,
         "n_lsoas": int(inside.sum()),
-        "population": round(pop, 1) if area.level == "custom" else int(round(pop)),
+        "population": round(pop, 1) if area.level == "custom" else round(pop),
         "imd_score_pop_weighted": aggregate.weighted_mean(t["IMD_score"], w),
         "lsoa_share_most_deprived_decile": float((t.loc[inside, "IMD_decile"] == 1).mean())
-        if inside.any() else float("nan"),
+        if inside.any()
+        else float("nan"),
         "pop_share_imd_deciles_1_2": aggregate.weighted_share(t["IMD_decile"] <= 2, w)[0],
     }
     notes: list[str] = []
@@ -318,7 +413,9 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         coverage = _air_coverage(results, area, pol, cov)
         prof.setdefault("air_coverage", {})[pol] = coverage
         if coverage < 0.999:
-            notes.append(f"{settings.POLLUTANT_LABELS[pol]} data cover {coverage:.0%} of this area.")
+            notes.append(
+                f"{settings.POLLUTANT_LABELS[pol]} data cover {coverage:.0%} of this area."
+            )
     green_ha, lnr_ha = _green_hectares(results, area)
     prof["accessible_green_ha"] = green_ha
     prof["accessible_green_ha_per_1000"] = green_ha / pop * 1000 if pop else float("nan")
@@ -326,15 +423,21 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     prof["nature_reserve_ha_per_1000"] = lnr_ha / pop * 1000 if pop else float("nan")
     prof["lnr_standard_ha_per_1000"] = settings.LNR_HA_PER_1000_STANDARD
     prof["access_straight"] = {
-        tier.name: aggregate.weighted_share(t[f"meets_{tier.name}"], w)[0] for tier in ACCESS_TIERS}
-    net = {tier.name: aggregate.weighted_share(t[f"net_meets_{tier.name}"], w) for tier in ACCESS_TIERS}
+        tier.name: aggregate.weighted_share(t[f"meets_{tier.name}"], w)[0] for tier in ACCESS_TIERS
+    }
+    net = {
+        tier.name: aggregate.weighted_share(t[f"net_meets_{tier.name}"], w) for tier in ACCESS_TIERS
+    }
     prof["access_network"] = {k: (v[0] if v[1] > 0 else None) for k, v in net.items()}
     prof["access_network_coverage"] = {k: v[1] for k, v in net.items()}
     prof["detour_ratio_median"] = {
-        tier.name: _median(t.loc[inside, f"detour_{tier.name}"]) for tier in ACCESS_TIERS}
+        tier.name: _median(t.loc[inside, f"detour_{tier.name}"]) for tier in ACCESS_TIERS
+    }
     if max(v[1] for v in net.values()) < 1:
-        notes.append("Walking-network results cover central Leeds only offline; elsewhere they "
-                     "are not available (straight-line results are shown).")
+        notes.append(
+            "Walking-network results cover central Leeds only offline; elsewhere they "
+            "are not available (straight-line results are shown)."
+        )
     prof["rule_3_30_300_share"] = aggregate.weighted_share(t[f"meets_{RULE_300.name}"], w)[0]
     prof["blue_within_300m_share"] = aggregate.weighted_share(t["blue_within_300m"], w)[0]
     prof["blue_within_1km_share"] = aggregate.weighted_share(t["blue_within_1km"], w)[0]
@@ -346,15 +449,21 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     prof["natural_share"] = aggregate.weighted_mean(t["natural_share"], land)
     prof["nature_reserve_share"] = aggregate.weighted_mean(t["nature_reserve_share"], land)
     prof["trees_per_km2"] = aggregate.weighted_mean(t["trees_per_km2"], land)
-    prof["double_burden_population"] = int(round(aggregate.weighted_sum(
-        t["double_burden"].astype(float), w)))
+    prof["double_burden_population"] = round(
+        aggregate.weighted_sum(t["double_burden"].astype(float), w)
+    )
     prof["double_burden_lsoas"] = int((t["double_burden"] & inside).sum())
     prof["no2_county_median_ugm3"] = results.no2_county_median
     meets = t[f"meets_{settings.HEADLINE_TIER}"].to_numpy(float)
     prof.update(_slope(meets, t["IMD_rank"].to_numpy(float), w))
-    ci = inequality.concentration_index(meets[inside], t["IMD_rank"].to_numpy(float)[inside], w[inside])
-    prof["concentration_index"] = {"value": ci.get("ci"), "ci_low": ci.get("ci_low"),
-                                   "ci_high": ci.get("ci_high")}
+    ci = inequality.concentration_index(
+        meets[inside], t["IMD_rank"].to_numpy(float)[inside], w[inside]
+    )
+    prof["concentration_index"] = {
+        "value": ci.get("ci"),
+        "ci_low": ci.get("ci_low"),
+        "ci_high": ci.get("ci_high"),
+    }
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
     prof["notes"] = notes
     prof["units"] = UNITS
@@ -370,7 +479,7 @@ def _median(s: pd.Series) -> float:
 
 
 def _air_coverage(results: Results, area: Area, pol: str, pop_coverage: float) -> float:
-    """Share of the area with data: exact cell coverage for a polygon, population share otherwise."""
+    """Share of the area with data: cell coverage for a polygon, else population share."""
     if area.polygon is None:
         return pop_coverage
     z = air.zonal_mean(results.inputs.rasters[pol], np.array([area.polygon]))
@@ -381,14 +490,18 @@ def _green_hectares(results: Results, area: Area) -> tuple[float, float]:
     """Accessible green space and nature-reserve area inside the area, ha."""
     t = results.lsoa
     if area.polygon is None:
-        return (float((t["accessible_green_ha"] * area.share).sum()),
-                float((t["nature_reserve_ha"] * area.share).sum()))
+        return (
+            float((t["accessible_green_ha"] * area.share).sum()),
+            float((t["nature_reserve_ha"] * area.share).sum()),
+        )
     zone = np.array([area.polygon])
     sites = np.asarray(results.inputs.sites.geometry.values)
     g = results.inputs.greenspace
     lnr = np.asarray(g.loc[g["typology"] == "nature_reserve"].geometry.values)
     _, _, a = nature.intersection_areas(zone, sites)
-    return float(a.sum() / 1e4), float(nature.covered_share(zone, lnr)[0] * shapely.area(area.polygon) / 1e4)
+    return float(a.sum() / 1e4), float(
+        nature.covered_share(zone, lnr)[0] * shapely.area(area.polygon) / 1e4
+    )
 
 
 def _area_shannon(results: Results, area: Area) -> float:
@@ -411,7 +524,7 @@ UNITS: dict[str, str] = {
     "detour_ratio_median": "walking ÷ straight-line distance (median over LSOAs with both)",
     "habitat_shannon": "Shannon diversity of OSM habitat class areas, nats",
     "sii": "slope index of inequality for the 2 ha/300 m tier: least minus most deprived, "
-           "share of population (0–1 scale)",
+    "share of population (0–1 scale)",
     "rii": "relative index of inequality: SII ÷ mean",
 }
 DATA_VINTAGE: dict[str, str] = {
@@ -446,29 +559,42 @@ def scenario(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     site = scen.add_site(np.asarray(results.inputs.sites.geometry.values), polygon)
     before = t[[c for tier in ACCESS_TIERS for c in (f"dist_{tier.name}_m", f"meets_{tier.name}")]]
     after = scen.straight_line_update(pts, before, site)
-    net_cols = [c for tier in ACCESS_TIERS for c in
-                (f"net_dist_{tier.name}", f"net_meets_{tier.name}", f"net_available_{tier.name}")]
-    net_before = t[net_cols + ["net_reason"]] if "net_reason" in t else t[net_cols]
+    net_cols = [
+        c
+        for tier in ACCESS_TIERS
+        for c in (f"net_dist_{tier.name}", f"net_meets_{tier.name}", f"net_available_{tier.name}")
+    ]
+    net_before = t[[*net_cols, "net_reason"]]
     net_after = network_access.scenario_network_access(
-        results.inputs.graph, net_before, t["pwc_x"].to_numpy(float), t["pwc_y"].to_numpy(float),
-        site.geometry, site.area_ha)
+        results.inputs.graph,
+        net_before,
+        t["pwc_x"].to_numpy(float),
+        t["pwc_y"].to_numpy(float),
+        site.geometry,
+        site.area_ha,
+    )
     pop = t["population"].to_numpy(float)
     decile = t["IMD_decile"].to_numpy(int)
     out: dict[str, Any] = {
         "new_site_ha": site.new_area_ha,
         "merged_site_ha": site.area_ha,
-        "absorbed_sites": int(len(site.absorbed)),
-        "gain_straight": {}, "gain_network": {}, "gain_by_imd_decile": {},
+        "absorbed_sites": len(site.absorbed),
+        "gain_straight": {},
+        "gain_network": {},
+        "gain_by_imd_decile": {},
     }
     changed = np.zeros(len(t), dtype=bool)
     for tier in ACCESS_TIERS:
         m0 = before[f"meets_{tier.name}"].to_numpy(bool)
         m1 = after[f"meets_{tier.name}"].to_numpy(bool)
         gained = m1 & ~m0
-        changed |= gained | (after[f"dist_{tier.name}_m"].to_numpy() < before[f"dist_{tier.name}_m"].to_numpy())
+        changed |= gained | (
+            after[f"dist_{tier.name}_m"].to_numpy() < before[f"dist_{tier.name}_m"].to_numpy()
+        )
         out["gain_straight"][tier.name] = int(pop[gained].sum())
         out["gain_by_imd_decile"][tier.name] = {
-            int(d): int(pop[gained & (decile == d)].sum()) for d in range(1, 11)}
+            int(d): int(pop[gained & (decile == d)].sum()) for d in range(1, 11)
+        }
         n0 = net_before[f"net_meets_{tier.name}"].fillna(False).to_numpy(bool)
         n1 = net_after[f"net_meets_{tier.name}"].fillna(False).to_numpy(bool)
         avail = net_after[f"net_available_{tier.name}"].to_numpy(bool)
@@ -477,8 +603,9 @@ def scenario(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     for tier in ACCESS_TIERS:
         rows[f"before_dist_{tier.name}_m"] = before.loc[changed, f"dist_{tier.name}_m"]
         rows[f"after_dist_{tier.name}_m"] = after.loc[changed, f"dist_{tier.name}_m"]
-        rows[f"gained_{tier.name}"] = (after.loc[changed, f"meets_{tier.name}"]
-                                       & ~before.loc[changed, f"meets_{tier.name}"])
+        rows[f"gained_{tier.name}"] = (
+            after.loc[changed, f"meets_{tier.name}"] & ~before.loc[changed, f"meets_{tier.name}"]
+        )
     out["lsoas"] = rows.reset_index(drop=True)
     out["affected_lsoa_codes"] = rows["lsoa21_code"].tolist()
     out["site_geometry"] = site.geometry

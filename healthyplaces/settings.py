@@ -63,7 +63,11 @@ class AccessTier:
     @property
     def label(self) -> str:
         size = f"{self.min_ha:g} ha"
-        dist = f"{self.distance_m / 1000:g} km" if self.distance_m >= 1000 else f"{self.distance_m:g} m"
+        dist = (
+            f"{self.distance_m / 1000:g} km"
+            if self.distance_m >= 1000
+            else f"{self.distance_m:g} m"
+        )
         return f"{size} site within {dist}"
 
 

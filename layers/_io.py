@@ -137,16 +137,17 @@ def _extract_family(geoms: np.ndarray, keep: str) -> np.ndarray:
 
 def parse_hstore(values: pd.Series) -> list[dict[str, str]]:
     """Parse OSM ``other_tags`` hstore strings (``"k"=>"v","k2"=>"v2"``) into dicts."""
-    return [
-        dict(_HSTORE_PAIR.findall(v)) if isinstance(v, str) else {} for v in values.to_numpy()
-    ]
+    return [dict(_HSTORE_PAIR.findall(v)) if isinstance(v, str) else {} for v in values.to_numpy()]
 
 
 def hstore_get(values: pd.Series, key: str) -> pd.Series:
     """One tag from an hstore column, as strings (``None`` where absent)."""
     pattern = rf'"{re.escape(key)}"=>"((?:[^"\\]|\\.)*)"'
-    return values.astype("string").str.extract(pattern, expand=False).astype(object).where(
-        lambda s: s.notna(), None
+    return (
+        values.astype("string")
+        .str.extract(pattern, expand=False)
+        .astype(object)
+        .where(lambda s: s.notna(), None)
     )
 
 

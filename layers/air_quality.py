@@ -62,13 +62,27 @@ def read_pcm_csv(path: Path | str, name: str, cell: float = CELL_M) -> Raster:
         raise AirQualityFormatError(
             f"{path}: expected columns ukgridcode,x,y,<value>, found {','.join(cols[:5])}"
         )
-    return _grid_from_points(df.iloc[:, 1].to_numpy(float), df.iloc[:, 2].to_numpy(float),
-                             pd.to_numeric(df.iloc[:, 3], errors="coerce").to_numpy(float),
-                             cell, name=name, vintage=PCM_VINTAGE, source=PCM_SOURCE)
+    return _grid_from_points(
+        df.iloc[:, 1].to_numpy(float),
+        df.iloc[:, 2].to_numpy(float),
+        pd.to_numeric(df.iloc[:, 3], errors="coerce").to_numpy(float),
+        cell,
+        name=name,
+        vintage=PCM_VINTAGE,
+        source=PCM_SOURCE,
+    )
 
 
-def _grid_from_points(x: np.ndarray, y: np.ndarray, v: np.ndarray, cell: float, *, name: str,
-                      vintage: str, source: str) -> Raster:
+def _grid_from_points(
+    x: np.ndarray,
+    y: np.ndarray,
+    v: np.ndarray,
+    cell: float,
+    *,
+    name: str,
+    vintage: str,
+    source: str,
+) -> Raster:
     half = cell / 2
     west, north = x.min() - half, y.max() + half
     width = round((x.max() - x.min()) / cell) + 1
@@ -92,13 +106,17 @@ def read_laqm_csv(path: Path | str) -> pd.DataFrame:
     """
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     lines = text.splitlines()
-    header_at = next((i for i, line in enumerate(lines) if line.startswith("Local_Auth_Code")), None)
+    header_at = next(
+        (i for i, line in enumerate(lines) if line.startswith("Local_Auth_Code")), None
+    )
     if header_at is None:
         raise AirQualityFormatError(f"{path}: no 'Local_Auth_Code,x,y,…' header line")
     df = pd.read_csv(io.StringIO("\n".join(lines[header_at:])))
     total = [c for c in df.columns if c.startswith("Total_")]
     if len(total) != 1:
-        raise AirQualityFormatError(f"{path}: expected one Total_<pollutant>_<yy> column, found {total}")
+        raise AirQualityFormatError(
+            f"{path}: expected one Total_<pollutant>_<yy> column, found {total}"
+        )
     _, pol, yy = total[0].split("_")
     pollutant = pol.lower().replace(".", "")
     return pd.DataFrame(
@@ -117,9 +135,15 @@ def laqm_to_raster(table: pd.DataFrame, pollutant: str) -> Raster:
     """Grid one pollutant of a tidy LAQM table (1 km cell centres) into a :class:`Raster`."""
     t = table[table["pollutant"] == pollutant]
     year = str(int(t["year"].iloc[0]))
-    return _grid_from_points(t["x"].to_numpy(), t["y"].to_numpy(), t["value"].to_numpy(), CELL_M,
-                             name=pollutant, vintage=year,
-                             source=f"DEFRA LAQM background maps, base year {year}")
+    return _grid_from_points(
+        t["x"].to_numpy(),
+        t["y"].to_numpy(),
+        t["value"].to_numpy(),
+        CELL_M,
+        name=pollutant,
+        vintage=year,
+        source=f"DEFRA LAQM background maps, base year {year}",
+    )
 
 
 def build(shared: Path) -> tuple[dict[str, Raster], pd.DataFrame]:
@@ -137,12 +161,22 @@ def write_geotiff(raster: Raster, path: Path) -> None:
     """Write a raster as a deterministic float32 GeoTIFF (NaN nodata, deflate)."""
     h, w = raster.values.shape
     with rasterio.open(
-        path, "w", driver="GTiff", height=h, width=w, count=1, dtype="float32",
-        crs=raster.crs, transform=raster.transform, nodata=np.nan, compress="deflate",
+        path,
+        "w",
+        driver="GTiff",
+        height=h,
+        width=w,
+        count=1,
+        dtype="float32",
+        crs=raster.crs,
+        transform=raster.transform,
+        nodata=np.nan,
+        compress="deflate",
     ) as dst:
         dst.write(raster.values.astype("float32"), 1)
-        dst.update_tags(name=raster.name, units=raster.units, vintage=raster.vintage,
-                        source=raster.source)
+        dst.update_tags(
+            name=raster.name, units=raster.units, vintage=raster.vintage, source=raster.source
+        )
 
 
 def read_geotiff(path: Path) -> Raster:
@@ -152,8 +186,15 @@ def read_geotiff(path: Path) -> Raster:
         if src.nodata is not None and not np.isnan(src.nodata):
             values[values == src.nodata] = np.nan
         tags = src.tags()
-        return Raster(values, src.transform, settings.ANALYSIS_CRS, tags.get("name", path.stem),
-                      tags.get("units", UNITS), tags.get("vintage", ""), tags.get("source", ""))
+        return Raster(
+            values,
+            src.transform,
+            settings.ANALYSIS_CRS,
+            tags.get("name", path.stem),
+            tags.get("units", UNITS),
+            tags.get("vintage", ""),
+            tags.get("source", ""),
+        )
 
 
 def load_pollutant(pollutant: str) -> Raster:

@@ -63,17 +63,20 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
     ways["length_m"] = shapely.length(ways.geometry.values)
     ways["vintage"] = "2018-05-25"
     ways = ways.drop(columns=["osm_id"]).sort_values("osm_ref")
-    return {"blue_water": water, "blue_waterways": ways}, {"blue_water": wrep, "blue_waterways": lrep}
+    return {"blue_water": water, "blue_waterways": ways}, {
+        "blue_water": wrep,
+        "blue_waterways": lrep,
+    }
 
 
 def load_water() -> gpd.GeoDataFrame:
-    """Water polygons: ``osm_ref``, ``name``, ``water_class``, ``blue_space`` (bool), ``area_ha``."""
-    return read_table("blue_water")  # type: ignore[return-value]
+    """Water polygons: ``osm_ref``, ``name``, ``water_class``, ``blue_space``, ``area_ha``."""
+    return read_table("blue_water")
 
 
 def load_waterways() -> gpd.GeoDataFrame:
-    """Waterway lines: ``osm_ref``, ``name``, ``waterway``, ``blue_space`` (rivers, canals), ``length_m``."""
-    return read_table("blue_waterways")  # type: ignore[return-value]
+    """Waterway lines: ``osm_ref``, ``name``, ``waterway``, ``blue_space``, ``length_m``."""
+    return read_table("blue_waterways")
 
 
 def load_blue_features() -> gpd.GeoDataFrame:

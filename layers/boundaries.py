@@ -49,15 +49,25 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
     lsoa["msoa21_name"] = lsoa["lsoa21_name"].str[:-1]
 
     msoa, reports["msoa21"] = read_vector(
-        src / "wy_msoa2021_bgc.geojson", keep="polygon", columns=["MSOA21CD", "MSOA21NM", "LADCD_ACTIVE"]
+        src / "wy_msoa2021_bgc.geojson",
+        keep="polygon",
+        columns=["MSOA21CD", "MSOA21NM", "LADCD_ACTIVE"],
     )
     msoa = msoa.rename(
-        columns={"MSOA21CD": "msoa21_code", "MSOA21NM": "msoa21_name", "LADCD_ACTIVE": "district_code"}
+        columns={
+            "MSOA21CD": "msoa21_code",
+            "MSOA21NM": "msoa21_name",
+            "LADCD_ACTIVE": "district_code",
+        }
     )
-    lsoa = lsoa.merge(msoa[["msoa21_code", "msoa21_name"]], on="msoa21_name", how="left", validate="m:1")
+    lsoa = lsoa.merge(
+        msoa[["msoa21_code", "msoa21_name"]], on="msoa21_name", how="left", validate="m:1"
+    )
 
     wards, reports["wards"] = read_vector(
-        src / "wy_wards2025_bgc.geojson", keep="polygon", columns=["WD25CD", "WD25NM", "LAD25CD", "LAD25NM"]
+        src / "wy_wards2025_bgc.geojson",
+        keep="polygon",
+        columns=["WD25CD", "WD25NM", "LAD25CD", "LAD25NM"],
     )
     wards = wards.rename(
         columns={
@@ -68,7 +78,9 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
         }
     )
     districts, reports["districts"] = read_vector(
-        src / "wy_lad_bgc_dissolved_from_wards2025.geojson", keep="polygon", columns=["LAD25CD", "LAD25NM"]
+        src / "wy_lad_bgc_dissolved_from_wards2025.geojson",
+        keep="polygon",
+        columns=["LAD25CD", "LAD25NM"],
     )
     districts = districts.rename(columns={"LAD25CD": "district_code", "LAD25NM": "district_name"})
     county = gpd.GeoDataFrame(
@@ -105,7 +117,7 @@ def load_lsoa21() -> gpd.GeoDataFrame:
     weighted centroid, m), ``ward_code``, ``ward_name``, ``district_code``,
     ``district_name``, ``msoa21_code``, ``msoa21_name``, ``geometry``.
     """
-    return read_table("lsoa21")  # type: ignore[return-value]
+    return read_table("lsoa21")
 
 
 def load_boundaries(level: str) -> gpd.GeoDataFrame:
@@ -116,7 +128,7 @@ def load_boundaries(level: str) -> gpd.GeoDataFrame:
     table, code, name = _LEVEL_TABLES[level]
     gdf = read_table(table)
     gdf = gdf.assign(code=gdf[code], name=gdf[name])
-    return gdf  # type: ignore[return-value]
+    return gdf
 
 
 _LEVEL_TABLES = {
@@ -257,7 +269,9 @@ def resolve_place(query: str, table: pd.DataFrame | None = None) -> Place:
         hit = hit.assign(_o=hit["level"].map(order)).sort_values("_o")
         top = hit[hit["_o"] == hit["_o"].iloc[0]]
         if len(top) > 1:
-            raise AmbiguousPlace(query, [f"{r.name} ({r.code}, {r.level})" for r in top.itertuples()])
+            raise AmbiguousPlace(
+                query, [f"{r.name} ({r.code}, {r.level})" for r in top.itertuples()]
+            )
         hit = top
     row = hit.iloc[0]
     return Place(

@@ -61,7 +61,7 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
     progress("population")
     _write_all(out, population.build(shared), {}, entries)
     progress("green space (classify and merge sites)")
-    gframes, greports = greenspace.build(shared, frames["districts"])  # type: ignore[arg-type]
+    gframes, greports = greenspace.build(shared, frames["districts"])
     greports["greenspace_sites"] = greports["greenspace"]
     _write_all(out, gframes, greports, entries)
     progress("blue space")
@@ -104,14 +104,23 @@ def _entry(name: str, file: str, path: Path, rows: int, crs: str | None) -> dict
     }
 
 
-def _write_all(out: Path, frames: dict[str, pd.DataFrame], reports: dict[str, ReadReport],
-               entries: dict[str, dict[str, Any]]) -> None:
+def _write_all(
+    out: Path,
+    frames: dict[str, pd.DataFrame],
+    reports: dict[str, ReadReport],
+    entries: dict[str, dict[str, Any]],
+) -> None:
     for name, frame in frames.items():
         replace_layer(out, name, frame, entries, reports.get(name))
 
 
-def replace_layer(out: Path, name: str, frame: pd.DataFrame, entries: dict[str, dict[str, Any]],
-                  report: ReadReport | None = None) -> None:
+def replace_layer(
+    out: Path,
+    name: str,
+    frame: pd.DataFrame,
+    entries: dict[str, dict[str, Any]],
+    report: ReadReport | None = None,
+) -> None:
     """Write one layer atomically into the bundle folder and record its manifest entry."""
     final = out / f"{name}.parquet"
     with atomic_path(final) as tmp:

@@ -79,7 +79,9 @@ def manifest() -> dict[str, Any]:
     try:
         return dict(json.loads(path.read_text()))
     except json.JSONDecodeError as exc:
-        raise BundleError(f"Bundle manifest is corrupt: {path} ({exc}). {settings.REBUILD_HINT}") from exc
+        raise BundleError(
+            f"Bundle manifest is corrupt: {path} ({exc}). {settings.REBUILD_HINT}"
+        ) from exc
 
 
 def fingerprint() -> str:

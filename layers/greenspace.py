@@ -67,14 +67,26 @@ TAG_TYPOLOGY: dict[tuple[str, str], str] = {
 
 #: ``access`` values that close a feature to the public.
 PRIVATE_ACCESS = frozenset(
-    {"private", "no", "customers", "members", "permit", "military", "agricultural", "forestry",
-     "delivery", "residents"}
+    {
+        "private",
+        "no",
+        "customers",
+        "members",
+        "permit",
+        "military",
+        "agricultural",
+        "forestry",
+        "delivery",
+        "residents",
+    }
 )
 #: ``access`` values that open it.
 PUBLIC_ACCESS = frozenset({"yes", "permissive", "public", "designated", "destination", "official"})
 #: Types that are closed unless tagged open: golf (never open), pitches (often schools and
 #: clubs), allotments (plot-holders) and meadows (mostly farmland).
-CLOSED_BY_DEFAULT = frozenset({("leisure", "pitch"), ("landuse", "allotments"), ("landuse", "meadow")})
+CLOSED_BY_DEFAULT = frozenset(
+    {("leisure", "pitch"), ("landuse", "allotments"), ("landuse", "meadow")}
+)
 NEVER_PUBLIC = frozenset({("leisure", "golf_course")})
 
 VINTAGE_2023 = "2023-08"
@@ -106,8 +118,14 @@ def _raw_files(shared: Path) -> list[_RawFile]:
                 files.append(_RawFile(gb / f"{district}-{stem}.geojson", key, value, VINTAGE_2023))
             continue
         files.append(_RawFile(gb / f"west-yorkshire-{stem}.geojson", key, value, VINTAGE_2023))
-    files.append(_RawFile(gb / "west-yorkshire-leisure-nature_reserve-park.geojson", "leisure",
-                          "nature_reserve", VINTAGE_2023))
+    files.append(
+        _RawFile(
+            gb / "west-yorkshire-leisure-nature_reserve-park.geojson",
+            "leisure",
+            "nature_reserve",
+            VINTAGE_2023,
+        )
+    )
     return files
 
 
@@ -115,10 +133,14 @@ def _osm_ref(gdf: gpd.GeoDataFrame) -> pd.Series:
     """``way/123``, ``relation/456`` or ``node/789`` from the ogr2ogr OSM columns."""
     way = gdf["osm_way_id"].astype("string")
     oid = gdf["osm_id"].astype("string")
-    kind = np.where(gdf.geom_type.isin(["Point", "MultiPoint"]), "node",
-                    np.where(gdf.geom_type.isin(["LineString", "MultiLineString"]), "way", "relation"))
-    return pd.Series(np.where(way.notna(), "way/" + way.fillna(""), kind + "/" + oid.fillna("")),
-                     index=gdf.index)
+    kind = np.where(
+        gdf.geom_type.isin(["Point", "MultiPoint"]),
+        "node",
+        np.where(gdf.geom_type.isin(["LineString", "MultiLineString"]), "way", "relation"),
+    )
+    return pd.Series(
+        np.where(way.notna(), "way/" + way.fillna(""), kind + "/" + oid.fillna("")), index=gdf.index
+    )
 
 
 _COLUMNS = ["osm_id", "osm_way_id", "name", "other_tags"]
@@ -167,7 +189,9 @@ def classify(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def build(shared: Path, districts: gpd.GeoDataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
+def build(
+    shared: Path, districts: gpd.GeoDataFrame
+) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
     """Build ``greenspace`` (classified features), ``greenspace_sites`` and ``trees``.
 
     ``districts`` (EPSG:27700, ``district_name``) picks the 2020 grass for the
@@ -180,8 +204,12 @@ def build(shared: Path, districts: gpd.GeoDataFrame) -> tuple[dict[str, pd.DataF
         report += rep
         frames.append(gdf)
     grass20, rep = _read_raw(
-        _RawFile(shared / "osm" / "grass_2020" / "west-yorkshire-landusage-grass_2020-02-02.geojson",
-                 "landuse", "grass", VINTAGE_2020)
+        _RawFile(
+            shared / "osm" / "grass_2020" / "west-yorkshire-landusage-grass_2020-02-02.geojson",
+            "landuse",
+            "grass",
+            VINTAGE_2020,
+        )
     )
     report += rep
     frames.append(_only_in(grass20, districts, exclude=_PER_DISTRICT_2023))
@@ -195,10 +223,14 @@ def build(shared: Path, districts: gpd.GeoDataFrame) -> tuple[dict[str, pd.DataF
 
     trees, trep = _read_trees(shared)
     return {"greenspace": features, "greenspace_sites": sites, "trees": trees}, {
-        "greenspace": report, "trees": trep}
+        "greenspace": report,
+        "trees": trep,
+    }
 
 
-def _only_in(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, exclude: tuple[str, ...]) -> gpd.GeoDataFrame:
+def _only_in(
+    gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, exclude: tuple[str, ...]
+) -> gpd.GeoDataFrame:
     """Keep features whose representative point falls in a district not in ``exclude``."""
     keep = districts[~districts["district_name"].str.lower().isin(exclude)]
     pts = gpd.GeoSeries(shapely.point_on_surface(gdf.geometry.values), crs=gdf.crs)
@@ -207,7 +239,7 @@ def _only_in(gdf: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, exclude: tuple[
 
 
 def _dedupe(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """One row per OSM object: where an object is in several tag files keep the highest-priority typology."""
+    """One row per OSM object; an object in several tag files keeps its top-priority typology."""
     order = {t: i for i, t in enumerate(TYPOLOGIES)}
     ranked = features.assign(_p=features["typology"].map(order))
     ranked = ranked.sort_values(["osm_ref", "_p", "vintage"], ascending=[True, True, False])
@@ -223,7 +255,9 @@ def _read_trees(shared: Path) -> tuple[gpd.GeoDataFrame, ReadReport]:
     rows["osm_value"] = "tree_row"
     trees = pd.concat([pts, rows], ignore_index=True)
     trees["osm_ref"] = _osm_ref(trees)
-    trees = trees.drop(columns=["osm_id", "osm_way_id"]).sort_values("osm_ref").reset_index(drop=True)
+    trees = (
+        trees.drop(columns=["osm_id", "osm_way_id"]).sort_values("osm_ref").reset_index(drop=True)
+    )
     trees["vintage"] = VINTAGE_2023
     return gpd.GeoDataFrame(trees, geometry="geometry", crs=settings.ANALYSIS_CRS), rep
 
@@ -234,14 +268,14 @@ def load_greenspace() -> gpd.GeoDataFrame:
     Columns: ``osm_ref``, ``name``, ``osm_key``, ``osm_value``, ``typology``,
     ``access``, ``public_access``, ``area_ha`` (ha), ``vintage``, ``other_tags``.
     """
-    return read_table("greenspace")  # type: ignore[return-value]
+    return read_table("greenspace")
 
 
 def load_sites() -> gpd.GeoDataFrame:
     """Publicly accessible green-space sites (merged polygons, EPSG:27700, ``area_ha`` in ha)."""
-    return read_table("greenspace_sites")  # type: ignore[return-value]
+    return read_table("greenspace_sites")
 
 
 def load_trees() -> gpd.GeoDataFrame:
     """OSM ``natural=tree`` points and ``natural=tree_row`` lines (EPSG:27700)."""
-    return read_table("trees")  # type: ignore[return-value]
+    return read_table("trees")

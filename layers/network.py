@@ -33,8 +33,19 @@ NETWORK_VINTAGE = "2022"
 
 #: ``highway`` values a pedestrian may not use, or that are not built yet.
 NOT_WALKABLE = frozenset(
-    {"motorway", "motorway_link", "construction", "proposed", "no", "bus_guideway", "busway",
-     "raceway", "abandoned", "disused", "platform"}
+    {
+        "motorway",
+        "motorway_link",
+        "construction",
+        "proposed",
+        "no",
+        "bus_guideway",
+        "busway",
+        "raceway",
+        "abandoned",
+        "disused",
+        "platform",
+    }
 )
 FOOT_ALLOWED = frozenset({"yes", "designated", "permissive", "official"})
 ACCESS_DENIED = frozenset({"private", "no"})
@@ -87,7 +98,9 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
     seg_start = np.flatnonzero(~last)  # vertex k starts a segment to k+1
     piece_of_seg = np.cumsum(is_node[seg_start]) - 1
     n_pieces = int(piece_of_seg[-1]) + 1 if len(piece_of_seg) else 0
-    piece_last_seg = np.r_[np.flatnonzero(piece_of_seg[1:] != piece_of_seg[:-1]), len(seg_start) - 1]
+    piece_last_seg = np.r_[
+        np.flatnonzero(piece_of_seg[1:] != piece_of_seg[:-1]), len(seg_start) - 1
+    ]
     piece_first_vertex = seg_start[np.r_[0, piece_last_seg[:-1] + 1]]
     piece_end_vertex = seg_start[piece_last_seg] + 1
 
@@ -107,7 +120,11 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
     way_rows = way_of[piece_first_vertex]
 
     nodes = gpd.GeoDataFrame(
-        {"osmid": np.arange(len(node_vertices)), "x": proj[node_vertices, 0], "y": proj[node_vertices, 1]},
+        {
+            "osmid": np.arange(len(node_vertices)),
+            "x": proj[node_vertices, 0],
+            "y": proj[node_vertices, 1],
+        },
         geometry=shapely.points(proj[node_vertices]),
         crs=settings.ANALYSIS_CRS,
     ).set_index("osmid")
@@ -135,19 +152,26 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
 def network_area() -> gpd.GeoDataFrame:
     """The area where the offline network is complete: the 6.5 km circle, EPSG:27700."""
     lon, lat = settings.LEEDS_NETWORK_CENTRE_LONLAT
-    x, y = pyproj.Transformer.from_crs("EPSG:4326", settings.ANALYSIS_CRS, always_xy=True).transform(lon, lat)
-    circle = shapely.Point(x, y).buffer(settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64)
+    x, y = pyproj.Transformer.from_crs(
+        "EPSG:4326", settings.ANALYSIS_CRS, always_xy=True
+    ).transform(lon, lat)
+    circle = shapely.Point(x, y).buffer(
+        settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64
+    )
     return gpd.GeoDataFrame(
-        {"name": ["Central Leeds (complete OSM network, 2022)"],
-         "centre_x": [x], "centre_y": [y],
-         "radius_m": [settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M]},
+        {
+            "name": ["Central Leeds (complete OSM network, 2022)"],
+            "centre_x": [x],
+            "centre_y": [y],
+            "radius_m": [settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M],
+        },
         geometry=[circle],
         crs=settings.ANALYSIS_CRS,
     )
 
 
 def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
-    """Build ``network_nodes``, ``network_edges`` and ``network_area`` from the Leeds-centre lines."""
+    """Build ``network_nodes``, ``network_edges`` and ``network_area`` from the Leeds lines."""
     path = shared / NETWORK_FILE
     ways, report = read_vector(
         f"/vsigzip/{path}", keep="line", columns=["osm_id", "name", "highway", "foot", "access"]
@@ -165,9 +189,9 @@ def load_network() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The offline walking network as osmnx-style (nodes, edges), EPSG:27700, lengths in metres."""
     nodes = read_table("network_nodes").set_index("osmid")
     edges = read_table("network_edges").set_index(["u", "v", "key"])
-    return nodes, edges  # type: ignore[return-value]
+    return nodes, edges
 
 
 def load_network_area() -> gpd.GeoDataFrame:
     """The polygon inside which the offline network is complete (EPSG:27700)."""
-    return read_table("network_area")  # type: ignore[return-value]
+    return read_table("network_area")

@@ -109,7 +109,9 @@ def validate(gdf: gpd.GeoDataFrame, name: str = "Custom area") -> UserArea:
     polys = geoms[~empty & geoms.geom_type.isin(["Polygon", "MultiPolygon"])]
     if len(polys) == 0:
         kinds = ", ".join(sorted(set(geoms[~empty].geom_type)))
-        raise UserAreaError(f"The file has no polygons (found {kinds}). Upload an area, not points or lines.")
+        raise UserAreaError(
+            f"The file has no polygons (found {kinds}). Upload an area, not points or lines."
+        )
     if len(polys) < len(gdf):
         msgs.append(f"{len(gdf) - len(polys)} non-polygon or empty feature(s) were ignored.")
     source_crs = gdf.crs.to_string() if gdf.crs else "unknown"

@@ -12,7 +12,7 @@ SHARED = settings.SHARED_DATA_DIR
 
 
 @pytest.fixture(scope="session")
-def results():  # type: ignore[no-untyped-def]
+def results():
     """Every LSOA indicator for the county, computed once per test session (~5 s)."""
     from healthyplaces import engine
 

@@ -30,14 +30,16 @@ def _sites(*polys: shapely.Geometry) -> gpd.GeoDataFrame:
 def test_site_exactly_at_threshold_meets_the_tier() -> None:
     # A 200 m × 100 m = 2.0 ha park whose west edge is exactly 300 m east of the origin.
     site = shapely.box(300.0, -50.0, 500.0, 50.0)
-    out = proximity.tier_access(np.array([shapely.Point(0, 0)]), np.array([site]), np.array([2.0]),
-                                [TIER_2HA])
+    out = proximity.tier_access(
+        np.array([shapely.Point(0, 0)]), np.array([site]), np.array([2.0]), [TIER_2HA]
+    )
     assert out.loc[0, "dist_2ha_300m_m"] == 300.0
     assert bool(out.loc[0, "meets_2ha_300m"])
     # One centimetre further and it fails.
     far = shapely.box(300.01, -50.0, 500.01, 50.0)
-    out = proximity.tier_access(np.array([shapely.Point(0, 0)]), np.array([far]), np.array([2.0]),
-                                [TIER_2HA])
+    out = proximity.tier_access(
+        np.array([shapely.Point(0, 0)]), np.array([far]), np.array([2.0]), [TIER_2HA]
+    )
     assert not bool(out.loc[0, "meets_2ha_300m"])
 
 
@@ -46,13 +48,16 @@ def test_too_small_site_does_not_count_until_touching_polygons_merge() -> None:
     big = shapely.box(300.0, -50.0, 490.0, 50.0)
     lawn = shapely.box(490.0, -50.0, 510.0, 50.0)
     origin = np.array([shapely.Point(0, 0)])
-    unmerged = proximity.tier_access(origin, np.array([big, lawn]), np.array([1.9, 0.2]), [TIER_2HA])
+    unmerged = proximity.tier_access(
+        origin, np.array([big, lawn]), np.array([1.9, 0.2]), [TIER_2HA]
+    )
     assert not bool(unmerged.loc[0, "meets_2ha_300m"])
     sites = merge_sites(_sites(big, lawn))
     assert len(sites) == 1
     assert sites.loc[0, "area_ha"] == pytest.approx(2.1)
-    merged = proximity.tier_access(origin, np.asarray(sites.geometry.values),
-                                   sites["area_ha"].to_numpy(), [TIER_2HA])
+    merged = proximity.tier_access(
+        origin, np.asarray(sites.geometry.values), sites["area_ha"].to_numpy(), [TIER_2HA]
+    )
     assert bool(merged.loc[0, "meets_2ha_300m"])
 
 
@@ -76,7 +81,7 @@ def test_origin_inside_a_site_has_distance_zero() -> None:
     assert d[0] == 0.0
 
 
-def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:
     lsoa = results.lsoa
     sites = results.inputs.sites
     pts = shapely.points(lsoa["pwc_x"], lsoa["pwc_y"])
@@ -98,7 +103,7 @@ def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:  
     assert bool(after.loc[lacking, "meets_2ha_300m"])
 
 
-def test_engine_scenario_gain_is_the_population_that_gains(results) -> None:  # type: ignore[no-untyped-def]
+def test_engine_scenario_gain_is_the_population_that_gains(results) -> None:
     from healthyplaces import engine
 
     lsoa = results.lsoa

@@ -17,7 +17,9 @@ from geo.raster import Raster
 def _raster() -> Raster:
     # 2 × 2 cells of 1 km; west edge 0, north edge 2000. Values: [[10, 20], [30, NaN]].
     values = np.array([[10.0, 20.0], [30.0, np.nan]])
-    return Raster(values, Affine(1000, 0, 0, 0, -1000, 2000), "EPSG:27700", "no2", "µg/m³", "t", "test")
+    return Raster(
+        values, Affine(1000, 0, 0, 0, -1000, 2000), "EPSG:27700", "no2", "µg/m³", "t", "test"
+    )
 
 
 def test_zonal_mean_weights_cells_by_exact_overlap() -> None:
@@ -52,7 +54,10 @@ def test_sample_returns_the_cell_value_and_nan_off_grid() -> None:
 def test_weighted_median() -> None:
     # Values 1, 2, 3 with weights 1, 1, 5: half the weight (3.5) is reached at 3.
     assert air.weighted_median(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 5.0])) == 3.0
-    assert air.weighted_median(np.array([1.0, 2.0, 3.0, np.nan]), np.array([5.0, 1.0, 1.0, 9.0])) == 1.0
+    assert (
+        air.weighted_median(np.array([1.0, 2.0, 3.0, np.nan]), np.array([5.0, 1.0, 1.0, 9.0]))
+        == 1.0
+    )
 
 
 def test_shannon_of_two_equal_classes_is_ln2_and_one_class_is_zero() -> None:
@@ -66,7 +71,9 @@ def test_class_areas_and_covered_share_count_overlaps_once() -> None:
     zone = shapely.box(0, 0, 100, 100)  # 1 ha
     wood = shapely.box(-50, 0, 50, 100)  # half inside: 5,000 m²
     scrub = shapely.box(25, 0, 75, 100)  # inside, overlaps the wood by 25 m × 100 m
-    areas = nature.class_areas(np.array([zone]), np.array([wood, scrub]), np.array(["woodland", "scrub"]))
+    areas = nature.class_areas(
+        np.array([zone]), np.array([wood, scrub]), np.array(["woodland", "scrub"])
+    )
     assert areas.loc[0, "woodland"] == pytest.approx(5000)
     assert areas.loc[0, "scrub"] == pytest.approx(5000)
     # Union inside the zone: x from 0 to 75 → 7,500 m² of 10,000.
