@@ -56,3 +56,57 @@ def weighted_sum(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Series
     w = np.asarray(weights, dtype=float)
     ok = ~np.isnan(v)
     return float((v[ok] * w[ok]).sum())
+
+
+def group_weighted(
+    table: pd.DataFrame,
+    group_col: str,
+    weight_col: str,
+    mean_cols: list[str],
+    share_cols: list[str],
+) -> pd.DataFrame:
+    """Population-weighted means and shares for every group in one vectorised pass.
+
+    Parameters
+    ----------
+    table
+        One row per LSOA.
+    group_col
+        The place code column (e.g. ``ward_code``).
+    weight_col
+        Population weights.
+    mean_cols
+        Numeric indicators (NaN = missing, left out of that column's mean).
+    share_cols
+        Yes/no indicators (``<NA>`` = not available); the result is the share
+        among those covered, plus ``<col>_coverage`` (0–1 of the population).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group: ``population`` and one column per indicator
+        (``<col>`` for means and shares, ``<col>_coverage`` for shares).
+    """
+    w = table[weight_col].to_numpy(float)
+    keys = table[group_col].to_numpy()
+    cols: dict[str, np.ndarray] = {"population": w}
+    for col in mean_cols:
+        v = table[col].to_numpy(float)
+        ok = np.isfinite(v)
+        cols[f"{col}__num"] = np.where(ok, v * w, 0.0)
+        cols[f"{col}__den"] = np.where(ok, w, 0.0)
+    for col in share_cols:
+        f = pd.array(table[col], dtype="boolean")
+        known = ~np.asarray(f.isna())
+        yes = known & np.asarray(f.fillna(False), dtype=bool)
+        cols[f"{col}__num"] = np.where(yes, w, 0.0)
+        cols[f"{col}__den"] = np.where(known, w, 0.0)
+    sums = pd.DataFrame(cols).groupby(keys, sort=True).sum()
+    out = pd.DataFrame({"population": sums["population"]})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for col in mean_cols + share_cols:
+            num, den = sums[f"{col}__num"], sums[f"{col}__den"]
+            out[col] = np.where(den > 0, num / den, np.nan)
+        for col in share_cols:
+            out[f"{col}_coverage"] = sums[f"{col}__den"] / sums["population"]
+    return out

@@ -612,6 +612,41 @@ def scenario(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     return out
 
 
+#: LSOA columns averaged (population-weighted) by :func:`place_table`.
+PLACE_MEANS = ["IMD_score", "no2_ugm3", "pm25_ugm3", "pm10_ugm3", "hpi_score", "tiers_met_share"]
+#: LSOA yes/no columns given as population shares by :func:`place_table`.
+PLACE_SHARES = [
+    *(f"meets_{t.name}" for t in ACCESS_TIERS),
+    *(f"net_meets_{t.name}" for t in ACCESS_TIERS),
+    "blue_within_300m",
+    "blue_within_1km",
+    "no2_above_who",
+    "pm25_above_who",
+    "double_burden",
+]
+
+
+def place_table(results: Results) -> pd.DataFrame:
+    """Headline indicators for every place (county, districts, wards, MSOAs) in one pass.
+
+    Values are population-weighted means or population shares (0–1) of the
+    place's LSOAs (:func:`geo.aggregate.group_weighted`); ``*_coverage`` columns
+    give the share of people for whom a network result exists.
+    """
+    t = pd.DataFrame(results.lsoa.drop(columns="geometry"))
+    t["county_code"] = settings.COUNTY_CODE
+    frames = []
+    for level, col in (
+        ("county", "county_code"),
+        ("district", "district_code"),
+        ("ward", "ward_code"),
+        ("msoa", "msoa21_code"),
+    ):
+        agg = aggregate.group_weighted(t, col, "population", PLACE_MEANS, PLACE_SHARES)
+        frames.append(agg.assign(level=level).rename_axis("code").reset_index())
+    return pd.concat(frames, ignore_index=True)
+
+
 def lsoa_table(results: Results) -> pd.DataFrame:
     """Every LSOA indicator as a plain table (no geometry), for CSV/JSON export."""
     drop = [c for c in ("geometry",) if c in results.lsoa.columns]

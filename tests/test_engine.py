@@ -126,3 +126,35 @@ def test_polygon_beyond_the_air_grid_reports_partial_coverage(results) -> None:
     prof = engine.profile(results, area)
     assert prof["air_coverage"]["no2"] == pytest.approx(0.5)
     assert any("NO₂ data cover 50%" in n for n in prof["notes"])
+
+
+def test_place_table_matches_the_per_place_profile(results) -> None:
+    table = engine.place_table(results).set_index("code")
+    assert (table["level"] == "ward").sum() == 124
+    assert table.loc["E47000003", "population"] == COUNTY_POPULATION
+    for code in ("E08000035", "E05001341"):
+        prof = engine.profile(results, engine.area_for_place(results, resolve_place(code)))
+        row = table.loc[code]
+        assert row["population"] == prof["population"]
+        assert row["no2_ugm3"] == pytest.approx(prof["no2_pop_weighted_ugm3"])
+        assert row["meets_2ha_300m"] == pytest.approx(prof["access_straight"]["2ha_300m"])
+
+
+def test_group_weighted_by_hand() -> None:
+    import pandas as pd
+
+    from geo.aggregate import group_weighted
+
+    t = pd.DataFrame(
+        {
+            "g": ["a", "a", "b"],
+            "pop": [100.0, 300.0, 50.0],
+            "x": [1.0, 3.0, np.nan],
+            "ok": pd.array([True, pd.NA, False], dtype="boolean"),
+        }
+    )
+    out = group_weighted(t, "g", "pop", ["x"], ["ok"])
+    # a: x = (100×1 + 300×3) / 400 = 2.5; ok known for 100 of 400 people, all yes.
+    assert out.loc["a", "x"] == pytest.approx(2.5)
+    assert out.loc["a", "ok"] == 1.0 and out.loc["a", "ok_coverage"] == pytest.approx(0.25)
+    assert np.isnan(out.loc["b", "x"]) and out.loc["b", "ok"] == 0.0
