@@ -9,15 +9,11 @@ full recompute run in the same process.
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import shapely
 
-import shapely  # noqa: E402
-
-from healthyplaces import engine  # noqa: E402
+from healthyplaces import engine
 
 PIPELINE_TARGET_S = 10.0
 SCENARIO_TARGET_S = 2.0
