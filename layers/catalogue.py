@@ -40,6 +40,23 @@ _PSI = settings.OGL_PSI
 _OSM = settings.OSM_ATTRIBUTION
 _WY = "West Yorkshire (5 districts)"
 
+
+def _pcm(pollutant: str, label: str, gaps: str) -> LayerInfo:
+    units = "µg/m³" if pollutant == "no2" else "µg/m³ (gravimetric)"
+    return LayerInfo(
+        f"air_{pollutant}_2019",
+        f"{label} annual mean 2019 (PCM, 1 km)",
+        "raster",
+        "DEFRA Pollution Climate Mapping",
+        OGL,
+        _PSI,
+        "2019",
+        "99.98% of West Yorkshire",
+        gaps,
+        units,
+    )
+
+
 LAYERS: dict[str, LayerInfo] = {
     info.name: info
     for info in [
@@ -246,42 +263,9 @@ LAYERS: dict[str, LayerInfo] = {
             "6.5 km circle round Leeds city centre (less a 25 m margin)",
             "",
         ),
-        LayerInfo(
-            "air_no2_2019",
-            "NO₂ annual mean 2019 (PCM, 1 km)",
-            "raster",
-            "DEFRA Pollution Climate Mapping",
-            OGL,
-            _PSI,
-            "2019",
-            "99.98% of West Yorkshire",
-            "1 km background and roadside-modelled grid: street-level peaks are smoothed.",
-            "µg/m³",
-        ),
-        LayerInfo(
-            "air_pm25_2019",
-            "PM2.5 annual mean 2019 (PCM, 1 km)",
-            "raster",
-            "DEFRA Pollution Climate Mapping",
-            OGL,
-            _PSI,
-            "2019",
-            "99.98% of West Yorkshire",
-            "",
-            "µg/m³ (gravimetric)",
-        ),
-        LayerInfo(
-            "air_pm10_2019",
-            "PM10 annual mean 2019 (PCM, 1 km)",
-            "raster",
-            "DEFRA Pollution Climate Mapping",
-            OGL,
-            _PSI,
-            "2019",
-            "99.98% of West Yorkshire",
-            "",
-            "µg/m³ (gravimetric)",
-        ),
+        _pcm("no2", "NO₂", "1 km model: street-level peaks near busy roads are smoothed."),
+        _pcm("pm25", "PM2.5", ""),
+        _pcm("pm10", "PM10", ""),
         LayerInfo(
             "laqm_bradford_2018",
             "LAQM background maps 2018, Bradford",
