@@ -117,3 +117,25 @@ def test_engine_scenario_gain_is_the_population_that_gains(results) -> None:
     assert out["gain_straight"]["2ha_300m"] >= int(lsoa.loc[lacking, "population"])
     assert sum(out["gain_by_imd_decile"]["2ha_300m"].values()) == out["gain_straight"]["2ha_300m"]
     assert all(v is None or v >= 0 for v in out["gain_network"].values())
+
+
+def test_sites_beyond_the_county_edge_are_kept_and_count(results) -> None:
+    from layers.bundle import read_table
+
+    county = read_table("county").geometry.iloc[0]
+    sites = results.inputs.sites
+    geoms = np.asarray(sites.geometry.values)
+    outside = ~shapely.intersects(geoms, county)
+    assert outside.sum() > 0  # the OSM extract reaches past the boundary and nothing clips it
+    pts = shapely.points(results.lsoa["pwc_x"], results.lsoa["pwc_y"])
+    ha = sites["area_ha"].to_numpy()
+    nearer_outside = 0
+    for tier in ACCESS_TIERS:
+        ok = ha >= tier.min_ha
+        d_in = proximity.nearest_distance(np.asarray(pts), geoms[ok & ~outside])
+        d_out = proximity.nearest_distance(np.asarray(pts), geoms[ok & outside])
+        nearer_outside += int((d_out < d_in).sum())
+        np.testing.assert_allclose(
+            results.lsoa[f"dist_{tier.name}_m"], np.minimum(d_in, d_out), atol=1e-9
+        )
+    assert nearer_outside > 0
