@@ -140,6 +140,23 @@ def _cmd_lsoa_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from healthyplaces.export import FORMATS, export_layer
+
+    fmt = args.format or next(
+        (f for f, (suffix, _) in FORMATS.items() if args.output.lower().endswith(suffix)),
+        "geojson",
+    )
+    result = export_layer(args.layer, args.place, fmt, args.output)
+    extra = f" (attribution in {result.sidecar})" if result.sidecar else ""
+    print(
+        f"Wrote {result.features:,} features of {result.layer} for {result.place} "
+        f"to {result.path}{extra}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(
@@ -175,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON records instead of CSV")
     p.add_argument("-o", "--output", help="write CSV to this file (with an attribution sidecar)")
     p.set_defaults(func=_cmd_lsoa_table)
+
+    p = sub.add_parser("export", help="export a layer for a place (GeoJSON, GeoPackage, CSV)")
+    p.add_argument("layer", help="bundle layer (see `healthyplaces layers`) or results_lsoa")
+    p.add_argument("--place", help="code or unambiguous name; default: the whole county")
+    p.add_argument(
+        "--format",
+        choices=["geojson", "gpkg", "csv"],
+        help="default: from the file suffix, else geojson",
+    )
+    p.add_argument("-o", "--output", required=True, help="output file")
+    p.set_defaults(func=_cmd_export)
 
     return parser
 

@@ -1,0 +1,186 @@
+"""Maps: payload size at county zoom, escaped OSM names, attribution, NO₂ overlay position."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from healthyplaces import mapping, settings
+from layers.air_quality import load_pollutant
+from layers.boundaries import load_boundaries, load_lsoa21
+from layers.deprivation import load_iod2025
+from layers.greenspace import load_sites
+
+
+@pytest.fixture(scope="module")
+def county_bounds() -> np.ndarray:
+    return load_boundaries("county").total_bounds
+
+
+@pytest.fixture(scope="module")
+def lsoa_iod() -> gpd.GeoDataFrame:
+    lsoa = load_lsoa21()
+    return lsoa.merge(load_iod2025()[["lsoa21_code", "IMD_score"]], on="lsoa21_code")
+
+
+@pytest.fixture(scope="module")
+def county_map(county_bounds, lsoa_iod) -> folium.Map:
+    """County zoom: all 1,404 LSOAs as a choropleth, the green-space sites and NO₂."""
+    m = mapping.base_map(county_bounds, tiles=False)
+    mapping.add_choropleth(m, lsoa_iod, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
+    mapping.add_green_sites(m, load_sites(), min_area_ha=mapping.COUNTY_MIN_SITE_HA)
+    mapping.add_raster(m, load_pollutant("no2"), label="NO₂ 2019", units="µg/m³", guideline=10)
+    return mapping.finish(m)
+
+
+@pytest.fixture(scope="module")
+def county_html(county_map) -> str:
+    return county_map.get_root().render()
+
+
+def test_county_payload_under_5_mb(county_map, county_html) -> None:
+    size = mapping.map_payload_bytes(county_map)
+    assert size < 5_000_000, f"{size / 1e6:.2f} MB"
+    assert county_html.count('"lsoa21_code"') == 0  # only short display properties
+    assert len(re.findall(r"E010\d{5}", county_html)) >= 1404
+
+
+def _unescape(html: str) -> str:
+    """Undo the ``\\uXXXX`` escapes Jinja's ``tojson`` puts in the map's scripts."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
+
+
+def test_attribution_is_in_the_html(county_html) -> None:
+    text = _unescape(county_html)
+    assert settings.ATTRIBUTION in text  # the fixed attribution box
+    # ...and the layers credit their sources in Leaflet's attribution control
+    assert '"attribution": "© OpenStreetMap contributors (ODbL)"' in text
+    assert "OGL v3.0" in text
+
+
+def test_legends_are_text_with_units(county_html) -> None:
+    text = _unescape(county_html)
+    assert "Legend: NO₂ 2019" in text  # the legend's accessible name
+    assert "µg/m³" in text
+    assert "Parks and gardens" in text
+    assert "Quantiles (equal counts), 5 classes" in text
+
+
+def test_offline_map_has_no_tiles_and_a_light_background(county_bounds) -> None:
+    html = mapping.base_map(county_bounds, tiles=False).get_root().render()
+    assert "L.tileLayer" not in html
+    assert mapping.OFFLINE_BACKGROUND in html
+    assert "cdn.jsdelivr.net/npm/leaflet" not in html  # Leaflet is embedded
+    online = mapping.base_map(county_bounds, tiles=True).get_root().render()
+    assert "L.tileLayer" in online and "cartocdn" in online
+
+
+def test_osm_names_are_escaped_in_tooltips(county_bounds) -> None:
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    sites = load_sites().head(3).copy()
+    sites["name"] = [evil, "Park & Ride <b>", None]
+    m = mapping.base_map(county_bounds)
+    mapping.add_green_sites(m, sites)
+    layer = next(
+        c
+        for fg in m._children.values()
+        for c in getattr(fg, "_children", {}).values()
+        if isinstance(c, folium.GeoJson)
+    )
+    names = [f["properties"]["n"] for f in layer.data["features"]]
+    assert (
+        names[0]
+        == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+    )
+    assert names[1] == "Park &amp; Ride &lt;b&gt;"
+    assert names[2] == "(unnamed)"
+    html = m.get_root().render()
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_choropleth_tooltip_escapes_lsoa_names_and_shows_units(county_bounds, lsoa_iod) -> None:
+    few = lsoa_iod.head(10).copy()
+    few.loc[few.index[0], "lsoa21_name"] = "<b>x</b>"
+    few.loc[few.index[1], "IMD_score"] = np.nan
+    m = mapping.base_map(county_bounds)
+    mapping.add_choropleth(
+        m,
+        few,
+        "IMD_score",
+        "IMD score",
+        "score",
+        "natural_breaks",
+        3,
+        missing_label="Not available offline",
+    )
+    layer = next(
+        c
+        for fg in m._children.values()
+        for c in getattr(fg, "_children", {}).values()
+        if isinstance(c, folium.GeoJson)
+    )
+    props = [f["properties"] for f in layer.data["features"]]
+    assert props[0]["n"] == "&lt;b&gt;x&lt;/b&gt;"
+    assert props[0]["c"].startswith("E010")
+    assert props[2]["v"].endswith(" score")
+    assert props[1]["v"] == "Not available offline" and props[1]["k"] == -1
+
+
+def test_no2_overlay_is_in_lonlat_around_west_yorkshire(county_bounds) -> None:
+    m = mapping.base_map(county_bounds)
+    mapping.add_raster(m, load_pollutant("no2"), label="NO₂", units="µg/m³")
+    overlay = next(
+        c
+        for fg in m._children.values()
+        for c in getattr(fg, "_children", {}).values()
+        if isinstance(c, folium.raster_layers.ImageOverlay)
+    )
+    (south, west), (north, east) = overlay.bounds
+    assert -2.3 < west < -2.0 and -1.3 < east < -1.1
+    assert 53.4 < south < 53.6 and 53.9 < north < 54.1
+    assert overlay.url.startswith("data:image/png;base64,")
+
+
+def test_raster_rgba_is_transparent_where_no_data() -> None:
+    r = load_pollutant("no2")
+    rgba, (west, south, east, north) = mapping.raster_rgba(r, "viridis_r", 5, 30)
+    assert rgba.dtype == np.uint8 and rgba.shape[2] == 4
+    assert (rgba[..., 3] == 0).any()  # outside the warped grid (and NaN cells): transparent
+    assert (rgba[..., 3] == 255).sum() > 0.3 * rgba.shape[0] * rgba.shape[1]
+    assert west < east and south < north
+
+
+def test_classify_values_schemes() -> None:
+    values = pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, np.nan])
+    classes, bins = mapping.classify_values(values, "quantiles", 3)
+    assert classes[-1] == -1 and len(bins) == 3 and classes[:9].max() == 2
+    _, nb = mapping.classify_values(values, "natural_breaks", 3)
+    assert len(nb) == 3
+    with pytest.raises(ValueError, match="quantiles"):
+        mapping.classify_values(values, "equal", 3)
+
+
+def test_feature_at_finds_the_lsoa_under_a_click() -> None:
+    lsoa = load_lsoa21()
+    row = lsoa.iloc[100]
+    pt = gpd.GeoSeries([shapely.point_on_surface(row.geometry)], crs=lsoa.crs).to_crs(4326)
+    hit = mapping.feature_at(lsoa, pt.x.iloc[0], pt.y.iloc[0])
+    assert hit is not None and hit["lsoa21_code"] == row["lsoa21_code"]
+    assert mapping.feature_at(lsoa, 0.0, 51.5) is None
+
+
+def test_iod_deciles_and_double_burden_layers(county_bounds) -> None:
+    lsoa = load_lsoa21().head(50)
+    m = mapping.base_map(county_bounds)
+    mapping.add_iod_deciles(m, lsoa, load_iod2025())
+    flagged = lsoa.assign(double_burden=[i % 5 == 0 for i in range(len(lsoa))])
+    mapping.add_double_burden(m, flagged)
+    mapping.add_boundaries(m, load_boundaries("district"), load_boundaries("ward"))
+    html = mapping.finish(m).get_root().render()
+    assert "IoD 2025 decile" in html and "10 LSOAs" in html
