@@ -157,6 +157,25 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from healthyplaces.report import build_report, write_report
+
+    fmt = args.format or ("html" if args.output and args.output.lower().endswith(".html")
+                          else "pdf")
+    results, area = _area(args)
+    warnings = []
+    if getattr(args, "boundary", None):
+        from layers.user_area import read_user_area
+
+        warnings = read_user_area(Path(args.boundary)).warnings
+    report = build_report(results, area, warnings=warnings)
+    stem = "".join(c if c.isalnum() else "-" for c in area.name).strip("-") or "area"
+    out = Path(args.output) if args.output else Path(f"healthyplaces-{stem}.{fmt}")
+    write_report(report, out, fmt)
+    print(f"Wrote the {fmt.upper()} report for {area.name} to {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(
@@ -203,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, help="output file")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("report", help="a place report (PDF or self-contained HTML)")
+    p.add_argument("place", nargs="?", help="code (E08000032) or unambiguous name (Bradford)")
+    p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
+    p.add_argument("--format", choices=["pdf", "html"],
+                   help="default: from the file suffix, else pdf")
+    p.add_argument("-o", "--output", help="output file (default healthyplaces-PLACE.FORMAT)")
+    p.set_defaults(func=_cmd_report)
 
     return parser
 
