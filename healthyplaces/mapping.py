@@ -333,6 +333,42 @@ class _HtmlControl(MacroElement):
         self.css_class = css_class
 
 
+class _FitBounds(MacroElement):
+    """Fit the map to bounds now, and again whenever its container is resized, until the user
+    pans or zooms (an iframe often gets its final size only after Leaflet starts)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds|tojson }};
+            var touched = false;
+            function fit() {
+                if (touched) { return; }
+                map.invalidateSize();
+                map.fitBounds(bounds, {animate: false, paddingTopLeft: [8, 8],
+                                       paddingBottomRight: [8, 40]});
+            }
+            fit();
+            var el = map.getContainer();
+            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function(ev) {
+                el.addEventListener(ev, function() { touched = true; }, {passive: true});
+            });
+            if (window.ResizeObserver) { new ResizeObserver(fit).observe(el); }
+            setTimeout(fit, 250);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return [[v for v in corner] for corner in self.bounds]
+
+
 _BASE_CSS = """
 .hp-legend, .hp-attribution {
   background: rgba(255,255,255,0.93); color: #1a1a1a; padding: 6px 8px; border-radius: 4px;
@@ -354,7 +390,7 @@ _BASE_CSS = """
 .hp-legend .ticks { display: flex; justify-content: space-between; }
 .hp-legend p { margin: 3px 0 0; color: #333; }
 .hp-legend:focus, .hp-attribution:focus { outline: 2px solid #1b7837; }
-.hp-attribution { max-width: 420px; font-size: 10.5px; line-height: 1.3; }
+.hp-attribution { max-width: 380px; font-size: 10px; line-height: 1.25; padding: 3px 6px; }
 .hp-tooltip th { text-align: left; padding-right: 6px; }
 """
 
@@ -445,7 +481,7 @@ def base_map(
             max_zoom=20,
             control=False,
         ).add_to(m)
-    m.fit_bounds([[south, west], [north, east]])
+    _FitBounds([[south, west], [north, east]]).add_to(m)
     attribution = (
         f'<div role="contentinfo" tabindex="0" aria-label="Data attribution">'
         f"{esc(settings.ATTRIBUTION)}</div>"

@@ -1,0 +1,1 @@
+"""Pages of the Streamlit app (presentation only) and their shared helpers."""

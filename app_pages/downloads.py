@@ -1,0 +1,87 @@
+"""Downloads: any bundle layer (or the LSOA results) for the chosen place, as a file.
+
+Presentation only: the export itself is :func:`healthyplaces.export.export_download`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _shared as sh
+from healthyplaces import export, settings
+from layers.catalogue import LAYERS
+
+FORMAT_LABELS = {
+    "geojson": "GeoJSON (EPSG:4326, lon/lat; attribution inside)",
+    "gpkg": "GeoPackage (EPSG:27700; zipped with attribution.txt)",
+    "csv": "CSV (geometry as WKT, EPSG:4326; zipped with attribution.txt)",
+}
+
+
+def _title(name: str) -> str:
+    if name == export.RESULTS_LAYER:
+        return "Healthy Places indicators per LSOA (analysis results)"
+    return LAYERS[name].title
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _prepare(layer: str, place_code: str, fmt: str, fp: str) -> tuple[bytes, str, str, int]:
+    return export.export_download(layer, place_code, fmt)
+
+
+def _schema_table(layer: str) -> pd.DataFrame:
+    return pd.DataFrame(export.property_schema(layer), columns=["property", "type"])
+
+
+def render() -> None:
+    """The page."""
+    place = sh.current_place()
+    st.title("Downloads")
+    st.caption(
+        f"Data for **{place.name}** ({place.level}, {place.code}). Change the place in the sidebar."
+    )
+    layers = [
+        n for n in export.exportable_layers() if n != export.RESULTS_LAYER or sh.engine_available()
+    ]
+    default = layers.index("greenspace_sites") if "greenspace_sites" in layers else 0
+    layer = st.selectbox("Layer", layers, index=default, format_func=lambda n: f"{_title(n)} ({n})")
+    fmt = st.radio("Format", list(export.FORMATS), format_func=FORMAT_LABELS.get, horizontal=False)
+    info = export.layer_info(layer)
+    st.markdown(
+        f"**Source:** {info.source} · **Licence:** {info.licence} · **Vintage:** {info.vintage}"
+    )
+    if info.gaps:
+        st.caption(f"Known gaps: {info.gaps}")
+    st.caption(export.SELECTION_NOTE)
+
+    key = (layer, place.code, fmt)
+    if st.button("Prepare download", type="primary"):
+        with st.spinner(f"Exporting {layer} for {place.name}…"):
+            st.session_state["_export"] = (key, _prepare(layer, place.code, fmt, sh.bundle_key()))
+    prepared = st.session_state.get("_export")
+    if prepared and prepared[0] == key:
+        data, name, mime, n = prepared[1]
+        st.download_button(
+            f"Download {name} ({n:,} features, {len(data) / 1e6:.1f} MB)",
+            data=data,
+            file_name=name,
+            mime=mime,
+            icon="⬇️",
+        )
+    else:
+        st.caption("Press *Prepare download* to build the file.")
+
+    with st.expander(f"Properties in the {layer} export"):
+        if info.units:
+            st.caption(f"Units: {info.units}")
+        st.dataframe(_schema_table(layer), hide_index=True, width="stretch")
+        st.caption(
+            "GeoJSON files also carry, at FeatureCollection level: `attribution`, `licence`, "
+            "`source`, `vintage`, `gaps`, `units`, `place` and `selection`. Coordinates are "
+            "longitude, latitude (RFC 7946), 6 decimals."
+        )
+    st.caption(settings.ATTRIBUTION)
+
+
+render()

@@ -1,0 +1,215 @@
+"""Map explorer: the chosen place on a map with switchable layers and legends.
+
+Presentation only: layers come from ``layers`` (through the cached helpers in
+``_shared``), indicators from ``healthyplaces.engine``, drawing from
+``healthyplaces.mapping``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import _shared as sh
+from healthyplaces import mapping, settings
+from layers.boundaries import Place
+from layers.catalogue import LAYERS
+
+MAP_HEIGHT = 640
+#: Palette per indicator domain (ColorBrewer sequential, colour-blind safe).
+DOMAIN_PALETTES = {
+    "air": "YlOrRd",
+    "access": "YlGnBu",
+    "nature": "Greens",
+    "deprivation": "Purples",
+    "index": "Purples",
+    "population": "PuBuGn",
+}
+
+
+def _gaps_note() -> None:
+    """The visible data-gaps note, with every layer's gaps in an expander."""
+    st.info(
+        "**Data gaps.** Walking-network results cover central Leeds only offline (within "
+        f"{settings.LEEDS_NETWORK_RADIUS_M / 1000:g} km of the city centre); elsewhere they "
+        "are shown as *not available offline*, never as a number. Green space is "
+        "OpenStreetMap (no Natural England or OS Open Greenspace offline); air quality is a "
+        "1 km model that smooths street-level peaks.",
+        icon="ℹ️",
+    )
+    with st.expander("All known data gaps, by layer"):
+        for info in LAYERS.values():
+            if info.gaps:
+                st.markdown(f"- **{info.title}** ({info.vintage}): {info.gaps}")
+
+
+def _layer_controls(has_engine: bool) -> dict[str, Any]:
+    """The layer toggles and choropleth options; returns the choices."""
+    c: dict[str, Any] = {}
+    st.markdown("**Layers**")
+    c["boundaries"] = st.toggle("District and ward boundaries", value=True)
+    c["sites"] = st.toggle("Green space sites", value=True)
+    c["blue"] = st.toggle("Blue space", value=False)
+    c["no2"] = st.toggle("NO₂ (2019)", value=False)
+    c["pm25"] = st.toggle("PM2.5 (2019)", value=False)
+    c["iod"] = st.toggle("IoD 2025 deciles", value=False)
+    if has_engine:
+        c["indicator"] = st.toggle("Indicator choropleth", value=False)
+        c["double_burden"] = st.toggle("Double burden LSOAs", value=False)
+    else:
+        st.caption("Indicator choropleth and double burden: analysis results not available yet.")
+        c["indicator"] = c["double_burden"] = False
+    if c["indicator"]:
+        catalogue = sh.indicator_catalogue()
+        columns = list(catalogue)
+        c["column"] = st.selectbox(
+            "Indicator",
+            columns,
+            index=columns.index("no2_ugm3") if "no2_ugm3" in columns else 0,
+            format_func=lambda k: f"{catalogue[k]['label']} ({catalogue[k]['units']})",
+        )
+        c["scheme"] = st.radio(
+            "Classification",
+            list(mapping.SCHEMES),
+            format_func=mapping.SCHEMES.get,
+            horizontal=False,
+        )
+        c["k"] = st.slider("Classes", 3, 7, 5)
+        c["catalogue"] = catalogue
+    st.markdown("**Map**")
+    c["tiles"] = st.toggle(
+        "Use online map tiles",
+        value=False,
+        help="Needs the internet. Off: a plain light background.",
+    )
+    c["click_level"] = st.radio(
+        "Clicking the map selects",
+        ["lsoa", "ward"],
+        format_func={"lsoa": "the LSOA", "ward": "the ward"}.get,
+        horizontal=True,
+    )
+    return c
+
+
+def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
+    """Assemble the folium map for ``place`` and the chosen layers (drawing only)."""
+    outline = sh.place_geometry(place)
+    bounds = outline.total_bounds
+    tol = mapping.SIMPLIFY_M.get(place.level, 20.0)
+    county = place.level == "county"
+    m = mapping.base_map(bounds, tiles=c["tiles"])
+    lsoa_view = mapping.in_view(sh.layer("lsoa21"), bounds)
+    if c["iod"]:
+        mapping.add_iod_deciles(m, lsoa_view, sh.layer("iod2025"), tolerance_m=tol)
+    if c["indicator"] or c["double_burden"]:
+        res = sh.results()
+        lsoa_res = mapping.in_view(res.lsoa, bounds)
+        if c["indicator"]:
+            meta = c["catalogue"][c["column"]]
+            offline_gap = c["column"].startswith(("net_", "blue_net_", "detour_"))
+            mapping.add_choropleth(
+                m,
+                lsoa_res,
+                c["column"],
+                meta["label"],
+                meta["units"],
+                c["scheme"],
+                c["k"],
+                palette=DOMAIN_PALETTES.get(meta.get("domain", ""), "YlGnBu"),
+                tolerance_m=tol,
+                missing_label="Not available offline" if offline_gap else "No data",
+            )
+        if c["double_burden"] and "double_burden" in lsoa_res:
+            mapping.add_double_burden(
+                m,
+                lsoa_res,
+                tolerance_m=tol,
+                description="Among the most deprived and without good "
+                "green-space access (see the method notes).",
+            )
+    if c["no2"]:
+        mapping.add_raster(
+            m,
+            sh.layer("no2"),
+            label="NO₂ annual mean 2019",
+            units="µg/m³",
+            cmap="viridis_r",
+            guideline=settings.WHO_2021_GUIDELINES["no2"],
+        )
+    if c["pm25"]:
+        mapping.add_raster(
+            m,
+            sh.layer("pm25"),
+            label="PM2.5 annual mean 2019",
+            units="µg/m³",
+            cmap="magma_r",
+            guideline=settings.WHO_2021_GUIDELINES["pm25"],
+        )
+    if c["blue"]:
+        mapping.add_blue_space(
+            m,
+            mapping.in_view(sh.layer("water"), bounds),
+            mapping.in_view(sh.layer("waterways"), bounds),
+            tolerance_m=tol,
+        )
+    if c["sites"]:
+        mapping.add_green_sites(
+            m,
+            mapping.in_view(sh.layer("sites"), bounds),
+            tolerance_m=tol,
+            min_area_ha=mapping.COUNTY_MIN_SITE_HA if county else None,
+        )
+    if c["boundaries"]:
+        wards = sh.boundaries("ward")
+        mapping.add_boundaries(
+            m, sh.boundaries("district"), mapping.in_view(wards, bounds), tolerance_m=tol
+        )
+    if not county:
+        mapping.add_outline(m, outline, place.name, tolerance_m=tol)
+    return mapping.finish(m)
+
+
+def _handle_click(out: dict[str, Any] | None, level: str) -> None:
+    """Select the LSOA or ward under a new map click (a lookup, not analysis)."""
+    click = (out or {}).get("last_clicked")
+    if not click or click == st.session_state.get("_last_click"):
+        return
+    st.session_state["_last_click"] = click
+    row = mapping.feature_at(sh.boundaries(level), float(click["lng"]), float(click["lat"]))
+    if row is None:
+        st.toast("That point is outside West Yorkshire.")
+        return
+    if row["code"] != st.session_state.get(sh.PLACE_KEY):
+        sh.request_place(str(row["code"]))
+        st.rerun()
+
+
+def render() -> None:
+    """The page."""
+    place = sh.current_place()
+    st.title("Map explorer")
+    parent = f", in {place.parent_name}" if place.parent_name else ""
+    st.caption(
+        f"**{place.name}** ({place.level}, {place.code}{parent}). Choose a place in the "
+        "sidebar, or click the map to select the LSOA or ward under the pointer."
+    )
+    controls, map_col = st.columns([1, 3], gap="medium")
+    with controls:
+        c = _layer_controls(sh.engine_available())
+    with map_col, st.spinner("Drawing the map…"):
+        m = _build_map(place, c)
+        out = st_folium(
+            m,
+            key="explorer_map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+        )
+    _handle_click(out, c["click_level"])
+    _gaps_note()
+
+
+render()

@@ -1,0 +1,124 @@
+"""The Streamlit app under AppTest: runs cleanly, place picking, layer toggles, downloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 120
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _toggle(at: AppTest, label: str):
+    return next(t for t in at.toggle if t.label == label)
+
+
+@pytest.fixture()
+def app() -> AppTest:
+    return _app()
+
+
+def test_app_runs_without_exceptions(app: AppTest) -> None:
+    assert not app.error
+    assert app.title[0].value == "Map explorer"
+    assert app.session_state["place_code"] == "E47000003"
+    # the visible data-gaps note
+    assert any("central Leeds only offline" in i.value for i in app.info)
+
+
+def test_choosing_bradford_changes_the_selected_place(app: AppTest) -> None:
+    picker = app.sidebar.selectbox[0]
+    assert picker.label == "Place"
+    assert picker.format_func("E08000032") == "Bradford (district, E08000032)"
+    picker.set_value("E08000032").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["place_code"] == "E08000032"
+    assert "**Bradford** (district, E08000032" in app.caption[0].value
+
+
+def test_toggling_no2_and_iod_layers(app: AppTest) -> None:
+    app.sidebar.selectbox[0].set_value("E08000032").run()
+    _toggle(app, "NO₂ (2019)").set_value(True)
+    _toggle(app, "IoD 2025 deciles").set_value(True)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert _toggle(app, "NO₂ (2019)").value and _toggle(app, "IoD 2025 deciles").value
+    _toggle(app, "Use online map tiles").set_value(True).run()
+    assert not app.exception
+
+
+def test_indicator_choropleth_and_double_burden(app: AppTest) -> None:
+    if any("not available yet" in c.value for c in app.caption):
+        pytest.skip("analysis engine not available")
+    app.sidebar.selectbox[0].set_value("E08000035").run()
+    _toggle(app, "Indicator choropleth").set_value(True)
+    _toggle(app, "Double burden LSOAs").set_value(True)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    indicator = next(s for s in app.selectbox if s.label == "Indicator")
+    indicator.set_value("net_dist_2ha_300m").run()
+    next(r for r in app.radio if r.label == "Classification").set_value("natural_breaks").run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_map_click_selects_the_lsoa_under_it(app: AppTest) -> None:
+    """A click is looked up (mapping.feature_at) and requested as the next place."""
+    import geopandas as gpd
+    import shapely
+
+    from healthyplaces.mapping import feature_at
+    from layers.boundaries import load_boundaries
+
+    lsoas = load_boundaries("lsoa")
+    one = lsoas.iloc[[10]]
+    pt = gpd.GeoSeries(shapely.point_on_surface(one.geometry.values), crs=one.crs).to_crs(4326)
+    hit = feature_at(lsoas, float(pt.x.iloc[0]), float(pt.y.iloc[0]))
+    assert hit is not None
+    code = str(hit["code"])
+    app.session_state["_pending_place_code"] = code  # what the click handler requests
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["place_code"] == code
+    assert code in app.caption[0].value
+
+
+def test_downloads_page_offers_geojson(app: AppTest) -> None:
+    app.sidebar.selectbox[0].set_value("E08000032").run()
+    app.switch_page("app_pages/downloads.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Downloads"
+    layer = next(s for s in app.selectbox if s.label == "Layer")
+    layer.set_value("wards").run()
+    next(r for r in app.radio if r.label == "Format").set_value("geojson").run()
+    next(b for b in app.button if b.label == "Prepare download").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    buttons = app.get("download_button")
+    assert buttons, "no download button"
+    label = buttons[0].proto.label
+    assert "wards_e08000032.geojson" in label and "30 features" in label
+
+
+def test_missing_bundle_shows_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(tmp_path / "nowhere"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("data bundle cannot be read" in e.value for e in at.error)
+
+
+def test_geojson_bytes_from_the_download_helper() -> None:
+    from healthyplaces.export import export_download
+
+    data, name, mime, n = export_download("wards", "E08000032", "geojson")
+    assert mime == "application/geo+json" and name.endswith(".geojson")
+    assert len(json.loads(data)["features"]) == n == 30
