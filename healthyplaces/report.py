@@ -381,7 +381,8 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def _decile_alt(ind: DecileIndicator, table: pd.DataFrame, scope: str) -> str:
+def decile_alt(ind: DecileIndicator, table: pd.DataFrame, scope: str) -> str:
+    """Alternative text of a decile chart: what it shows and every value."""
     scale = 100.0 if ind.share else 1.0
     parts = [f"decile {d}: {fmt_number(v * scale, 1)}"
              for d, v in table[ind.column].items() if _finite(v)]
@@ -663,7 +664,7 @@ def build_report(results: Results, area: Area, warnings: Sequence[str] = (),
     deciles = decile_data(results, area)
     charts = [
         Figure(ind.title, _decile_chart(ind, deciles.frame),
-               _decile_alt(ind, deciles.frame, deciles.scope),
+               decile_alt(ind, deciles.frame, deciles.scope),
                f"{ind.title}, {ind.units}, population-weighted, by IoD 2025 IMD decile: "
                f"{deciles.scope}.")
         for ind in DECILE_INDICATORS
@@ -758,25 +759,32 @@ def _html_table(table: Table, first_col_header: bool = True) -> str:
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
-def headline_table(report: Report) -> Table:
-    """The headline rows as a :class:`Table` (area, district, county, units, year, benchmark)."""
-    cols = ["Indicator", report.place_name]
-    if report.district_name:
-        cols.append(report.district_name)
-    if report.county_name:
-        cols.append(report.county_name)
+def comparison_table(rows: Sequence[HeadlineRow], place_name: str, district_name: str | None,
+                     county_name: str | None) -> Table:
+    """Headline rows as a :class:`Table`: the area, its district, the county, units, year."""
+    cols = ["Indicator", place_name]
+    if district_name:
+        cols.append(f"{district_name} (district)")
+    if county_name:
+        cols.append(f"{county_name} (county)")
     cols += ["Units", "Data year", "Benchmark"]
-    rows = []
-    for r in report.headline:
+    out = []
+    for r in rows:
         row = [r.label, r.value]
-        if report.district_name:
+        if district_name:
             row.append(r.district or "n/a")
-        if report.county_name:
+        if county_name:
             row.append(r.county or "n/a")
-        rows.append([*row, r.units, r.year, r.benchmark])
-    n_vals = 1 + bool(report.district_name) + bool(report.county_name)
+        out.append([*row, r.units, r.year, r.benchmark])
+    n_vals = 1 + bool(district_name) + bool(county_name)
     numeric = [False] + [True] * n_vals + [False, False, False]
-    return Table(f"Headline indicators: {report.place_name} compared", cols, rows, numeric)
+    return Table(f"Headline indicators: {place_name} compared", cols, out, numeric)
+
+
+def headline_table(report: Report) -> Table:
+    """The report's headline rows as a :class:`Table` (see :func:`comparison_table`)."""
+    return comparison_table(report.headline, report.place_name, report.district_name,
+                            report.county_name)
 
 
 def _img(png: bytes, alt: str) -> str:
