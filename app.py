@@ -20,8 +20,8 @@ from app_pages import _shared as sh  # noqa: E402 - after set_page_config
 from layers.bundle import BundleError  # noqa: E402
 
 PAGES = [
-    st.Page("app_pages/map_explorer.py", title="Map explorer", icon="🗺️", default=True),
-    st.Page("app_pages/downloads.py", title="Downloads", icon="⬇️"),
+    st.Page("app_pages/map_explorer.py", title="Map explorer", icon=":material/map:", default=True),
+    st.Page("app_pages/downloads.py", title="Downloads", icon=":material/download:"),
 ]
 
 

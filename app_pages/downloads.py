@@ -67,7 +67,7 @@ def render() -> None:
             data=data,
             file_name=name,
             mime=mime,
-            icon="⬇️",
+            icon=":material/download:",
         )
     else:
         st.caption("Press *Prepare download* to build the file.")

@@ -18,7 +18,7 @@ from healthyplaces import mapping, settings
 from layers.boundaries import Place
 from layers.catalogue import LAYERS
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 700
 #: Palette per indicator domain (ColorBrewer sequential, colour-blind safe).
 DOMAIN_PALETTES = {
     "air": "YlOrRd",
@@ -169,7 +169,7 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
         )
     if not county:
         mapping.add_outline(m, outline, place.name, tolerance_m=tol)
-    return mapping.finish(m)
+    return mapping.finish(m, collapsed=True)
 
 
 def _handle_click(out: dict[str, Any] | None, level: str) -> None:

@@ -784,11 +784,11 @@ def add_raster(
     body = (
         f'<div class="ramp" style="background:{_ramp_css(cmap)}" aria-hidden="true"></div>'
         f'<div class="ticks">{ticks}</div>'
-        f"<p>Annual mean, {esc(units)}. Darker = more polluted.</p>"
     )
-    note = f"WHO 2021 guideline: {guideline:g} {units}." if guideline is not None else ""
-    note += " 1 km model grid (DEFRA PCM)."
-    _legend(m, fg, label, body, note.strip())
+    note = f"Annual mean, {units}; darker = more polluted."
+    if guideline is not None:
+        note += f" WHO 2021 guideline: {guideline:g} {units}."
+    _legend(m, fg, label, body, note + " DEFRA PCM 1 km grid.")
     return fg
 
 

@@ -1,0 +1,107 @@
+"""The real app in headless Chromium: map, place choice, layers, GeoJSON download."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+pytestmark = pytest.mark.browser
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _map(page: Any) -> Any:
+    """The folium map's frame, once Leaflet has drawn in it."""
+    page.wait_for_selector(MAP_IFRAME)
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator(".leaflet-container").wait_for()
+    return frame
+
+
+def _wait_idle(page: Any) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
+
+
+def _choose_place(page: Any, label: str) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Place"
+    )
+    box.click()
+    page.keyboard.type(label.split(" (")[0])
+    page.get_by_role("option", name=label).click()
+    page.get_by_text("Selected:").filter(has_text=label.split(" (")[0]).wait_for()
+    _wait_idle(page)
+
+
+def _toggle(page: Any, label: str) -> None:
+    page.locator('[data-testid="stCheckbox"]').filter(has_text=label).click()
+    _wait_idle(page)
+
+
+def test_map_renders_offline_with_legend_and_attribution(app_url: str, page: Any) -> None:
+    page.goto(app_url)
+    frame = _map(page)
+    frame.locator(".hp-legend", has_text="Green space sites by type").wait_for()
+    attribution = frame.locator(".hp-attribution")
+    assert "OpenStreetMap contributors" in attribution.inner_text()
+    assert frame.locator(".leaflet-tile").count() == 0  # offline: no (grey, broken) tiles
+    assert frame.locator("path.leaflet-interactive").count() > 1000
+    page.screenshot(path=str(ARTIFACTS / "map_county.png"), full_page=True)
+
+
+def test_choose_bradford_then_no2_and_iod(app_url: str, page: Any) -> None:
+    page.goto(app_url)
+    _map(page)
+    _choose_place(page, "Bradford (district, E08000032)")
+    page.get_by_text("Bradford", exact=False).first.wait_for()
+    _toggle(page, "NO₂ (2019)")
+    _toggle(page, "IoD 2025 deciles")
+    frame = _map(page)
+    frame.locator(".hp-legend", has_text="NO₂ annual mean 2019").wait_for()
+    frame.locator(".hp-legend", has_text="IoD 2025 decile").wait_for()
+    assert frame.locator("img.leaflet-image-layer").count() == 1
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "map_bradford_no2_iod.png"), full_page=True)
+    page.locator(MAP_IFRAME).screenshot(path=str(ARTIFACTS / "map_bradford_frame.png"))
+
+
+def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
+    from layers.boundaries import load_boundaries
+
+    page.goto(app_url)
+    _map(page)
+    _choose_place(page, "Bradford (district, E08000032)")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Downloads").click()
+    page.get_by_role("heading", name="Downloads").wait_for()
+    _wait_idle(page)
+    page.get_by_role("button", name="Prepare download").click()
+    download_button = page.locator('[data-testid="stDownloadButton"] button')
+    download_button.wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "downloads.png"), full_page=True)
+    with page.expect_download() as info:
+        download_button.click()
+    path = ARTIFACTS / "bradford_download.geojson"
+    info.value.save_as(str(path))
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    assert data["type"] == "FeatureCollection" and data["features"]
+    assert "OpenStreetMap" in data["attribution"]
+    xs, ys = [], []
+    for feature in data["features"]:
+        coords = feature["geometry"]["coordinates"]
+        while isinstance(coords[0][0], list):
+            coords = [c for part in coords for c in part]
+        xs += [c[0] for c in coords]
+        ys += [c[1] for c in coords]
+    # lon/lat, in that order
+    assert all(-3 < x < -1 for x in xs) and all(53 < y < 54.5 for y in ys)
+    d = load_boundaries("district").to_crs(4326)
+    w, s, e, n = d.loc[d["name"] == "Bradford"].total_bounds
+    assert min(xs) < e and max(xs) > w and min(ys) < n and max(ys) > s  # bboxes overlap
