@@ -1,0 +1,189 @@
+"""The profile, my-area, reports and scenario pages (AppTest) and the logic behind them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from app_pages import _analysis as an
+from healthyplaces import engine, report, settings
+
+PAGES = Path(__file__).resolve().parents[1] / "app_pages"
+LSOA = "E01010670"  # Bradford 029A: homes about 300 m from the nearest 2 ha site
+
+
+def _downloads(at: AppTest) -> set[str]:
+    return {str(getattr(d, "label", "")) for d in at.get("download_button")}
+
+
+def _page(name: str) -> AppTest:
+    return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120)
+
+
+def _centroid(results: Any, code: str = LSOA) -> tuple[float, float]:
+    row = results.lsoa.loc[results.lsoa["lsoa21_code"] == code].iloc[0]
+    return float(row["pwc_x"]), float(row["pwc_y"])
+
+
+def _park(results: Any) -> shapely.Geometry:
+    """A real 3 ha rectangle (200 m × 150 m) beside the homes of a real LSOA (EPSG:27700)."""
+    x, y = _centroid(results)
+    return shapely.box(x + 60, y + 60, x + 260, y + 210)
+
+
+def _feature(geom: shapely.Geometry) -> dict[str, Any]:
+    wgs = gpd.GeoSeries([geom], crs=settings.ANALYSIS_CRS).to_crs(settings.DISPLAY_CRS)
+    return {"type": "Feature", "properties": {},
+            "geometry": json.loads(wgs.to_json())["features"][0]["geometry"]}
+
+
+@pytest.fixture
+def drawn(results: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Pretend the user drew the 3 ha park on the page's map."""
+    feature = _feature(_park(results))
+    monkeypatch.setattr(an, "drawn_features", lambda state: [feature])
+    yield
+
+
+@pytest.mark.parametrize("page", ["place_profile", "my_area", "reports", "scenarios"])
+def test_page_runs_without_exception(results: Any, page: str) -> None:
+    at = _page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title
+
+
+def test_profile_page_shows_bradford_and_its_population(results: Any) -> None:
+    at = _page("place_profile").run()
+    assert not at.exception
+    assert "Bradford" in at.title[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Residents (Census 2021)"] == "546,373"
+    headline = at.dataframe[0].value
+    assert "West Yorkshire (county)" in headline.columns
+    assert {"Units", "Data year"} <= set(headline.columns)
+    assert any("Slope index of inequality" in m.value for m in at.markdown)
+    assert any("central Leeds only" in i.value for i in at.info)
+
+
+def test_profile_page_follows_the_chosen_place(results: Any) -> None:
+    at = _page("place_profile")
+    at.session_state["place_code"] = "E05001341"  # Baildon ward, in Bradford
+    at.run()
+    assert not at.exception
+    assert "Baildon" in at.title[0].value
+    assert "Bradford (district)" in at.dataframe[0].value.columns
+    assert any("too few" in i.value for i in at.info)  # decile charts use the county
+
+
+def test_my_area_page_without_upload_shows_instructions(results: Any) -> None:
+    at = _page("my_area").run()
+    assert not at.exception
+    assert any("Upload a boundary file or draw an area" in m.value for m in at.markdown)
+    assert any("Upload a boundary file or draw an area" in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_my_area_page_profiles_a_drawn_area_and_builds_its_report(results: Any,
+                                                                   drawn: None) -> None:
+    at = _page("my_area").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success and "3.0 ha" in at.success[0].value
+    assert "Residents (Census 2021)" in {m.label for m in at.metric}
+    at.button(key="myarea-build").click().run()
+    assert not at.exception
+    assert _downloads(at) == {
+        "Download the HTML report", "Download the PDF report"}
+
+
+def test_scenarios_page_without_drawing_shows_instructions(results: Any) -> None:
+    at = _page("scenarios").run()
+    assert not at.exception
+    assert any("Draw a new park" in m.value for m in at.markdown)
+    assert any("Draw a new park" in i.value for i in at.info)
+    assert not at.metric
+
+
+def test_scenarios_page_shows_gains_map_and_downloads(results: Any, drawn: None) -> None:
+    at = _page("scenarios").run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["New park"] == "3.00 ha"
+    gains = at.dataframe[0].value
+    assert "Extra people, walking network" in gains.columns
+    assert gains["Extra people, walking network"].str.contains("not available offline").all()
+    labels = _downloads(at)
+    assert labels == {"Affected LSOAs (GeoJSON, before/after)",
+                      "Affected LSOAs (CSV, before/after)"}
+
+
+def test_reports_page_builds_html_and_pdf_downloads(results: Any) -> None:
+    at = _page("reports").run()
+    assert not at.exception
+    at.button(key="reports-build").click().run()
+    assert not at.exception
+    assert _downloads(at) == {
+        "Download the HTML report", "Download the PDF report"}
+
+
+# --- The logic behind uploads and drawings --------------------------------------------------
+
+
+def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
+    x, y = _centroid(results)
+    area = gpd.GeoSeries([shapely.Point(x, y).buffer(500)], crs=settings.ANALYSIS_CRS)
+    data = area.to_crs(settings.DISPLAY_CRS).to_json().encode("utf-8")
+    read = an.read_upload(data, "around-029A.geojson")
+    assert read.error is None and read.area is not None
+    assert read.area.name == "around-029A"
+    assert read.area.area_ha == pytest.approx(78.5, rel=0.01)
+    prof = engine.profile(results, engine.area_for_polygon(results, read.area.geometry,
+                                                           read.area.name))
+    assert prof["population"] > 0 and prof["n_lsoas"] >= 1
+    assert 0 <= prof["access_straight"][settings.HEADLINE_TIER] <= 1
+    rows = report.headline_rows(prof)
+    assert rows[0].label == "Residents" and rows[0].units == "people"
+
+
+@pytest.mark.parametrize(("data", "filename", "message"), [
+    (b"not json at all", "broken.geojson", "could not be read"),
+    (b"hello", "notes.txt", "unsupported file type"),
+])
+def test_bad_uploads_give_clear_errors(data: bytes, filename: str, message: str) -> None:
+    read = an.read_upload(data, filename)
+    assert read.area is None and read.error is not None and message in read.error
+
+
+def test_drawings_are_validated(results: Any) -> None:
+    point = {"type": "Feature", "properties": {},
+             "geometry": {"type": "Point", "coordinates": [-1.75, 53.79]}}
+    assert "polygon" in (an.read_drawing([point], "x").error or "")
+    london = {"type": "Feature", "properties": {}, "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[-0.13, 51.50], [-0.12, 51.50], [-0.12, 51.51], [-0.13, 51.50]]]}}
+    assert "outside West Yorkshire" in (an.read_drawing([london], "x").error or "")
+    ok = an.read_drawing([_feature(_park(results))], "New park")
+    assert ok.area is not None and ok.area.area_ha == pytest.approx(3.0, rel=0.01)
+    assert an.drawn_features({"all_drawings": None, "last_active_drawing": point}) == [point]
+    assert an.drawn_features(None) == []
+
+
+def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
+    scen = engine.scenario(results, _park(results))
+    assert scen["new_site_ha"] == pytest.approx(3.0, rel=0.01)
+    for tier in settings.ACCESS_TIERS:
+        assert scen["gain_straight"][tier.name] >= 0
+        net = scen["gain_network"][tier.name]
+        assert net is None or net >= 0
+        assert sum(scen["gain_by_imd_decile"][tier.name].values()) == scen["gain_straight"][
+            tier.name]
+    table = scen["lsoas"]
+    assert LSOA in set(table["lsoa21_code"])
+    hl = settings.HEADLINE_TIER
+    assert (table[f"after_dist_{hl}_m"] <= table[f"before_dist_{hl}_m"] + 1e-6).all()
