@@ -151,6 +151,25 @@ def hstore_get(values: pd.Series, key: str) -> pd.Series:
     )
 
 
+def id_text(ids: pd.Series) -> pd.Series:
+    """OSM ids as text without a float's ``.0`` (some files store them as numbers)."""
+    return pd.to_numeric(ids, errors="coerce").astype("Int64").astype("string")
+
+
+def osm_ref(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """``way/123``, ``relation/456`` or ``node/789`` from the ogr2ogr OSM columns."""
+    way = id_text(gdf["osm_way_id"])
+    oid = id_text(gdf["osm_id"])
+    kind = np.where(
+        gdf.geom_type.isin(["Point", "MultiPoint"]),
+        "node",
+        np.where(gdf.geom_type.isin(["LineString", "MultiLineString"]), "way", "relation"),
+    )
+    return pd.Series(
+        np.where(way.notna(), "way/" + way.fillna(""), kind + "/" + oid.fillna("")), index=gdf.index
+    )
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file."""
     h = hashlib.sha256()

@@ -16,11 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import rasterio
+import rasterio.errors
 from affine import Affine
 
 from geo.raster import Raster
 from healthyplaces import settings
-from layers.bundle import raster_path
+from layers.bundle import BundleError, raster_path
 
 POLLUTANTS = ("no2", "pm25", "pm10")
 PCM_FILES = {
@@ -201,7 +202,13 @@ def load_pollutant(pollutant: str) -> Raster:
     """The PCM 2019 raster of ``no2``, ``pm25`` or ``pm10`` from the bundle (µg/m³, EPSG:27700)."""
     if pollutant not in POLLUTANTS:
         raise ValueError(f"Unknown pollutant {pollutant!r}; choose one of {', '.join(POLLUTANTS)}")
-    return read_geotiff(raster_path(f"air_{pollutant}_2019"))
+    path = raster_path(f"air_{pollutant}_2019")
+    try:
+        return read_geotiff(path)
+    except rasterio.errors.RasterioError as exc:
+        raise BundleError(
+            f"Bundle file is corrupt or unreadable: {path} ({exc}). {settings.REBUILD_HINT}"
+        ) from exc
 
 
 def load_all() -> dict[str, Raster]:

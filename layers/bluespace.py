@@ -13,9 +13,8 @@ import pandas as pd
 import shapely
 
 from geo.sites import M2_PER_HA
-from layers._io import ReadReport, hstore_get, read_vector
+from layers._io import ReadReport, hstore_get, id_text, osm_ref, read_vector
 from layers.bundle import read_table
-from layers.greenspace import _osm_ref
 
 #: ``water=*`` → class; untagged ``natural=water`` is ``other``.
 WATER_CLASSES = {
@@ -44,7 +43,7 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
         keep="polygon",
         columns=["osm_id", "osm_way_id", "name", "other_tags"],
     )
-    water["osm_ref"] = _osm_ref(water)
+    water["osm_ref"] = osm_ref(water)
     tag = hstore_get(water["other_tags"], "water").fillna("").str.lower()
     water["water_class"] = tag.map(WATER_CLASSES).fillna("other")
     water["blue_space"] = water["water_class"].isin(AMENITY_WATER)
@@ -58,7 +57,7 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
         columns=["osm_id", "name", "type", "other_tags"],
     )
     ways = ways.rename(columns={"type": "waterway"})
-    ways["osm_ref"] = "way/" + ways["osm_id"].astype(str)
+    ways["osm_ref"] = "way/" + id_text(ways["osm_id"])
     ways["blue_space"] = ways["waterway"].isin(BLUE_WATERWAYS)
     ways["length_m"] = shapely.length(ways.geometry.values)
     ways["vintage"] = "2018-05-25"

@@ -22,7 +22,7 @@ import shapely
 
 from geo.sites import M2_PER_HA, merge_sites
 from healthyplaces import settings
-from layers._io import ReadReport, hstore_get, read_vector
+from layers._io import ReadReport, hstore_get, osm_ref, read_vector
 from layers.bundle import read_table
 
 #: Typologies, in the priority order used when one OSM object carries several tags.
@@ -129,26 +129,12 @@ def _raw_files(shared: Path) -> list[_RawFile]:
     return files
 
 
-def _osm_ref(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """``way/123``, ``relation/456`` or ``node/789`` from the ogr2ogr OSM columns."""
-    way = gdf["osm_way_id"].astype("string")
-    oid = gdf["osm_id"].astype("string")
-    kind = np.where(
-        gdf.geom_type.isin(["Point", "MultiPoint"]),
-        "node",
-        np.where(gdf.geom_type.isin(["LineString", "MultiLineString"]), "way", "relation"),
-    )
-    return pd.Series(
-        np.where(way.notna(), "way/" + way.fillna(""), kind + "/" + oid.fillna("")), index=gdf.index
-    )
-
-
 _COLUMNS = ["osm_id", "osm_way_id", "name", "other_tags"]
 
 
 def _read_raw(f: _RawFile, keep: str = "polygon") -> tuple[gpd.GeoDataFrame, ReadReport]:
     gdf, report = read_vector(f.path, keep=keep, columns=_COLUMNS)
-    gdf["osm_ref"] = _osm_ref(gdf)
+    gdf["osm_ref"] = osm_ref(gdf)
     gdf["osm_key"] = f.key
     gdf["osm_value"] = f.value
     gdf["vintage"] = f.vintage
@@ -254,7 +240,7 @@ def _read_trees(shared: Path) -> tuple[gpd.GeoDataFrame, ReadReport]:
     pts["osm_value"] = "tree"
     rows["osm_value"] = "tree_row"
     trees = pd.concat([pts, rows], ignore_index=True)
-    trees["osm_ref"] = _osm_ref(trees)
+    trees["osm_ref"] = osm_ref(trees)
     trees = (
         trees.drop(columns=["osm_id", "osm_way_id"]).sort_values("osm_ref").reset_index(drop=True)
     )
