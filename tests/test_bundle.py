@@ -119,3 +119,13 @@ def test_corrupt_manifest_is_a_bundle_error(bundle_copy: Path) -> None:
         manifest()
     with pytest.raises(json.JSONDecodeError):
         json.loads((bundle_copy / MANIFEST).read_text())
+
+
+def test_truncated_geotiff_names_the_file_and_the_fix(bundle_copy: Path) -> None:
+    from layers.air_quality import load_pollutant
+
+    path = bundle_copy / "air_no2_2019.tif"
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(BundleError) as err:
+        load_pollutant("no2")
+    assert str(path) in str(err.value) and "healthyplaces bundle build" in str(err.value)
