@@ -21,6 +21,10 @@ from layers.bundle import BundleError  # noqa: E402
 
 PAGES = [
     st.Page("app_pages/map_explorer.py", title="Map explorer", icon=":material/map:", default=True),
+    st.Page("app_pages/place_profile.py", title="Place profile", icon=":material/analytics:"),
+    st.Page("app_pages/my_area.py", title="My area", icon=":material/draw:"),
+    st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/park:"),
+    st.Page("app_pages/reports.py", title="Reports", icon=":material/description:"),
     st.Page("app_pages/downloads.py", title="Downloads", icon=":material/download:"),
 ]
 

@@ -105,3 +105,23 @@ def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
     d = load_boundaries("district").to_crs(4326)
     w, s, e, n = d.loc[d["name"] == "Bradford"].total_bounds
     assert min(xs) < e and max(xs) > w and min(ys) < n and max(ys) > s  # bboxes overlap
+
+
+def test_clicking_the_map_selects_the_lsoa_under_it(app_url: str, page: Any) -> None:
+    page.goto(app_url)
+    _map(page)
+    _choose_place(page, "Bradford (district, E08000032)")
+    frame = _map(page)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box is not None
+    # The middle of the map is inside Bradford district; avoid the controls on the right.
+    frame.locator(".leaflet-container").click(
+        position={"x": box["width"] * 0.4, "y": box["height"] * 0.5}
+    )
+    page.get_by_text("Selected:").filter(has_text="(lsoa in").wait_for(timeout=90_000)
+    _wait_idle(page)
+    caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+    assert "(lsoa, E01" in caption.inner_text()
+    _map(page).locator(".hp-legend").first.wait_for()
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "map_clicked_lsoa.png"), full_page=True)
