@@ -276,11 +276,16 @@ def draw_map(
     return state
 
 
+UPLOAD_MODE = "Upload a boundary file"
+DRAW_MODE = "Draw on the map"
+
+
 def area_input(
     key: str,
     place: Place | None = None,
     what: str = "area",
     extra: list[folium.map.Layer] | None = None,
+    draw_first: bool = False,
 ) -> AreaInput | None:
     """Upload a boundary file or draw one; the validated area, its error, or None if nothing yet.
 
@@ -294,6 +299,8 @@ def area_input(
         What is being drawn ("area", "new park"), for labels.
     extra
         Extra folium layers for the drawing map (e.g. existing green space).
+    draw_first
+        Offer drawing before uploading.
     """
     name = st.text_input(
         f"Name of the {what}",
@@ -302,30 +309,29 @@ def area_input(
         key=f"{key}-name",
         placeholder="defaults to the file name, or 'Drawn area'",
     )
-    tab_up, tab_draw = st.tabs(["Upload a boundary file", "Draw on the map"])
-    with tab_up:
+    modes = [DRAW_MODE, UPLOAD_MODE] if draw_first else [UPLOAD_MODE, DRAW_MODE]
+    mode = st.radio(f"How to give the {what}", modes, horizontal=True, key=f"{key}-mode")
+    if mode == UPLOAD_MODE:
         upload = st.file_uploader(
             "GeoJSON (.geojson, .json), GeoPackage (.gpkg) or zipped Shapefile (.zip with .shp, "
             ".shx, .dbf and .prj); any coordinate reference system",
             type=UPLOAD_TYPES,
             key=f"{key}-upload",
         )
-    with tab_draw:
+        if upload is None:
+            return None
+        result = read_upload(upload.getvalue(), upload.name)
+    else:
         tiles = st.toggle("Background map (needs the internet)", value=False, key=f"{key}-tiles")
         st.caption(
-            "Use the polygon or rectangle tool at the top left; draw several shapes to "
-            "combine them."
+            "Use the polygon or rectangle tool at the top left of the map; shapes drawn "
+            "together are combined. Edit or delete them with the tools below it."
         )
-        state = draw_map(f"{key}-map", place, extra, tiles)
-    features = drawn_features(state)
-    result: AreaInput | None = None
-    if upload is not None:
-        result = read_upload(upload.getvalue(), upload.name)
-        if features:
-            st.caption("Using the uploaded file; remove it to use your drawing instead.")
-    elif features:
+        features = drawn_features(draw_map(f"{key}-map", place, extra, tiles))
+        if not features:
+            return None
         result = read_drawing(features, name or "Drawn area")
-    if result is not None and result.area is not None and name:
+    if result.area is not None and name:
         result.area.name = name
     return result
 
@@ -435,7 +441,9 @@ def table_frame(table: report.Table) -> pd.DataFrame:
 def show_access(prof: dict[str, Any]) -> None:
     """Access tiers on both methods, with the network's coverage notes."""
     table = report.access_table(prof)
-    st.dataframe(table_frame(table), hide_index=True, width="stretch")
+    st.dataframe(
+        table_frame(table), hide_index=True, width="stretch", height=36 * (len(table.rows) + 1) + 4
+    )
     st.caption(table.caption)
     st.info(report.NETWORK_NOTE, icon="ℹ️")
 
@@ -453,19 +461,22 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = Non
     hl = prof["access_straight"].get(settings.HEADLINE_TIER)
     c1.metric("Residents (Census 2021)", report.fmt_people(prof["population"]))
     c2.metric(
-        "2 ha green space within 300 m (OSM 2023)",
+        "2 ha green space ≤ 300 m",
         f"{report.fmt_pct(hl)}%",
-        help="Share of residents, straight line from LSOA population-weighted centroids.",
+        help="Share of residents within 300 m (straight line from LSOA population-weighted "
+        "centroids) of a green space of at least 2 ha; OpenStreetMap 2023.",
     )
     c3.metric(
-        "NO₂, population-weighted (PCM 2019)",
+        "NO₂ (2019)",
         f"{report.fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³",
-        help=f"WHO 2021 guideline: {settings.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
+        help="Annual mean, population-weighted, DEFRA PCM 2019. WHO 2021 guideline: "
+        f"{settings.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
     )
     c4.metric(
         "Double burden (residents)",
         report.fmt_people(prof["double_burden_population"]),
-        help="IMD deciles 1–2, no 2 ha site within 300 m, NO₂ above the county median.",
+        help="Residents of LSOAs in IMD 2025 deciles 1–2 with no 2 ha site within 300 m "
+        "and NO₂ (2019) above the county median.",
     )
 
     st.subheader("Headline indicators")
@@ -475,8 +486,11 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = Non
         district_area.name if district_area else None,
         county_area.name if county_area else None,
     )
-    st.dataframe(table_frame(table), hide_index=True, width="stretch")
-    st.caption(f"{prof['method'].capitalize()}. Shares are of residents (Census 2021).")
+    st.dataframe(
+        table_frame(table), hide_index=True, width="stretch", height=36 * (len(table.rows) + 1) + 4
+    )
+    method = str(prof["method"])
+    st.caption(f"{method[:1].upper()}{method[1:]}. Shares are of residents (Census 2021).")
     for note in prof.get("notes", []):
         if "central Leeds only" not in note:
             st.warning(note)

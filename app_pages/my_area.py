@@ -30,7 +30,10 @@ st.markdown(INSTRUCTIONS)
 
 result = an.area_input("myarea", place, "area")
 if result is None:
-    st.info("Upload a boundary file or draw an area on the map to see its profile.", icon="👆")
+    st.info(
+        "Upload a boundary file or draw an area on the map to see its profile.",
+        icon=":material/touch_app:",
+    )
     st.stop()
 if result.error is not None or result.area is None:
     st.error(f"**This boundary cannot be used.** {result.error}", icon="🚫")

@@ -31,11 +31,16 @@ choice = st.radio("Report on", [CHOSEN, UPLOADED], key="reports-choice")
 
 user: UserArea | None = None
 if choice == UPLOADED:
-    upload = st.file_uploader("Boundary file (any coordinate reference system, up to 20 MB)",
-                              type=an.UPLOAD_TYPES, key="reports-upload")
+    upload = st.file_uploader(
+        "Boundary file (any coordinate reference system, up to 20 MB)",
+        type=an.UPLOAD_TYPES,
+        key="reports-upload",
+    )
     if upload is None:
-        st.info("Upload a boundary file to build its report, or choose the place above.",
-                icon="👆")
+        st.info(
+            "Upload a boundary file to build its report, or choose the place above.",
+            icon=":material/touch_app:",
+        )
         st.stop()
     read = an.read_upload(upload.getvalue(), upload.name)
     if read.error is not None or read.area is None:
@@ -56,8 +61,7 @@ if st.button(f"Build the report for {label}", type="primary", key="reports-build
         rep = an.get_report(code=place.code, user=user)
         st.write("Rendering the HTML and the PDF…")
         an.render_files(rep)
-        status.update(label=f"The report for {label} is ready", state="complete",
-                      expanded=False)
+        status.update(label=f"The report for {label} is ready", state="complete", expanded=False)
     st.session_state["reports-ready"] = token
 
 if st.session_state.get("reports-ready") == token:
@@ -66,6 +70,5 @@ if st.session_state.get("reports-ready") == token:
     with st.expander("Preview: summary and headline indicators", expanded=True):
         for line in rep.summary:
             st.markdown(f"- {line}")
-        st.dataframe(an.table_frame(report.headline_table(rep)), hide_index=True,
-                     width="stretch")
+        st.dataframe(an.table_frame(report.headline_table(rep)), hide_index=True, width="stretch")
         st.caption(f"Generated {rep.date}. {rep.attribution}")

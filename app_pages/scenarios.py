@@ -81,12 +81,12 @@ place_geom = gpd.GeoDataFrame(
 )
 small = place.level not in ("county", "district")
 extra = [_existing_sites(tuple(place_geom.total_bounds), small)]
-result = an.area_input("scenario", place, "new park", extra)
+result = an.area_input("scenario", place, "new park", extra, draw_first=True)
 if result is None:
     st.info(
         "Draw a new park (polygon or rectangle) on the map, or upload its boundary, to "
         "run the scenario.",
-        icon="👆",
+        icon=":material/touch_app:",
     )
     st.stop()
 if result.error is not None or result.area is None:

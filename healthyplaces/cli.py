@@ -132,7 +132,9 @@ def _cmd_lsoa_table(args: argparse.Namespace) -> int:
     if args.output:
         table.to_csv(args.output, index=False)
         Path(f"{args.output}.attribution.txt").write_text(settings.ATTRIBUTION + "\n")
-        print(f"Wrote {len(table)} LSOAs × {table.shape[1]} columns to {args.output}", file=sys.stderr)
+        print(
+            f"Wrote {len(table)} LSOAs × {table.shape[1]} columns to {args.output}", file=sys.stderr
+        )
     elif args.json:
         print_json(table.astype(object).where(table.notna(), None).to_dict(orient="records"))
     else:
@@ -160,8 +162,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from healthyplaces.report import build_report, write_report
 
-    fmt = args.format or ("html" if args.output and args.output.lower().endswith(".html")
-                          else "pdf")
+    fmt = args.format or (
+        "html" if args.output and args.output.lower().endswith(".html") else "pdf"
+    )
     results, area = _area(args)
     warnings = []
     if getattr(args, "boundary", None):
@@ -226,8 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="a place report (PDF or self-contained HTML)")
     p.add_argument("place", nargs="?", help="code (E08000032) or unambiguous name (Bradford)")
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
-    p.add_argument("--format", choices=["pdf", "html"],
-                   help="default: from the file suffix, else pdf")
+    p.add_argument(
+        "--format", choices=["pdf", "html"], help="default: from the file suffix, else pdf"
+    )
     p.add_argument("-o", "--output", help="output file (default healthyplaces-PLACE.FORMAT)")
     p.set_defaults(func=_cmd_report)
 

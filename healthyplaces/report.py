@@ -51,8 +51,16 @@ from layers.catalogue import LAYERS
 
 #: ColorBrewer RdYlBu, 10 classes: IoD decile 1 (most deprived) dark red … 10 dark blue.
 DECILE_COLOURS: tuple[str, ...] = (
-    "#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
-    "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695",
+    "#a50026",
+    "#d73027",
+    "#f46d43",
+    "#fdae61",
+    "#fee090",
+    "#e0f3f8",
+    "#abd9e9",
+    "#74add1",
+    "#4575b4",
+    "#313695",
 )
 #: Accessible green-space sites on the static map (Paul Tol "muted" green).
 SITE_COLOUR = "#117733"
@@ -190,8 +198,11 @@ def comparators(results: Results, area: Area) -> tuple[Area | None, Area | None]
     county = engine.area_for_place(results, resolve_place(settings.COUNTY_CODE))
     if area.level == "district":
         return None, county
-    people = pd.Series(area.weights, index=results.lsoa.index).groupby(
-        results.lsoa["district_code"]).sum()
+    people = (
+        pd.Series(area.weights, index=results.lsoa.index)
+        .groupby(results.lsoa["district_code"])
+        .sum()
+    )
     if people.empty or people.max() <= 0:
         return None, county
     district = engine.area_for_place(results, resolve_place(str(people.idxmax())))
@@ -217,43 +228,121 @@ _UK = settings.UK_LIMITS
 _OSM_YEAR = "OSM 2023"
 _ROWS: tuple[_Row, ...] = (
     _Row("Residents", lambda p: p["population"], fmt_people, "people", "Census 2021"),
-    _Row("Deprivation: IMD score (population-weighted; higher = more deprived)",
-         lambda p: p["imd_score_pop_weighted"], fmt_number, "IMD score", "IoD 2025"),
-    _Row("Residents in England's 20% most deprived LSOAs (IMD deciles 1–2)",
-         lambda p: p["pop_share_imd_deciles_1_2"], fmt_pct, "% of residents", "IoD 2025"),
-    _Row("Green space of ≥ 2 ha within 300 m (straight line)", _tier("2ha_300m"), fmt_pct,
-         "% of residents", _OSM_YEAR, "Natural England GI standard"),
-    _Row("Green space of ≥ 10 ha within 1 km (straight line)", _tier("10ha_1km"), fmt_pct,
-         "% of residents", _OSM_YEAR, "Natural England GI standard"),
-    _Row("Green space of ≥ 1 ha within 300 m (the '300' of 3-30-300)",
-         lambda p: p["rule_3_30_300_share"], fmt_pct, "% of residents", _OSM_YEAR,
-         "3-30-300 rule"),
-    _Row("Accessible green space", lambda p: p["accessible_green_ha_per_1000"], fmt_number,
-         "ha per 1,000 residents", _OSM_YEAR,
-         f"standard: {settings.GREEN_HA_PER_1000_STANDARD:g} ha per 1,000"),
-    _Row("Local nature reserves", lambda p: p["nature_reserve_ha_per_1000"],
-         lambda v: fmt_number(v, 2), "ha per 1,000 residents", _OSM_YEAR,
-         f"ANGSt: {settings.LNR_HA_PER_1000_STANDARD:g} ha per 1,000"),
-    _Row("Blue space within 300 m (straight line)", lambda p: p["blue_within_300m_share"],
-         fmt_pct, "% of residents", "OSM 2023 (waterways 2018)"),
-    _Row("NO₂ annual mean (population-weighted)", lambda p: p["no2_pop_weighted_ugm3"],
-         fmt_number, "µg/m³", "DEFRA PCM 2019",
-         f"WHO 2021: {_WHO['no2']:g}; UK limit: {_UK['no2']:g} µg/m³"),
-    _Row("Residents above the WHO NO₂ guideline", lambda p: p["pop_share_no2_above_who"],
-         fmt_pct, "% of residents", "DEFRA PCM 2019", f"WHO 2021: {_WHO['no2']:g} µg/m³"),
-    _Row("PM2.5 annual mean (population-weighted)", lambda p: p["pm25_pop_weighted_ugm3"],
-         fmt_number, "µg/m³", "DEFRA PCM 2019",
-         f"WHO 2021: {_WHO['pm25']:g}; UK limit: {_UK['pm25']:g} µg/m³"),
-    _Row("Residents above the WHO PM2.5 guideline", lambda p: p["pop_share_pm25_above_who"],
-         fmt_pct, "% of residents", "DEFRA PCM 2019", f"WHO 2021: {_WHO['pm25']:g} µg/m³"),
-    _Row("Habitat diversity within 1 km (population-weighted)",
-         lambda p: p["habitat_shannon_1km_pop_weighted"], lambda v: fmt_number(v, 2),
-         "Shannon index, nats", _OSM_YEAR),
-    _Row("Natural and semi-natural land", lambda p: p["natural_share"], fmt_pct,
-         "% of land", _OSM_YEAR),
-    _Row("Residents with a double burden (IMD deciles 1–2, no 2 ha site within 300 m, "
-         "NO₂ above the county median)", lambda p: p["double_burden_population"], fmt_people,
-         "people", "IoD 2025; OSM 2023; PCM 2019"),
+    _Row(
+        "Deprivation: IMD score (population-weighted; higher = more deprived)",
+        lambda p: p["imd_score_pop_weighted"],
+        fmt_number,
+        "IMD score",
+        "IoD 2025",
+    ),
+    _Row(
+        "Residents in England's 20% most deprived LSOAs (IMD deciles 1–2)",
+        lambda p: p["pop_share_imd_deciles_1_2"],
+        fmt_pct,
+        "% of residents",
+        "IoD 2025",
+    ),
+    _Row(
+        "Green space of ≥ 2 ha within 300 m (straight line)",
+        _tier("2ha_300m"),
+        fmt_pct,
+        "% of residents",
+        _OSM_YEAR,
+        "Natural England GI standard",
+    ),
+    _Row(
+        "Green space of ≥ 10 ha within 1 km (straight line)",
+        _tier("10ha_1km"),
+        fmt_pct,
+        "% of residents",
+        _OSM_YEAR,
+        "Natural England GI standard",
+    ),
+    _Row(
+        "Green space of ≥ 1 ha within 300 m (the '300' of 3-30-300)",
+        lambda p: p["rule_3_30_300_share"],
+        fmt_pct,
+        "% of residents",
+        _OSM_YEAR,
+        "3-30-300 rule",
+    ),
+    _Row(
+        "Accessible green space",
+        lambda p: p["accessible_green_ha_per_1000"],
+        fmt_number,
+        "ha per 1,000 residents",
+        _OSM_YEAR,
+        f"standard: {settings.GREEN_HA_PER_1000_STANDARD:g} ha per 1,000",
+    ),
+    _Row(
+        "Local nature reserves",
+        lambda p: p["nature_reserve_ha_per_1000"],
+        lambda v: fmt_number(v, 2),
+        "ha per 1,000 residents",
+        _OSM_YEAR,
+        f"ANGSt: {settings.LNR_HA_PER_1000_STANDARD:g} ha per 1,000",
+    ),
+    _Row(
+        "Blue space within 300 m (straight line)",
+        lambda p: p["blue_within_300m_share"],
+        fmt_pct,
+        "% of residents",
+        "OSM 2023 (waterways 2018)",
+    ),
+    _Row(
+        "NO₂ annual mean (population-weighted)",
+        lambda p: p["no2_pop_weighted_ugm3"],
+        fmt_number,
+        "µg/m³",
+        "DEFRA PCM 2019",
+        f"WHO 2021: {_WHO['no2']:g}; UK limit: {_UK['no2']:g} µg/m³",
+    ),
+    _Row(
+        "Residents above the WHO NO₂ guideline",
+        lambda p: p["pop_share_no2_above_who"],
+        fmt_pct,
+        "% of residents",
+        "DEFRA PCM 2019",
+        f"WHO 2021: {_WHO['no2']:g} µg/m³",
+    ),
+    _Row(
+        "PM2.5 annual mean (population-weighted)",
+        lambda p: p["pm25_pop_weighted_ugm3"],
+        fmt_number,
+        "µg/m³",
+        "DEFRA PCM 2019",
+        f"WHO 2021: {_WHO['pm25']:g}; UK limit: {_UK['pm25']:g} µg/m³",
+    ),
+    _Row(
+        "Residents above the WHO PM2.5 guideline",
+        lambda p: p["pop_share_pm25_above_who"],
+        fmt_pct,
+        "% of residents",
+        "DEFRA PCM 2019",
+        f"WHO 2021: {_WHO['pm25']:g} µg/m³",
+    ),
+    _Row(
+        "Habitat diversity within 1 km (population-weighted)",
+        lambda p: p["habitat_shannon_1km_pop_weighted"],
+        lambda v: fmt_number(v, 2),
+        "Shannon index, nats",
+        _OSM_YEAR,
+    ),
+    _Row(
+        "Natural and semi-natural land",
+        lambda p: p["natural_share"],
+        fmt_pct,
+        "% of land",
+        _OSM_YEAR,
+    ),
+    _Row(
+        "Residents with a double burden (IMD deciles 1–2, no 2 ha site within 300 m, "
+        "NO₂ above the county median)",
+        lambda p: p["double_burden_population"],
+        fmt_people,
+        "people",
+        "IoD 2025; OSM 2023; PCM 2019",
+    ),
 )
 
 
@@ -268,8 +357,15 @@ def headline_rows(
         return None if p is None else row.fmt(row.get(p))
 
     return [
-        HeadlineRow(r.label, r.fmt(r.get(prof)), r.units, r.year, value(r, district),
-                    value(r, county), r.benchmark)
+        HeadlineRow(
+            r.label,
+            r.fmt(r.get(prof)),
+            r.units,
+            r.year,
+            value(r, district),
+            value(r, county),
+            r.benchmark,
+        )
         for r in _ROWS
     ]
 
@@ -290,15 +386,32 @@ class DecileIndicator:
 
 
 DECILE_INDICATORS: tuple[DecileIndicator, ...] = (
-    DecileIndicator(f"meets_{settings.HEADLINE_TIER}",
-                    "Green space ≥ 2 ha within 300 m (straight line, OSM 2023)",
-                    "% of residents", True),
-    DecileIndicator("no2_ugm3", "NO₂ annual mean (DEFRA PCM 2019)", "µg/m³", False,
-                    _WHO["no2"], f"WHO 2021 guideline {_WHO['no2']:g} µg/m³"),
-    DecileIndicator("blue_within_300m", "Blue space within 300 m (straight line, OSM 2023)",
-                    "% of residents", True),
-    DecileIndicator("habitat_shannon_1km", "Habitat diversity within 1 km (OSM 2023)",
-                    "Shannon index, nats", False),
+    DecileIndicator(
+        f"meets_{settings.HEADLINE_TIER}",
+        "Green space ≥ 2 ha within 300 m (straight line, OSM 2023)",
+        "% of residents",
+        True,
+    ),
+    DecileIndicator(
+        "no2_ugm3",
+        "NO₂ annual mean (DEFRA PCM 2019)",
+        "µg/m³",
+        False,
+        _WHO["no2"],
+        f"WHO 2021 guideline {_WHO['no2']:g} µg/m³",
+    ),
+    DecileIndicator(
+        "blue_within_300m",
+        "Blue space within 300 m (straight line, OSM 2023)",
+        "% of residents",
+        True,
+    ),
+    DecileIndicator(
+        "habitat_shannon_1km",
+        "Habitat diversity within 1 km (OSM 2023)",
+        "Shannon index, nats",
+        False,
+    ),
 )
 
 
@@ -328,19 +441,24 @@ def decile_data(results: Results, area: Area) -> DecileData:
     n_deciles = int(t.loc[inside, "IMD_decile"].nunique())
     frame = pd.DataFrame(t[[*cols, "IMD_decile"]]).assign(_w=area.weights)
     fallback = area.level != "county" and (
-        n_lsoas < MIN_LSOAS_FOR_DECILES or n_deciles < MIN_DECILES_FOR_DECILES)
+        n_lsoas < MIN_LSOAS_FOR_DECILES or n_deciles < MIN_DECILES_FOR_DECILES
+    )
     if fallback:
         frame = frame.assign(_w=t["population"].to_numpy(float))
         scope = settings.COUNTY_NAME
-        note = (f"{area.name} has {n_lsoas:,} LSOA{'s' if n_lsoas != 1 else ''} in {n_deciles} "
-                f"IMD decile{'s' if n_deciles != 1 else ''}, too few for its own decile "
-                f"gradient, so these charts show all {len(t):,} LSOAs in "
-                f"{settings.COUNTY_NAME}.")
+        note = (
+            f"{area.name} has {n_lsoas:,} LSOA{'s' if n_lsoas != 1 else ''} in {n_deciles} "
+            f"IMD decile{'s' if n_deciles != 1 else ''}, too few for its own decile "
+            f"gradient, so these charts show all {len(t):,} LSOAs in "
+            f"{settings.COUNTY_NAME}."
+        )
     else:
         frame = frame[frame["_w"] > 0]
         scope = area.name
-        note = (f"Population-weighted means over the {n_lsoas:,} LSOAs of {area.name}, "
-                "by national IoD 2025 IMD decile.")
+        note = (
+            f"Population-weighted means over the {n_lsoas:,} LSOAs of {area.name}, "
+            "by national IoD 2025 IMD decile."
+        )
     table = by_decile(frame, cols, "IMD_decile", "_w")
     return DecileData(table, scope, note, fallback)
 
@@ -350,16 +468,28 @@ def _decile_chart(ind: DecileIndicator, table: pd.DataFrame) -> bytes:
     deciles = table.index.to_numpy(int)
     fig, ax = plt.subplots(figsize=(5.0, 3.0), dpi=150)
     present = np.isfinite(values)
-    ax.bar(deciles[present], values[present],
-           color=[DECILE_COLOURS[d - 1] for d in deciles[present]],
-           edgecolor="#333333", linewidth=0.6)
+    ax.bar(
+        deciles[present],
+        values[present],
+        color=[DECILE_COLOURS[d - 1] for d in deciles[present]],
+        edgecolor="#333333",
+        linewidth=0.6,
+    )
     for d, v in zip(deciles, values, strict=True):
         label = fmt_number(v, 0 if ind.share else 1) if np.isfinite(v) else "none"
-        ax.annotate(label, (d, v if np.isfinite(v) else 0), ha="center", va="bottom",
-                    fontsize=7, xytext=(0, 2), textcoords="offset points")
+        ax.annotate(
+            label,
+            (d, v if np.isfinite(v) else 0),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
     if ind.guideline is not None:
-        ax.axhline(ind.guideline, color="#000000", linestyle="--", linewidth=1,
-                   label=ind.guideline_label)
+        ax.axhline(
+            ind.guideline, color="#000000", linestyle="--", linewidth=1, label=ind.guideline_label
+        )
         ax.legend(loc="upper right", fontsize=7, frameon=False)
     top = np.nanmax(values) if present.any() else 1.0
     ax.set_ylim(0, max(top, ind.guideline or 0, 1e-9) * (1.35 if ind.guideline else 1.18))
@@ -384,10 +514,16 @@ def _png(fig: Any) -> bytes:
 def decile_alt(ind: DecileIndicator, table: pd.DataFrame, scope: str) -> str:
     """Alternative text of a decile chart: what it shows and every value."""
     scale = 100.0 if ind.share else 1.0
-    parts = [f"decile {d}: {fmt_number(v * scale, 1)}"
-             for d, v in table[ind.column].items() if _finite(v)]
-    return (f"Bar chart of {ind.title} in {ind.units} by IMD decile over {scope}. "
-            + "; ".join(parts) + ".")
+    parts = [
+        f"decile {d}: {fmt_number(v * scale, 1)}"
+        for d, v in table[ind.column].items()
+        if _finite(v)
+    ]
+    return (
+        f"Bar chart of {ind.title} in {ind.units} by IMD decile over {scope}. "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 # --- Static map -----------------------------------------------------------------------
@@ -421,15 +557,17 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     sites = sites.iloc[np.sort(sites.sindex.query(box, predicate="intersects"))]
     fig, ax = plt.subplots(figsize=(7.2, 6.4), dpi=150)
     geoms = lsoa.geometry.simplify(tol) if tol > 1 else lsoa.geometry
-    colours = [DECILE_COLOURS[int(d) - 1] if _finite(d) else "#bdbdbd"
-               for d in lsoa["IMD_decile"]]
+    colours = [DECILE_COLOURS[int(d) - 1] if _finite(d) else "#bdbdbd" for d in lsoa["IMD_decile"]]
     gpd.GeoSeries(geoms.values, crs=settings.ANALYSIS_CRS).plot(
-        ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.25, alpha=0.75)
+        ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.25, alpha=0.75
+    )
     site_geoms = sites.geometry.simplify(tol) if tol > 1 else sites.geometry
     gpd.GeoSeries(site_geoms.values, crs=settings.ANALYSIS_CRS).plot(
-        ax=ax, color=SITE_COLOUR, edgecolor="#0b3d1c", linewidth=0.2, alpha=0.9)
+        ax=ax, color=SITE_COLOUR, edgecolor="#0b3d1c", linewidth=0.2, alpha=0.9
+    )
     gpd.GeoSeries([boundary], crs=settings.ANALYSIS_CRS).boundary.plot(
-        ax=ax, color="#000000", linewidth=1.6)
+        ax=ax, color="#000000", linewidth=1.6
+    )
     bottom = miny - pad * 3
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(bottom, maxy + pad)
@@ -439,26 +577,60 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     length = _scale_length(maxx - minx + 2 * pad)
     x0, y0 = minx, miny - pad * 2.2
     ax.plot([x0, x0 + length], [y0, y0], color="#000000", linewidth=3, solid_capstyle="butt")
-    ax.annotate(f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m",
-                (x0 + length, y0), xytext=(4, 0), textcoords="offset points", fontsize=8,
-                va="center")
-    ax.annotate("N ↑", xy=(0.98, 0.98), xycoords="axes fraction", ha="right", va="top",
-                fontsize=10, fontweight="bold")
+    ax.annotate(
+        f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m",
+        (x0 + length, y0),
+        xytext=(4, 0),
+        textcoords="offset points",
+        fontsize=8,
+        va="center",
+    )
+    ax.annotate(
+        "N ↑",
+        xy=(0.98, 0.98),
+        xycoords="axes fraction",
+        ha="right",
+        va="top",
+        fontsize=10,
+        fontweight="bold",
+    )
     handles: list[Any] = [
-        Patch(facecolor=c, edgecolor="#666666", alpha=0.75,
-              label=f"{i}" + (" most deprived" if i == 1 else " least deprived" if i == 10
-                              else ""))
+        Patch(
+            facecolor=c,
+            edgecolor="#666666",
+            alpha=0.75,
+            label=f"{i}" + (" most deprived" if i == 1 else " least deprived" if i == 10 else ""),
+        )
         for i, c in enumerate(DECILE_COLOURS, start=1)
     ]
-    handles += [Patch(facecolor=SITE_COLOUR, edgecolor="#0b3d1c",
-                      label="Accessible green\nspace (OSM 2023)"),
-                Line2D([0], [0], color="#000000", linewidth=1.6, label="Area boundary")]
-    ax.legend(handles=handles, title="IoD 2025 IMD\ndecile of LSOA", loc="upper left",
-              bbox_to_anchor=(1.01, 1.0), fontsize=7, title_fontsize=8, frameon=False)
-    note = (f"Scale bar: {length / 1000:g} km. British National Grid (EPSG:27700). "
-            f"{settings.ATTRIBUTION}")
-    fig.text(0.01, 0.01, "\n".join(textwrap.wrap(note, 130)), fontsize=5.5, va="bottom",
-             ha="left", color="#333333")
+    handles += [
+        Patch(
+            facecolor=SITE_COLOUR, edgecolor="#0b3d1c", label="Accessible green\nspace (OSM 2023)"
+        ),
+        Line2D([0], [0], color="#000000", linewidth=1.6, label="Area boundary"),
+    ]
+    ax.legend(
+        handles=handles,
+        title="IoD 2025 IMD\ndecile of LSOA",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        title_fontsize=8,
+        frameon=False,
+    )
+    note = (
+        f"Scale bar: {length / 1000:g} km. British National Grid (EPSG:27700). "
+        f"{settings.ATTRIBUTION}"
+    )
+    fig.text(
+        0.01,
+        0.01,
+        "\n".join(textwrap.wrap(note, 130)),
+        fontsize=5.5,
+        va="bottom",
+        ha="left",
+        color="#333333",
+    )
     fig.subplots_adjust(left=0.01, right=0.76, top=0.99, bottom=0.1)
     return _png(fig)
 
@@ -478,11 +650,12 @@ def _slope_reading(kind: str, stat: dict[str, Any], name: str) -> str:
     else:
         clear = "access is better among the more deprived"
     if kind == "sii":
-        return (f"In {name}, the least deprived have a {fmt_number(abs(v) * 100)} "
-                f"percentage point {'higher' if v > 0 else 'lower'} modelled share with "
-                f"a 2 ha green space within 300 m than the most deprived; {clear}.")
-    return (f"In {name}, that gap is {fmt_number(abs(v) * 100)}% of the average share; "
-            f"{clear}.")
+        return (
+            f"In {name}, the least deprived have a {fmt_number(abs(v) * 100)} "
+            f"percentage point {'higher' if v > 0 else 'lower'} modelled share with "
+            f"a 2 ha green space within 300 m than the most deprived; {clear}."
+        )
+    return f"In {name}, that gap is {fmt_number(abs(v) * 100)}% of the average share; {clear}."
 
 
 def _interval(stat: dict[str, Any], scale: float = 1.0, digits: int = 2) -> str:
@@ -500,12 +673,15 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
     if not _finite(cv):
         c_read = f"Not available for {name}."
     elif abs(float(cv)) < 0.05:
-        c_read = (f"At {float(cv):+.3f}, access in {name} is shared almost evenly across "
-                  "deprivation.")
+        c_read = (
+            f"At {float(cv):+.3f}, access in {name} is shared almost evenly across deprivation."
+        )
     else:
         side = "less" if float(cv) > 0 else "more"
-        c_read = (f"At {float(cv):+.3f}, access in {name} is concentrated among "
-                  f"{side}-deprived residents.")
+        c_read = (
+            f"At {float(cv):+.3f}, access in {name} is concentrated among "
+            f"{side}-deprived residents."
+        )
     return [
         Statistic(
             "Slope index of inequality (SII), percentage points",
@@ -543,22 +719,37 @@ def access_table(prof: dict[str, Any]) -> Table:
         net = prof["access_network"].get(tier.name)
         cov = prof["access_network_coverage"].get(tier.name)
         detour = prof["detour_ratio_median"].get(tier.name)
-        rows.append([
-            tier.label,
-            fmt_pct(prof["access_straight"].get(tier.name)),
-            fmt_pct(net) if _finite(net) else "not available offline",
-            fmt_pct(cov),
-            fmt_number(detour, 2) if _finite(detour) else "n/a",
-        ])
-    rows.append(["≥ 1 ha site within 300 m (3-30-300)", fmt_pct(prof["rule_3_30_300_share"]),
-                 "not computed", "n/a", "n/a"])
+        rows.append(
+            [
+                tier.label,
+                fmt_pct(prof["access_straight"].get(tier.name)),
+                fmt_pct(net) if _finite(net) else "not available offline",
+                fmt_pct(cov),
+                fmt_number(detour, 2) if _finite(detour) else "n/a",
+            ]
+        )
+    rows.append(
+        [
+            "≥ 1 ha site within 300 m (3-30-300)",
+            fmt_pct(prof["rule_3_30_300_share"]),
+            "not computed",
+            "n/a",
+            "n/a",
+        ]
+    )
     return Table(
-        caption=("Share of residents meeting each Natural England access standard: straight "
-                 "line and walking network (OSM 2023 green space; OSM 2022 network, central "
-                 "Leeds only offline)"),
-        columns=["Standard", "Straight line (% of residents)",
-                 "Walking network (% of covered residents)",
-                 "Network coverage (% of residents)", "Median detour (walk ÷ straight)"],
+        caption=(
+            "Share of residents meeting each Natural England access standard: straight "
+            "line and walking network (OSM 2023 green space; OSM 2022 network, central "
+            "Leeds only offline)"
+        ),
+        columns=[
+            "Standard",
+            "Straight line (% of residents)",
+            "Walking network (% of covered residents)",
+            "Network coverage (% of residents)",
+            "Median detour (walk ÷ straight)",
+        ],
         rows=rows,
         numeric=[False, True, True, True, True],
     )
@@ -571,38 +762,65 @@ def lsoa_rows(results: Results, area: Area) -> Table:
     sub = t.loc[inside].assign(_share=area.share[inside]).sort_values("lsoa21_code")
     custom = area.polygon is not None
     hl = settings.HEADLINE_TIER
-    cols = ["LSOA code", "LSOA name", "Residents (2021)", "IMD decile (2025)",
-            "2 ha within 300 m, straight line", "2 ha within 300 m, walking",
-            "NO₂ 2019 (µg/m³)", "Blue space within 300 m", "Access standards met (of 6)",
-            "Double burden"]
+    cols = [
+        "LSOA code",
+        "LSOA name",
+        "Residents (2021)",
+        "IMD decile (2025)",
+        "2 ha within 300 m, straight line",
+        "2 ha within 300 m, walking",
+        "NO₂ 2019 (µg/m³)",
+        "Blue space within 300 m",
+        "Access standards met (of 6)",
+        "Double burden",
+    ]
     rows = []
-    keep = ["lsoa21_code", "lsoa21_name", "population", "IMD_decile", f"meets_{hl}",
-            f"net_meets_{hl}", "no2_ugm3", "blue_within_300m", "tiers_met_share",
-            "double_burden", "_share"]
+    keep = [
+        "lsoa21_code",
+        "lsoa21_name",
+        "population",
+        "IMD_decile",
+        f"meets_{hl}",
+        f"net_meets_{hl}",
+        "no2_ugm3",
+        "blue_within_300m",
+        "tiers_met_share",
+        "double_burden",
+        "_share",
+    ]
     for d in sub[keep].astype(object).to_dict(orient="records"):
-        row = [str(d["lsoa21_code"]), str(d["lsoa21_name"]), fmt_people(d["population"]),
-               fmt_number(d["IMD_decile"], 0), _yes_no(d[f"meets_{hl}"]),
-               _yes_no(d[f"net_meets_{hl}"]), fmt_number(d["no2_ugm3"]),
-               _yes_no(d["blue_within_300m"]),
-               fmt_number(float(d["tiers_met_share"]) * len(settings.ACCESS_TIERS), 0),
-               _yes_no(d["double_burden"])]
+        row = [
+            str(d["lsoa21_code"]),
+            str(d["lsoa21_name"]),
+            fmt_people(d["population"]),
+            fmt_number(d["IMD_decile"], 0),
+            _yes_no(d[f"meets_{hl}"]),
+            _yes_no(d[f"net_meets_{hl}"]),
+            fmt_number(d["no2_ugm3"]),
+            _yes_no(d["blue_within_300m"]),
+            fmt_number(float(d["tiers_met_share"]) * len(settings.ACCESS_TIERS), 0),
+            _yes_no(d["double_burden"]),
+        ]
         if custom:
             row.insert(3, fmt_pct(d["_share"], 0))
         rows.append(row)
     if custom:
         cols.insert(3, "Share in area (%)")
     numeric = [c.startswith(("Residents", "IMD", "NO₂", "Access", "Share")) for c in cols]
-    caption = (f"The {len(rows):,} LSOAs (2021) of {area.name}: Census 2021 residents, IoD 2025 "
-               "decile, access (OSM 2023; walking = central Leeds only, n/a elsewhere), NO₂ "
-               "(DEFRA PCM 2019) and the double burden")
+    caption = (
+        f"The {len(rows):,} LSOAs (2021) of {area.name}: Census 2021 residents, IoD 2025 "
+        "decile, access (OSM 2023; walking = central Leeds only, n/a elsewhere), NO₂ "
+        "(DEFRA PCM 2019) and the double burden"
+    )
     return Table(caption, cols, rows, numeric)
 
 
 def sources_table() -> Table:
     """Data sources and licences, one row per bundle layer (from the layer catalogue)."""
     rows = [[info.title, info.source, info.licence, info.vintage] for info in LAYERS.values()]
-    return Table("Data sources and licences", ["Layer", "Source", "Licence", "Vintage"], rows,
-                 [False] * 4)
+    return Table(
+        "Data sources and licences", ["Layer", "Source", "Licence", "Vintage"], rows, [False] * 4
+    )
 
 
 def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
@@ -633,8 +851,9 @@ def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
     ]
 
 
-def build_report(results: Results, area: Area, warnings: Sequence[str] = (),
-                 today: dt.date | None = None) -> Report:
+def build_report(
+    results: Results, area: Area, warnings: Sequence[str] = (), today: dt.date | None = None
+) -> Report:
     """Gather an area's profile, comparisons, decile charts, map and tables into a :class:`Report`.
 
     Parameters
@@ -655,18 +874,26 @@ def build_report(results: Results, area: Area, warnings: Sequence[str] = (),
     county = engine.profile(results, county_area) if county_area else None
     name = area.name
     pop_text = fmt_people(prof["population"])
-    level = {"county": "county", "district": "district", "ward": "electoral ward (2025)",
-             "msoa": "MSOA (2021)", "lsoa": "LSOA (2021)", "custom": "custom area"}.get(
-                 area.level, area.level)
+    level = {
+        "county": "county",
+        "district": "district",
+        "ward": "electoral ward (2025)",
+        "msoa": "MSOA (2021)",
+        "lsoa": "LSOA (2021)",
+        "custom": "custom area",
+    }.get(area.level, area.level)
     subtitle = f"{level.capitalize()}" + (f", {area.code}" if area.code else "")
     if area.parent_name and area.level not in ("district", "county"):
         subtitle += f", in {area.parent_name}"
     deciles = decile_data(results, area)
     charts = [
-        Figure(ind.title, _decile_chart(ind, deciles.frame),
-               decile_alt(ind, deciles.frame, deciles.scope),
-               f"{ind.title}, {ind.units}, population-weighted, by IoD 2025 IMD decile: "
-               f"{deciles.scope}.")
+        Figure(
+            ind.title,
+            _decile_chart(ind, deciles.frame),
+            decile_alt(ind, deciles.frame, deciles.scope),
+            f"{ind.title}, {ind.units}, population-weighted, by IoD 2025 IMD decile: "
+            f"{deciles.scope}.",
+        )
         for ind in DECILE_INDICATORS
     ]
     boundary = area_boundary(area)
@@ -713,8 +940,9 @@ def build_report(results: Results, area: Area, warnings: Sequence[str] = (),
         methods=methods_text(prof, results),
         sources=sources_table(),
         attribution=settings.ATTRIBUTION,
-        vintages=[f"{k.replace('_', ' ').capitalize()}: {v}"
-                  for k, v in prof["data_vintage"].items()],
+        vintages=[
+            f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in prof["data_vintage"].items()
+        ],
         warnings=list(warnings),
     )
 
@@ -755,12 +983,15 @@ def _html_table(table: Table, first_col_header: bool = True) -> str:
             else:
                 cells.append(f'<td class="n">{_e(cell)}</td>' if num else f"<td>{_e(cell)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table><caption>{_e(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (
+        f"<table><caption>{_e(table.caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
-def comparison_table(rows: Sequence[HeadlineRow], place_name: str, district_name: str | None,
-                     county_name: str | None) -> Table:
+def comparison_table(
+    rows: Sequence[HeadlineRow], place_name: str, district_name: str | None, county_name: str | None
+) -> Table:
     """Headline rows as a :class:`Table`: the area, its district, the county, units, year."""
     cols = ["Indicator", place_name]
     if district_name:
@@ -783,8 +1014,9 @@ def comparison_table(rows: Sequence[HeadlineRow], place_name: str, district_name
 
 def headline_table(report: Report) -> Table:
     """The report's headline rows as a :class:`Table` (see :func:`comparison_table`)."""
-    return comparison_table(report.headline, report.place_name, report.district_name,
-                            report.county_name)
+    return comparison_table(
+        report.headline, report.place_name, report.district_name, report.county_name
+    )
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -815,23 +1047,33 @@ def render_html(report: Report) -> str:
     p.append(_html_table(headline_table(report)))
     p.append("</section>")
     p.append('<section aria-labelledby="s-map"><h2 id="s-map">Map</h2>')
-    p.append(f"<figure>{_img(report.map.png, report.map.alt)}"
-             f"<figcaption>{_e(report.map.caption)}<br>{_e(report.attribution)}</figcaption>"
-             "</figure></section>")
-    p.append('<section aria-labelledby="s-dec"><h2 id="s-dec">Indicators by deprivation '
-             f"decile</h2><p>{_e(report.decile_note)}</p><div class=\"charts\">")
+    p.append(
+        f"<figure>{_img(report.map.png, report.map.alt)}"
+        f"<figcaption>{_e(report.map.caption)}<br>{_e(report.attribution)}</figcaption>"
+        "</figure></section>"
+    )
+    p.append(
+        '<section aria-labelledby="s-dec"><h2 id="s-dec">Indicators by deprivation '
+        f'decile</h2><p>{_e(report.decile_note)}</p><div class="charts">'
+    )
     for fig in report.decile_charts:
-        p.append(f"<figure>{_img(fig.png, fig.alt)}<figcaption>{_e(fig.caption)}</figcaption>"
-                 "</figure>")
+        p.append(
+            f"<figure>{_img(fig.png, fig.alt)}<figcaption>{_e(fig.caption)}</figcaption></figure>"
+        )
     p.append("</div></section>")
-    p.append('<section aria-labelledby="s-ineq"><h2 id="s-ineq">Inequality in access to green '
-             "space (≥ 2 ha within 300 m)</h2><dl>")
+    p.append(
+        '<section aria-labelledby="s-ineq"><h2 id="s-ineq">Inequality in access to green '
+        "space (≥ 2 ha within 300 m)</h2><dl>"
+    )
     for s in report.inequality:
-        p.append(f"<dt>{_e(s.name)}: {_e(s.value)} (95% interval {_e(s.interval)})</dt>"
-                 f"<dd>{_e(s.explanation)} {_e(s.reading)}</dd>")
+        p.append(
+            f"<dt>{_e(s.name)}: {_e(s.value)} (95% interval {_e(s.interval)})</dt>"
+            f"<dd>{_e(s.explanation)} {_e(s.reading)}</dd>"
+        )
     p.append("</dl></section>")
-    p.append('<section aria-labelledby="s-acc"><h2 id="s-acc">Access to green space: both '
-             "methods</h2>")
+    p.append(
+        '<section aria-labelledby="s-acc"><h2 id="s-acc">Access to green space: both methods</h2>'
+    )
     p.append(_html_table(report.access))
     p += [f'<p class="note" role="note">{_e(n)}</p>' for n in report.coverage_notes]
     p.append("</section>")
@@ -844,8 +1086,10 @@ def render_html(report: Report) -> str:
     p.append('<section aria-labelledby="s-src"><h2 id="s-src">Data sources and licences</h2>')
     p.append(_html_table(report.sources))
     p.append("</section></main>")
-    p.append(f'<footer class="attr"><p>{_e(report.attribution)}</p>'
-             f"<p>Generated {_e(report.date)} by Healthy Places West Yorkshire.</p></footer>")
+    p.append(
+        f'<footer class="attr"><p>{_e(report.attribution)}</p>'
+        f"<p>Generated {_e(report.date)} by Healthy Places West Yorkshire.</p></footer>"
+    )
     p.append("</body></html>")
     return "\n".join(p)
 
@@ -887,7 +1131,8 @@ def render_pdf(report: Report) -> bytes:
     short = report.place_name if len(report.place_name) <= 32 else report.place_name[:31] + "…"
     footer_text = pdf_safe(
         f"{short} · {report.date} · © OpenStreetMap contributors (ODbL); "
-        "© Crown copyright 2021–2025 (OGL v3.0)")
+        "© Crown copyright 2021–2025 (OGL v3.0)"
+    )
 
     class _PDF(FPDF):
         def footer(self) -> None:
@@ -917,21 +1162,20 @@ def render_pdf(report: Report) -> bytes:
         pdf.ln(2)
         pdf.set_font(_FAMILY, "B", size)
         pdf.set_text_color(20, 83, 45)
-        pdf.multi_cell(width, size * 0.5, pdf_safe(text), new_x="LMARGIN", new_y="NEXT",
-                       align="L")
+        pdf.multi_cell(width, size * 0.5, pdf_safe(text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1)
 
     def para(text: str, size: float = 9, style: str = "") -> None:
         pdf.set_font(_FAMILY, style, size)
-        pdf.multi_cell(width, size * 0.5, pdf_safe(text), new_x="LMARGIN", new_y="NEXT",
-                       align="L")
+        pdf.multi_cell(width, size * 0.5, pdf_safe(text), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1)
 
     def table(t: Table, size: float = 7.5, widths: Sequence[float] | None = None) -> None:
         pdf.set_font(_FAMILY, "I", size)
-        pdf.multi_cell(width, size * 0.5, pdf_safe(t.caption), new_x="LMARGIN", new_y="NEXT",
-                       align="L")
+        pdf.multi_cell(
+            width, size * 0.5, pdf_safe(t.caption), new_x="LMARGIN", new_y="NEXT", align="L"
+        )
         pdf.set_font(_FAMILY, "", size)
         align = ["RIGHT" if n else "LEFT" for n in t.numeric]
         with pdf.table(
@@ -955,8 +1199,11 @@ def render_pdf(report: Report) -> bytes:
     pdf.set_text_color(20, 83, 45)
     pdf.multi_cell(width, 8, pdf_safe(report.title), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
-    para(f"{report.subtitle}. Population {report.population} (Census 2021). "
-         f"Report generated {report.date}.", 10)
+    para(
+        f"{report.subtitle}. Population {report.population} (Census 2021). "
+        f"Report generated {report.date}.",
+        10,
+    )
     if report.warnings:
         heading("About this boundary", 11)
         for w in report.warnings:
@@ -1001,9 +1248,11 @@ def render_pdf(report: Report) -> bytes:
     table(report.sources, 6.5, [45, 70, 35, 32])
     para(report.attribution, 8)
     heading("LSOAs")
-    widths = ([20, 28, 15, 13, 15, 15, 15, 14, 15, 15, 17]
-              if len(report.lsoa_table.columns) == 11
-              else [21, 30, 17, 15, 17, 17, 17, 15, 17, 16])
+    widths = (
+        [20, 28, 15, 13, 15, 15, 15, 14, 15, 15, 17]
+        if len(report.lsoa_table.columns) == 11
+        else [21, 30, 17, 15, 17, 17, 17, 15, 17, 16]
+    )
     table(report.lsoa_table, 6.5, widths)
     return bytes(pdf.output())
 

@@ -40,8 +40,11 @@ def _park(results: Any) -> shapely.Geometry:
 
 def _feature(geom: shapely.Geometry) -> dict[str, Any]:
     wgs = gpd.GeoSeries([geom], crs=settings.ANALYSIS_CRS).to_crs(settings.DISPLAY_CRS)
-    return {"type": "Feature", "properties": {},
-            "geometry": json.loads(wgs.to_json())["features"][0]["geometry"]}
+    return {
+        "type": "Feature",
+        "properties": {},
+        "geometry": json.loads(wgs.to_json())["features"][0]["geometry"],
+    }
 
 
 @pytest.fixture
@@ -90,16 +93,18 @@ def test_my_area_page_without_upload_shows_instructions(results: Any) -> None:
     assert not at.metric
 
 
-def test_my_area_page_profiles_a_drawn_area_and_builds_its_report(results: Any,
-                                                                   drawn: None) -> None:
+def test_my_area_page_profiles_a_drawn_area_and_builds_its_report(
+    results: Any, drawn: None
+) -> None:
     at = _page("my_area").run()
+    assert not at.metric  # upload is the default: nothing yet
+    at.radio(key="myarea-mode").set_value(an.DRAW_MODE).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.success and "3.0 ha" in at.success[0].value
     assert "Residents (Census 2021)" in {m.label for m in at.metric}
     at.button(key="myarea-build").click().run()
     assert not at.exception
-    assert _downloads(at) == {
-        "Download the HTML report", "Download the PDF report"}
+    assert _downloads(at) == {"Download the HTML report", "Download the PDF report"}
 
 
 def test_scenarios_page_without_drawing_shows_instructions(results: Any) -> None:
@@ -119,8 +124,10 @@ def test_scenarios_page_shows_gains_map_and_downloads(results: Any, drawn: None)
     assert "Extra people, walking network" in gains.columns
     assert gains["Extra people, walking network"].str.contains("not available offline").all()
     labels = _downloads(at)
-    assert labels == {"Affected LSOAs (GeoJSON, before/after)",
-                      "Affected LSOAs (CSV, before/after)"}
+    assert labels == {
+        "Affected LSOAs (GeoJSON, before/after)",
+        "Affected LSOAs (CSV, before/after)",
+    }
 
 
 def test_reports_page_builds_html_and_pdf_downloads(results: Any) -> None:
@@ -128,8 +135,7 @@ def test_reports_page_builds_html_and_pdf_downloads(results: Any) -> None:
     assert not at.exception
     at.button(key="reports-build").click().run()
     assert not at.exception
-    assert _downloads(at) == {
-        "Download the HTML report", "Download the PDF report"}
+    assert _downloads(at) == {"Download the HTML report", "Download the PDF report"}
 
 
 # --- The logic behind uploads and drawings --------------------------------------------------
@@ -143,30 +149,42 @@ def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
     assert read.error is None and read.area is not None
     assert read.area.name == "around-029A"
     assert read.area.area_ha == pytest.approx(78.5, rel=0.01)
-    prof = engine.profile(results, engine.area_for_polygon(results, read.area.geometry,
-                                                           read.area.name))
+    prof = engine.profile(
+        results, engine.area_for_polygon(results, read.area.geometry, read.area.name)
+    )
     assert prof["population"] > 0 and prof["n_lsoas"] >= 1
     assert 0 <= prof["access_straight"][settings.HEADLINE_TIER] <= 1
     rows = report.headline_rows(prof)
     assert rows[0].label == "Residents" and rows[0].units == "people"
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"not json at all", "broken.geojson", "could not be read"),
-    (b"hello", "notes.txt", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"not json at all", "broken.geojson", "could not be read"),
+        (b"hello", "notes.txt", "unsupported file type"),
+    ],
+)
 def test_bad_uploads_give_clear_errors(data: bytes, filename: str, message: str) -> None:
     read = an.read_upload(data, filename)
     assert read.area is None and read.error is not None and message in read.error
 
 
 def test_drawings_are_validated(results: Any) -> None:
-    point = {"type": "Feature", "properties": {},
-             "geometry": {"type": "Point", "coordinates": [-1.75, 53.79]}}
+    point = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [-1.75, 53.79]},
+    }
     assert "polygon" in (an.read_drawing([point], "x").error or "")
-    london = {"type": "Feature", "properties": {}, "geometry": {
-        "type": "Polygon",
-        "coordinates": [[[-0.13, 51.50], [-0.12, 51.50], [-0.12, 51.51], [-0.13, 51.50]]]}}
+    london = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[-0.13, 51.50], [-0.12, 51.50], [-0.12, 51.51], [-0.13, 51.50]]],
+        },
+    }
     assert "outside West Yorkshire" in (an.read_drawing([london], "x").error or "")
     ok = an.read_drawing([_feature(_park(results))], "New park")
     assert ok.area is not None and ok.area.area_ha == pytest.approx(3.0, rel=0.01)
@@ -181,8 +199,9 @@ def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
         assert scen["gain_straight"][tier.name] >= 0
         net = scen["gain_network"][tier.name]
         assert net is None or net >= 0
-        assert sum(scen["gain_by_imd_decile"][tier.name].values()) == scen["gain_straight"][
-            tier.name]
+        assert (
+            sum(scen["gain_by_imd_decile"][tier.name].values()) == scen["gain_straight"][tier.name]
+        )
     table = scen["lsoas"]
     assert LSOA in set(table["lsoa21_code"])
     hl = settings.HEADLINE_TIER

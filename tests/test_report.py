@@ -58,7 +58,9 @@ def test_report_model_carries_units_years_and_comparisons(bradford: report.Repor
     assert not any("county" in n.lower() and "too few" in n for n in [bradford.decile_note])
     assert len(bradford.lsoa_table.rows) == 312
     assert [s.name.split(" (")[0] for s in bradford.inequality][:2] == [
-        "Slope index of inequality", "Relative index of inequality"]
+        "Slope index of inequality",
+        "Relative index of inequality",
+    ]
     assert any("central Leeds only" in n for n in bradford.coverage_notes)
     assert bradford.attribution == settings.ATTRIBUTION
 
@@ -143,8 +145,9 @@ def test_cli_report_for_a_boundary_file(results: Any, tmp_path: Path) -> None:
     poly = gpd.GeoSeries([_lsoa_buffer(results, "E01010670", 500)], crs=settings.ANALYSIS_CRS)
     boundary.write_text(poly.to_crs(settings.DISPLAY_CRS).to_json(), encoding="utf-8")
     out = tmp_path / "area.html"
-    assert cli.main(["report", "--boundary", str(boundary), "--format", "html", "-o",
-                     str(out)]) == 0
+    assert (
+        cli.main(["report", "--boundary", str(boundary), "--format", "html", "-o", str(out)]) == 0
+    )
     assert "my-area" in out.read_text(encoding="utf-8")
 
 
