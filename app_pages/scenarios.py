@@ -141,13 +141,18 @@ st.altair_chart(
     .mark_bar(color="#1b7837")
     .encode(
         x=alt.X("people:Q", title="Extra people meeting the standard (straight line)"),
-        y=alt.Y("standard:N", sort=list(TIER_LABELS.values()), title=None),
+        y=alt.Y(
+            "standard:N",
+            sort=list(TIER_LABELS.values()),
+            title=None,
+            axis=alt.Axis(labelLimit=260),
+        ),
         tooltip=[
             alt.Tooltip("standard:N", title="Standard"),
             alt.Tooltip("people:Q", title="Extra people", format=","),
         ],
     )
-    .properties(height=220, title="Extra people meeting each standard (straight line)"),
+    .properties(height=260, title="Extra people meeting each standard (straight line)"),
     width="stretch",
     alt="Bar chart of extra people meeting each access standard: "
     + "; ".join(
@@ -294,7 +299,23 @@ with mc2:
     )
 
 table = lsoas.copy()
-st.dataframe(table, hide_index=True, width="stretch")
+shown_table = lsoas[["lsoa21_code", "lsoa21_name", "population", "IMD_decile"]].rename(
+    columns={
+        "lsoa21_code": "LSOA code",
+        "lsoa21_name": "LSOA name",
+        "population": "Residents (2021)",
+        "IMD_decile": "IMD decile (2025)",
+    }
+)
+for name, label in TIER_LABELS.items():
+    shown_table[f"{label}: before (m)"] = lsoas[f"before_dist_{name}_m"].round(0)
+    shown_table[f"{label}: after (m)"] = lsoas[f"after_dist_{name}_m"].round(0)
+    shown_table[f"{label}: now met"] = lsoas[f"gained_{name}"]
+st.dataframe(shown_table, hide_index=True, width="stretch")
+st.caption(
+    f"The {len(lsoas):,} LSOAs whose distance to a site of some size falls: straight-line "
+    "distances in metres from each population-weighted centroid, before and after."
+)
 
 st.subheader("Downloads")
 out = affected.drop(columns=["status"]).to_crs(settings.DISPLAY_CRS)

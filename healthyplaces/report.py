@@ -504,9 +504,10 @@ def _decile_chart(ind: DecileIndicator, table: pd.DataFrame) -> bytes:
     return _png(fig)
 
 
-def _png(fig: Any) -> bytes:
+def _png(fig: Any, tight: bool = False) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white")
+    extra: dict[str, Any] = {"bbox_inches": "tight", "pad_inches": 0.08} if tight else {}
+    fig.savefig(buf, format="png", facecolor="white", **extra)
     plt.close(fig)
     return buf.getvalue()
 
@@ -622,17 +623,19 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
         f"Scale bar: {length / 1000:g} km. British National Grid (EPSG:27700). "
         f"{settings.ATTRIBUTION}"
     )
-    fig.text(
-        0.01,
-        0.01,
+    ax.annotate(
         "\n".join(textwrap.wrap(note, 130)),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -3),
+        textcoords="offset points",
         fontsize=5.5,
-        va="bottom",
+        va="top",
         ha="left",
         color="#333333",
     )
     fig.subplots_adjust(left=0.01, right=0.76, top=0.99, bottom=0.1)
-    return _png(fig)
+    return _png(fig, tight=True)
 
 
 # --- Building the report -----------------------------------------------------------------
