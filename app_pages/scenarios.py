@@ -36,13 +36,20 @@ INSTRUCTIONS = (
 )
 
 
-def _existing_sites(place_bounds: tuple[float, ...], small: bool) -> folium.map.Layer:
-    """Existing accessible green space near the place, as one light layer for context."""
+#: Smallest existing site drawn for context (ha) and display simplification (m), by place level.
+SITE_DISPLAY = {"county": (2.0, 20.0), "district": (0.5, 10.0)}
+
+
+def _existing_sites(place_bounds: tuple[float, ...], level: str) -> folium.map.Layer:
+    """Existing accessible green space near the place, as one light layer for context.
+
+    At county and district scale only larger sites are drawn, to keep the map light.
+    """
+    min_ha, tolerance = SITE_DISPLAY.get(level, (0.0, 3.0))
     sites = an.get_results().inputs.sites
     view = mapping.in_view(sites, place_bounds, 1_000.0)
-    if not small:
-        view = view[view["area_ha"] >= 0.5]
-    g = mapping.to_display(view, ["name", "area_ha"], 10.0)
+    view = view[view["area_ha"] >= min_ha]
+    g = mapping.to_display(view, ["name", "area_ha"], tolerance)
     props = pd.DataFrame(
         {
             "n": [mapping.esc(v) for v in g["name"]],
@@ -79,8 +86,13 @@ place_geom = gpd.GeoDataFrame(
     geometry=[report.area_boundary(engine.area_for_place(results, place))],
     crs=settings.ANALYSIS_CRS,
 )
-small = place.level not in ("county", "district")
-extra = [_existing_sites(tuple(place_geom.total_bounds), small)]
+extra = [_existing_sites(tuple(place_geom.total_bounds), place.level)]
+min_site_ha = SITE_DISPLAY.get(place.level, (0.0, 0.0))[0]
+if min_site_ha:
+    st.caption(
+        f"The map shows existing accessible green sites of at least {min_site_ha:g} ha "
+        f"(OpenStreetMap 2023); choose a smaller place in the sidebar to see every site."
+    )
 result = an.area_input("scenario", place, "new park", extra, draw_first=True)
 if result is None:
     st.info(
