@@ -78,47 +78,6 @@ def layer(name: str) -> Any:
     return _layer(name, bundle_key())
 
 
-def engine_available() -> bool:
-    """Whether the analysis engine can be imported."""
-    try:
-        import healthyplaces.engine  # noqa: F401
-    except Exception:  # any import problem means "not available yet"
-        return False
-    return True
-
-
-def indicator_catalogue() -> dict[str, dict[str, str]]:
-    """Indicator column → {label, units, domain}, without computing results (empty if no engine)."""
-    try:
-        from healthyplaces import engine
-    except Exception:  # the engine is optional for the map
-        return {}
-    catalogue = getattr(engine, "INDICATORS", None)
-    if catalogue is None:
-        catalogue = results().indicator_catalogue
-    return dict(catalogue)
-
-
-@st.cache_resource(show_spinner=False)
-def _results(fp: str) -> Any:
-    from healthyplaces.engine import load_results
-
-    return load_results()
-
-
-def results() -> Any:
-    """The engine's results (``.lsoa`` GeoDataFrame EPSG:27700, ``.indicator_catalogue``).
-
-    Computed once per bundle (about 5–10 s); shows a status box while it runs.
-    """
-    with st.status(
-        "Computing indicators for all 1,404 LSOAs (once per bundle)…", expanded=False
-    ) as status:
-        res = _results(bundle_key())
-        status.update(label="Indicators ready", state="complete")
-    return res
-
-
 # --- Place picker -----------------------------------------------------------------
 
 

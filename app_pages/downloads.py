@@ -41,9 +41,7 @@ def render() -> None:
     st.caption(
         f"Data for **{place.name}** ({place.level}, {place.code}). Change the place in the sidebar."
     )
-    layers = [
-        n for n in export.exportable_layers() if n != export.RESULTS_LAYER or sh.engine_available()
-    ]
+    layers = [n for n in export.exportable_layers()]
     default = layers.index("greenspace_sites") if "greenspace_sites" in layers else 0
     layer = st.selectbox("Layer", layers, index=default, format_func=lambda n: f"{_title(n)} ({n})")
     fmt = st.radio("Format", list(export.FORMATS), format_func=FORMAT_LABELS.get, horizontal=False)

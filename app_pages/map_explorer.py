@@ -13,8 +13,9 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app_pages import _analysis as an
 from app_pages import _shared as sh
-from healthyplaces import mapping, settings
+from healthyplaces import engine, mapping, settings
 from layers.boundaries import Place
 from layers.catalogue import LAYERS
 
@@ -46,7 +47,7 @@ def _gaps_note() -> None:
                 st.markdown(f"- **{info.title}** ({info.vintage}): {info.gaps}")
 
 
-def _layer_controls(has_engine: bool) -> dict[str, Any]:
+def _layer_controls() -> dict[str, Any]:
     """The layer toggles and choropleth options; returns the choices."""
     c: dict[str, Any] = {}
     st.markdown("**Layers**")
@@ -56,14 +57,10 @@ def _layer_controls(has_engine: bool) -> dict[str, Any]:
     c["no2"] = st.toggle("NO₂ (2019)", value=False)
     c["pm25"] = st.toggle("PM2.5 (2019)", value=False)
     c["iod"] = st.toggle("IoD 2025 deciles", value=False)
-    if has_engine:
-        c["indicator"] = st.toggle("Indicator choropleth", value=False)
-        c["double_burden"] = st.toggle("Double burden LSOAs", value=False)
-    else:
-        st.caption("Indicator choropleth and double burden: analysis results not available yet.")
-        c["indicator"] = c["double_burden"] = False
+    c["indicator"] = st.toggle("Indicator choropleth", value=False)
+    c["double_burden"] = st.toggle("Double burden LSOAs", value=False)
     if c["indicator"]:
-        catalogue = sh.indicator_catalogue()
+        catalogue = engine.INDICATORS
         columns = list(catalogue)
         c["column"] = st.selectbox(
             "Indicator",
@@ -105,7 +102,7 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     if c["iod"]:
         mapping.add_iod_deciles(m, lsoa_view, sh.layer("iod2025"), tolerance_m=tol)
     if c["indicator"] or c["double_burden"]:
-        res = sh.results()
+        res = an.get_results()
         lsoa_res = mapping.in_view(res.lsoa, bounds)
         if c["indicator"]:
             meta = c["catalogue"][c["column"]]
@@ -198,7 +195,7 @@ def render() -> None:
     )
     controls, map_col = st.columns([1, 3], gap="medium")
     with controls:
-        c = _layer_controls(sh.engine_available())
+        c = _layer_controls()
     with map_col, st.spinner("Drawing the map…"):
         m = _build_map(place, c)
         out = st_folium(

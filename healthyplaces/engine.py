@@ -460,9 +460,9 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         meets[inside], t["IMD_rank"].to_numpy(float)[inside], w[inside]
     )
     prof["concentration_index"] = {
-        "value": ci.get("ci"),
-        "ci_low": ci.get("ci_low"),
-        "ci_high": ci.get("ci_high"),
+        "value": ci["ci"],
+        "ci_low": ci["ci_ci_low"],
+        "ci_high": ci["ci_ci_high"],
     }
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
     prof["notes"] = notes
@@ -583,6 +583,8 @@ def scenario(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
         "gain_network": {},
         "gain_by_imd_decile": {},
     }
+    # Network gains exist only for a park that reaches the complete offline network.
+    on_network = bool(shapely.intersects(site.geometry, results.inputs.network_area))
     changed = np.zeros(len(t), dtype=bool)
     for tier in ACCESS_TIERS:
         m0 = before[f"meets_{tier.name}"].to_numpy(bool)
@@ -598,7 +600,8 @@ def scenario(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
         n0 = net_before[f"net_meets_{tier.name}"].fillna(False).to_numpy(bool)
         n1 = net_after[f"net_meets_{tier.name}"].fillna(False).to_numpy(bool)
         avail = net_after[f"net_available_{tier.name}"].to_numpy(bool)
-        out["gain_network"][tier.name] = int(pop[n1 & ~n0].sum()) if avail.any() else None
+        known = on_network and avail.any()
+        out["gain_network"][tier.name] = int(pop[n1 & ~n0].sum()) if known else None
     rows = t.loc[changed, ["lsoa21_code", "lsoa21_name", "population", "IMD_decile"]].copy()
     for tier in ACCESS_TIERS:
         rows[f"before_dist_{tier.name}_m"] = before.loc[changed, f"dist_{tier.name}_m"]

@@ -158,3 +158,23 @@ def test_group_weighted_by_hand() -> None:
     assert out.loc["a", "x"] == pytest.approx(2.5)
     assert out.loc["a", "ok"] == 1.0 and out.loc["a", "ok_coverage"] == pytest.approx(0.25)
     assert np.isnan(out.loc["b", "x"]) and out.loc["b", "ok"] == 0.0
+
+
+def test_concentration_index_has_its_interval(results) -> None:
+    prof = engine.profile(results, engine.area_for_place(results, resolve_place("Leeds")))
+    ci = prof["concentration_index"]
+    assert ci["ci_low"] <= ci["value"] <= ci["ci_high"]
+
+
+def test_scenario_outside_the_network_area_has_no_network_gain(results) -> None:
+    # A 3 ha park in Bradford city centre is far outside the complete central-Leeds network.
+    row = results.lsoa.loc[results.lsoa["district_code"] == "E08000032"].iloc[0]
+    x, y = row["pwc_x"], row["pwc_y"]
+    out = engine.scenario(results, shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6))
+    assert all(v is None for v in out["gain_network"].values())
+    # ...while one in central Leeds has network gains for the short tiers.
+    inside = results.lsoa.loc[results.lsoa["net_available_2ha_300m"]].iloc[0]
+    x, y = inside["pwc_x"], inside["pwc_y"]
+    out = engine.scenario(results, shapely.box(x + 50, y - 86.6, x + 223.2, y + 86.6))
+    assert out["gain_network"]["2ha_300m"] is not None and out["gain_network"]["2ha_300m"] >= 0
+    assert out["gain_network"]["500ha_10km"] is None
