@@ -45,7 +45,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy geo layers healthyplaces app_pages app.py
+	$(BIN)/mypy geo layers healthyplaces app_pages app.py tests bench
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

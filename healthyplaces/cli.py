@@ -69,8 +69,8 @@ def _cmd_layers(args: argparse.Namespace) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace) -> int:
-    from layers.bundle import bundle_dir, verify
     from layers.build import build_bundle
+    from layers.bundle import bundle_dir, verify
 
     if args.action == "build":
         out = Path(args.out) if args.out else bundle_dir()
