@@ -46,22 +46,10 @@ from matplotlib.patches import Patch
 from geo.inequality import by_decile
 from healthyplaces import engine, settings
 from healthyplaces.engine import Area, Results
+from healthyplaces.mapping import IOD_DECILE_COLOURS
 from layers.boundaries import load_boundaries, resolve_place
 from layers.catalogue import LAYERS
 
-#: ColorBrewer RdYlBu, 10 classes: IoD decile 1 (most deprived) dark red … 10 dark blue.
-DECILE_COLOURS: tuple[str, ...] = (
-    "#a50026",
-    "#d73027",
-    "#f46d43",
-    "#fdae61",
-    "#fee090",
-    "#e0f3f8",
-    "#abd9e9",
-    "#74add1",
-    "#4575b4",
-    "#313695",
-)
 #: Accessible green-space sites on the static map (Paul Tol "muted" green).
 SITE_COLOUR = "#117733"
 #: Fewest LSOAs (and deciles represented) for an area's own decile chart.
@@ -471,7 +459,7 @@ def _decile_chart(ind: DecileIndicator, table: pd.DataFrame) -> bytes:
     ax.bar(
         deciles[present],
         values[present],
-        color=[DECILE_COLOURS[d - 1] for d in deciles[present]],
+        color=[IOD_DECILE_COLOURS[d - 1] for d in deciles[present]],
         edgecolor="#333333",
         linewidth=0.6,
     )
@@ -558,7 +546,9 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     sites = sites.iloc[np.sort(sites.sindex.query(box, predicate="intersects"))]
     fig, ax = plt.subplots(figsize=(7.2, 6.4), dpi=150)
     geoms = lsoa.geometry.simplify(tol) if tol > 1 else lsoa.geometry
-    colours = [DECILE_COLOURS[int(d) - 1] if _finite(d) else "#bdbdbd" for d in lsoa["IMD_decile"]]
+    colours = [
+        IOD_DECILE_COLOURS[int(d) - 1] if _finite(d) else "#bdbdbd" for d in lsoa["IMD_decile"]
+    ]
     gpd.GeoSeries(geoms.values, crs=settings.ANALYSIS_CRS).plot(
         ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.25, alpha=0.75
     )
@@ -602,7 +592,7 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
             alpha=0.75,
             label=f"{i}" + (" most deprived" if i == 1 else " least deprived" if i == 10 else ""),
         )
-        for i, c in enumerate(DECILE_COLOURS, start=1)
+        for i, c in enumerate(IOD_DECILE_COLOURS, start=1)
     ]
     handles += [
         Patch(
