@@ -46,7 +46,7 @@ from matplotlib.patches import Patch
 from geo.inequality import by_decile
 from healthyplaces import engine, settings
 from healthyplaces.engine import Area, Results
-from healthyplaces.mapping import IOD_DECILE_COLOURS
+from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR
 from layers.boundaries import load_boundaries, resolve_place
 from layers.catalogue import LAYERS
 
@@ -547,7 +547,7 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     fig, ax = plt.subplots(figsize=(7.2, 6.4), dpi=150)
     geoms = lsoa.geometry.simplify(tol) if tol > 1 else lsoa.geometry
     colours = [
-        IOD_DECILE_COLOURS[int(d) - 1] if _finite(d) else "#bdbdbd" for d in lsoa["IMD_decile"]
+        IOD_DECILE_COLOURS[int(d) - 1] if _finite(d) else NO_DATA_COLOUR for d in lsoa["IMD_decile"]
     ]
     gpd.GeoSeries(geoms.values, crs=settings.ANALYSIS_CRS).plot(
         ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.25, alpha=0.75
