@@ -125,6 +125,19 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_deciles(args: argparse.Namespace) -> int:
+    from healthyplaces import engine
+
+    results, area = _area(args)
+    table = engine.decile_table(results, area.weights)
+    if args.json:
+        records = table.reset_index().astype(object).where(table.reset_index().notna(), None)
+        print_json({"place": area.name, "by_imd_decile": records.to_dict(orient="records")})
+    else:
+        table.to_csv(sys.stdout)
+    return 0
+
+
 def _cmd_lsoa_table(args: argparse.Namespace) -> int:
     from healthyplaces import engine
 
@@ -209,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_profile)
+
+    p = sub.add_parser("deciles", help="every indicator by IoD 2025 decile for a place")
+    p.add_argument("place", nargs="?", help="code or unambiguous name")
+    p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_deciles)
 
     p = sub.add_parser("lsoa-table", help="every indicator for every LSOA (CSV or JSON)")
     p.add_argument("--json", action="store_true", help="JSON records instead of CSV")

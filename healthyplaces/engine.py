@@ -650,6 +650,55 @@ def place_table(results: Results) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+#: Every indicator cross-tabulated by :func:`decile_table`.
+DECILE_COLUMNS: list[str] = [
+    *(
+        c
+        for c in INDICATORS
+        # walking distances are inf beyond the tier radius: their shares are below
+        if c not in ("population", "IMD_decile", "hpi_decile") and not c.startswith("net_dist_")
+    ),
+    *(f"meets_{t.name}" for t in ACCESS_TIERS),
+    *(f"net_meets_{t.name}" for t in ACCESS_TIERS),
+    "blue_within_300m",
+    "blue_within_1km",
+    "no2_above_who",
+    "pm25_above_who",
+    "pm10_above_who",
+    "double_burden",
+]
+
+
+def decile_table(
+    results: Results, weights: np.ndarray, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """Indicators by IoD 2025 national decile (1 = most deprived), population-weighted.
+
+    Parameters
+    ----------
+    results
+        From :func:`load_results`.
+    weights
+        People counted per LSOA (``Area.weights``, or the population for the county).
+    columns
+        Indicator columns (default :data:`DECILE_COLUMNS`: every indicator).
+
+    Returns
+    -------
+    DataFrame
+        Rows: deciles 1–10 (all ten, NaN where empty). Columns: each indicator's
+        population-weighted mean (a share 0–1 for yes/no indicators; network
+        columns over the people they cover), ``population`` and ``n_lsoa``.
+    """
+    cols = DECILE_COLUMNS if columns is None else columns
+    t = results.lsoa
+    frame = pd.DataFrame({c: t[c].astype("Float64") for c in cols})
+    frame["IMD_decile"] = t["IMD_decile"].to_numpy()
+    frame["_w"] = np.asarray(weights, dtype=float)
+    frame = frame[frame["_w"] > 0]
+    return inequality.by_decile(frame.astype({c: float for c in cols}), cols, "IMD_decile", "_w")
+
+
 def lsoa_table(results: Results) -> pd.DataFrame:
     """Every LSOA indicator as a plain table (no geometry), for CSV/JSON export."""
     drop = [c for c in ("geometry",) if c in results.lsoa.columns]

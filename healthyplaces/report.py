@@ -43,7 +43,6 @@ import shapely
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from geo.inequality import by_decile
 from healthyplaces import engine, settings
 from healthyplaces.engine import Area, Results
 from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR
@@ -416,7 +415,7 @@ class DecileData:
 def decile_data(results: Results, area: Area) -> DecileData:
     """Key indicators by IoD 2025 decile over the area's LSOAs (or the county's if too few).
 
-    Calls :func:`geo.inequality.by_decile` with the area's weights (residents
+    Calls :func:`healthyplaces.engine.decile_table` with the area's weights (residents
     counted in the area). An area with fewer than
     :data:`MIN_LSOAS_FOR_DECILES` LSOAs or fewer than
     :data:`MIN_DECILES_FOR_DECILES` deciles represented is charted with the
@@ -427,12 +426,12 @@ def decile_data(results: Results, area: Area) -> DecileData:
     inside = area.weights > 0
     n_lsoas = int(inside.sum())
     n_deciles = int(t.loc[inside, "IMD_decile"].nunique())
-    frame = pd.DataFrame(t[[*cols, "IMD_decile"]]).assign(_w=area.weights)
+    weights = area.weights
     fallback = area.level != "county" and (
         n_lsoas < MIN_LSOAS_FOR_DECILES or n_deciles < MIN_DECILES_FOR_DECILES
     )
     if fallback:
-        frame = frame.assign(_w=t["population"].to_numpy(float))
+        weights = t["population"].to_numpy(float)
         scope = settings.COUNTY_NAME
         note = (
             f"{area.name} has {n_lsoas:,} LSOA{'s' if n_lsoas != 1 else ''} in {n_deciles} "
@@ -441,13 +440,12 @@ def decile_data(results: Results, area: Area) -> DecileData:
             f"{settings.COUNTY_NAME}."
         )
     else:
-        frame = frame[frame["_w"] > 0]
         scope = area.name
         note = (
             f"Population-weighted means over the {n_lsoas:,} LSOAs of {area.name}, "
             "by national IoD 2025 IMD decile."
         )
-    table = by_decile(frame, cols, "IMD_decile", "_w")
+    table = engine.decile_table(results, weights, cols)
     return DecileData(table, scope, note, fallback)
 
 

@@ -178,3 +178,16 @@ def test_scenario_outside_the_network_area_has_no_network_gain(results) -> None:
     out = engine.scenario(results, shapely.box(x + 50, y - 86.6, x + 223.2, y + 86.6))
     assert out["gain_network"]["2ha_300m"] is not None and out["gain_network"]["2ha_300m"] >= 0
     assert out["gain_network"]["500ha_10km"] is None
+
+
+def test_deciles_cross_tabulate_every_indicator(results, capsys) -> None:
+    assert main(["deciles", "West Yorkshire", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["by_imd_decile"]
+    assert [r["decile"] for r in rows] == list(range(1, 11))
+    assert sum(r["population"] for r in rows) == COUNTY_POPULATION
+    t = results.lsoa
+    # Decile 1's NO2 is the population-weighted mean over decile-1 LSOAs, computed by hand here.
+    d1 = t[t["IMD_decile"] == 1]
+    expected = (d1["no2_ugm3"] * d1["population"]).sum() / d1["population"].sum()
+    assert rows[0]["no2_ugm3"] == pytest.approx(expected)
+    assert rows[0]["double_burden"] > 0 and rows[9]["double_burden"] == 0
