@@ -360,7 +360,7 @@ def _decile_chart(ind: report.DecileIndicator, table: pd.DataFrame) -> alt.Layer
             "lsoas": table["n_lsoa"].to_numpy(int),
         }
     ).dropna(subset=["value"])
-    colours = alt.Scale(domain=list(range(1, 11)), range=list(report.DECILE_COLOURS))
+    colours = alt.Scale(domain=list(range(1, 11)), range=list(mapping.IOD_DECILE_COLOURS))
     bars = (
         alt.Chart(frame)
         .mark_bar(stroke="#333333", strokeWidth=0.5)

@@ -70,5 +70,11 @@ if st.session_state.get("reports-ready") == token:
     with st.expander("Preview: summary and headline indicators", expanded=True):
         for line in rep.summary:
             st.markdown(f"- {line}")
-        st.dataframe(an.table_frame(report.headline_table(rep)), hide_index=True, width="stretch")
+        headline = report.headline_table(rep)
+        st.dataframe(  # tall enough for every row, as on the place profile
+            an.table_frame(headline),
+            hide_index=True,
+            width="stretch",
+            height=36 * (len(headline.rows) + 1) + 4,
+        )
         st.caption(f"Generated {rep.date}. {rep.attribution}")

@@ -88,11 +88,17 @@ place_geom = gpd.GeoDataFrame(
 )
 extra = [_existing_sites(tuple(place_geom.total_bounds), place.level)]
 min_site_ha = SITE_DISPLAY.get(place.level, (0.0, 0.0))[0]
-if min_site_ha:
-    st.caption(
-        f"The map shows existing accessible green sites of at least {min_site_ha:g} ha "
-        f"(OpenStreetMap 2023); choose a smaller place in the sidebar to see every site."
-    )
+# The drawing map's legend shows district boundaries only: name its other symbols here.
+shown_sites = (
+    f"existing accessible green sites of at least {min_site_ha:g} ha"
+    if min_site_ha
+    else "existing accessible green sites"
+)
+outline = f", and {place.name} is outlined with a dashed line" if place.level != "county" else ""
+smaller = "; choose a smaller place in the sidebar to see every site" if min_site_ha else ""
+st.caption(
+    f"The map shows {shown_sites} in teal (OpenStreetMap 2023){outline}{smaller}.",
+)
 result = an.area_input("scenario", place, "new park", extra, draw_first=True)
 if result is None:
     st.info(
@@ -192,18 +198,22 @@ st.altair_chart(
     .mark_bar(stroke="#333333", strokeWidth=0.5)
     .encode(
         x=alt.X("decile:O", title=report.DECILE_AXIS, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("people:Q", title="Extra people (straight line)"),
+        # A short axis title: a long vertical one overflows the plot and clips the chart title.
+        y=alt.Y("people:Q", title="Extra people"),
         color=alt.Color(
             "decile:O",
             legend=None,
-            scale=alt.Scale(domain=list(range(1, 11)), range=list(report.DECILE_COLOURS)),
+            scale=alt.Scale(domain=list(range(1, 11)), range=list(mapping.IOD_DECILE_COLOURS)),
         ),
         tooltip=[
             alt.Tooltip("decile:O", title="IMD decile"),
             alt.Tooltip("people:Q", title="Extra people", format=","),
         ],
     )
-    .properties(height=240, title=f"Extra people within reach of a {TIER_LABELS[tier]}"),
+    .properties(
+        height=240,
+        title=f"Extra people within reach of a {TIER_LABELS[tier]} (straight line)",
+    ),
     width="stretch",
     alt=f"Bar chart of extra people meeting '{TIER_LABELS[tier]}' by IMD decile: "
     + "; ".join(
@@ -211,7 +221,8 @@ st.altair_chart(
         for d, p in zip(decile_chart["decile"], decile_chart["people"], strict=True)
     ),
 )
-st.dataframe(by_decile, width="stretch")
+PEOPLE = st.column_config.NumberColumn(format="localized")  # 1,712 as in the table above
+st.dataframe(by_decile, width="stretch", column_config={c: PEOPLE for c in by_decile.columns})
 
 st.subheader("Before and after: the LSOAs affected")
 lsoas: pd.DataFrame = scen["lsoas"]
@@ -323,7 +334,9 @@ for name, label in TIER_LABELS.items():
     shown_table[f"{label}: before (m)"] = lsoas[f"before_dist_{name}_m"].round(0)
     shown_table[f"{label}: after (m)"] = lsoas[f"after_dist_{name}_m"].round(0)
     shown_table[f"{label}: now met"] = lsoas[f"gained_{name}"]
-st.dataframe(shown_table, hide_index=True, width="stretch")
+st.dataframe(
+    shown_table, hide_index=True, width="stretch", column_config={"Residents (2021)": PEOPLE}
+)
 st.caption(
     f"The {len(lsoas):,} LSOAs whose distance to a site of some size falls: straight-line "
     "distances in metres from each population-weighted centroid, before and after."
