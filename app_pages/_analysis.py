@@ -26,8 +26,9 @@ import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
 
-from healthyplaces import engine, mapping, report, settings
-from healthyplaces.engine import Area, Results
+from healthyplaces import engine, mapping, profiles, report, scenarios, settings
+from healthyplaces.engine import Results
+from healthyplaces.profiles import Area
 from layers.boundaries import Place, PlaceNotFound, resolve_place
 from layers.bundle import fingerprint
 from layers.user_area import UserArea, UserAreaError, read_user_area_bytes, validate
@@ -81,7 +82,7 @@ def get_results() -> Results:
 @st.cache_data(show_spinner=False)
 def _profile(code: str, key: str) -> dict[str, Any]:
     results = _results(key)
-    return engine.profile(results, engine.area_for_place(results, resolve_place(code)))
+    return profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
 
 
 def get_profile(code: str) -> dict[str, Any]:
@@ -93,13 +94,13 @@ def get_profile(code: str) -> dict[str, Any]:
 @st.cache_data(show_spinner=False)
 def _place_report(code: str, key: str) -> report.Report:
     results = _results(key)
-    return report.build_report(results, engine.area_for_place(results, resolve_place(code)))
+    return report.build_report(results, profiles.area_for_place(results, resolve_place(code)))
 
 
 @st.cache_data(show_spinner=False)
 def _polygon_report(wkb: bytes, name: str, warnings: tuple[str, ...], key: str) -> report.Report:
     results = _results(key)
-    area = engine.area_for_polygon(results, shapely.from_wkb(wkb), name=name)
+    area = profiles.area_for_polygon(results, shapely.from_wkb(wkb), name=name)
     return report.build_report(results, area, warnings=warnings)
 
 
@@ -123,11 +124,11 @@ def render_files(rep: report.Report) -> tuple[str, bytes]:
 
 @st.cache_data(show_spinner=False)
 def _scenario(wkb: bytes, key: str) -> dict[str, Any]:
-    return engine.scenario(_results(key), shapely.from_wkb(wkb))
+    return scenarios.scenario(_results(key), shapely.from_wkb(wkb))
 
 
 def get_scenario(polygon: shapely.Geometry) -> dict[str, Any]:
-    """``engine.scenario`` for a new park (EPSG:27700), cached by its geometry."""
+    """``scenarios.scenario`` for a new park (EPSG:27700), cached by its geometry."""
     get_results()
     return _scenario(shapely.to_wkb(polygon), fingerprint())
 
@@ -451,7 +452,7 @@ def show_access(prof: dict[str, Any]) -> None:
 def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = None) -> None:
     """The full profile of an area: headline beside district and county, deciles, inequality,
     access on both methods, notes, data years and attribution."""
-    prof = prof if prof is not None else engine.profile(results, area)
+    prof = prof if prof is not None else profiles.profile(results, area)
     district_area, county_area = report.comparators(results, area)
     district = get_profile(district_area.code) if district_area and district_area.code else None
     county = get_profile(county_area.code) if county_area and county_area.code else None

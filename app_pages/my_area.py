@@ -1,8 +1,8 @@
 """My area: upload or draw a boundary, validate it, and show its full profile and report.
 
 Presentation only: the boundary is validated by :mod:`layers.user_area`, the
-profile is :func:`healthyplaces.engine.profile` on
-:func:`~healthyplaces.engine.area_for_polygon`, the report
+profile is :func:`healthyplaces.profiles.profile` on
+:func:`~healthyplaces.profiles.area_for_polygon`, the report
 :mod:`healthyplaces.report`.
 """
 
@@ -14,7 +14,7 @@ import shapely
 import streamlit as st
 
 from app_pages import _analysis as an
-from healthyplaces import engine
+from healthyplaces import profiles
 
 INSTRUCTIONS = (
     "**Upload a boundary file or draw an area on the map** to see who lives there and how "
@@ -41,8 +41,8 @@ if result.error is not None or result.area is None:
 
 user = result.area
 an.show_user_area(user)
-area = engine.area_for_polygon(results, user.geometry, name=user.name)
-prof = engine.profile(results, area)
+area = profiles.area_for_polygon(results, user.geometry, name=user.name)
+prof = profiles.profile(results, area)
 st.header(f"Profile: {user.name}")
 an.show_profile(results, area, prof)
 

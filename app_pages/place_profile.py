@@ -1,6 +1,6 @@
 """Place profile: the chosen place's headline indicators beside its district's and the county's.
 
-Presentation only: the profile is :func:`healthyplaces.engine.profile`, the
+Presentation only: the profile is :func:`healthyplaces.profiles.profile`, the
 decile charts :func:`geo.inequality.by_decile` (through
 :mod:`healthyplaces.report`), drawn with Altair.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _analysis as an
-from healthyplaces import engine
+from healthyplaces import profiles
 
 place = an.chosen_place()
 st.title(f"Place profile: {place.name}")
@@ -21,7 +21,7 @@ st.caption(
 )
 
 results = an.get_results()
-area = engine.area_for_place(results, place)
+area = profiles.area_for_place(results, place)
 prof = an.get_profile(place.code)
 an.show_profile(results, area, prof)
 

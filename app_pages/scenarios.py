@@ -1,6 +1,6 @@
 """Scenarios: draw or upload a new park and see who would gain access, by deprivation.
 
-Presentation only: :func:`healthyplaces.engine.scenario` adds the park as a
+Presentation only: :func:`healthyplaces.scenarios.scenario` adds the park as a
 publicly accessible site and recomputes access for the affected LSOAs on both
 methods; this page shows its numbers, a before/after map and downloads.
 """
@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _analysis as an
-from healthyplaces import engine, mapping, report, settings
+from healthyplaces import mapping, profiles, report, settings
 
 TIER_LABELS = {t.name: t.label for t in settings.ACCESS_TIERS}
 STATUS_COLOURS = {  # ColorBrewer RdBu blues (colour-blind safe) and a neutral grey
@@ -83,7 +83,7 @@ st.info(
 )
 
 place_geom = gpd.GeoDataFrame(
-    geometry=[report.area_boundary(engine.area_for_place(results, place))],
+    geometry=[report.area_boundary(profiles.area_for_place(results, place))],
     crs=settings.ANALYSIS_CRS,
 )
 extra = [_existing_sites(tuple(place_geom.total_bounds), place.level)]

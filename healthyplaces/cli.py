@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from healthyplaces import settings
+from healthyplaces import profiles, settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -95,10 +95,10 @@ def _area(args: argparse.Namespace) -> tuple[Any, Any]:
     results = engine.load_results(_progress)
     if getattr(args, "boundary", None):
         user = read_user_area(Path(args.boundary))
-        return results, engine.area_for_polygon(results, user.geometry, name=user.name)
+        return results, profiles.area_for_polygon(results, user.geometry, name=user.name)
     if not args.place:
         raise ValueError("name a PLACE (code or name) or give --boundary FILE")
-    return results, engine.area_for_place(results, resolve_place(args.place))
+    return results, profiles.area_for_place(results, resolve_place(args.place))
 
 
 def _progress(message: str, fraction: float) -> None:
@@ -109,10 +109,9 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
-    from healthyplaces import engine
 
     results, area = _area(args)
-    prof = engine.profile(results, area)
+    prof = profiles.profile(results, area)
     if args.json:
         print_json(prof)
         return 0
@@ -126,10 +125,9 @@ def _cmd_profile(args: argparse.Namespace) -> int:
 
 
 def _cmd_deciles(args: argparse.Namespace) -> int:
-    from healthyplaces import engine
 
     results, area = _area(args)
-    table = engine.decile_table(results, area.weights)
+    table = profiles.decile_table(results, area.weights)
     if args.json:
         records = table.reset_index().astype(object).where(table.reset_index().notna(), None)
         print_json({"place": area.name, "by_imd_decile": records.to_dict(orient="records")})

@@ -1,7 +1,7 @@
 """Place reports: one report model (:class:`Report`), two renderers (HTML and PDF).
 
 :func:`build_report` gathers what the engine computed for an area
-(:func:`healthyplaces.engine.profile`, :func:`geo.inequality.by_decile`) into a
+(:func:`healthyplaces.profiles.profile`, :func:`geo.inequality.by_decile`) into a
 :class:`Report` of formatted text, tables and PNG figures;
 :func:`render_html` and :func:`render_pdf` lay the same model out as a
 self-contained HTML page and as a PDF. Nothing here computes an indicator.
@@ -43,9 +43,10 @@ import shapely
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from healthyplaces import engine, settings
-from healthyplaces.engine import Area, Results
+from healthyplaces import profiles, settings
+from healthyplaces.engine import Results
 from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR
+from healthyplaces.profiles import Area
 from layers.boundaries import load_boundaries, resolve_place
 from layers.catalogue import LAYERS
 
@@ -182,7 +183,7 @@ def comparators(results: Results, area: Area) -> tuple[Area | None, Area | None]
     """
     if area.level == "county":
         return None, None
-    county = engine.area_for_place(results, resolve_place(settings.COUNTY_CODE))
+    county = profiles.area_for_place(results, resolve_place(settings.COUNTY_CODE))
     if area.level == "district":
         return None, county
     people = (
@@ -192,7 +193,7 @@ def comparators(results: Results, area: Area) -> tuple[Area | None, Area | None]
     )
     if people.empty or people.max() <= 0:
         return None, county
-    district = engine.area_for_place(results, resolve_place(str(people.idxmax())))
+    district = profiles.area_for_place(results, resolve_place(str(people.idxmax())))
     return district, county
 
 
@@ -415,7 +416,7 @@ class DecileData:
 def decile_data(results: Results, area: Area) -> DecileData:
     """Key indicators by IoD 2025 decile over the area's LSOAs (or the county's if too few).
 
-    Calls :func:`healthyplaces.engine.decile_table` with the area's weights (residents
+    Calls :func:`healthyplaces.profiles.decile_table` with the area's weights (residents
     counted in the area). An area with fewer than
     :data:`MIN_LSOAS_FOR_DECILES` LSOAs or fewer than
     :data:`MIN_DECILES_FOR_DECILES` deciles represented is charted with the
@@ -445,7 +446,7 @@ def decile_data(results: Results, area: Area) -> DecileData:
             f"Population-weighted means over the {n_lsoas:,} LSOAs of {area.name}, "
             "by national IoD 2025 IMD decile."
         )
-    table = engine.decile_table(results, weights, cols)
+    table = profiles.decile_table(results, weights, cols)
     return DecileData(table, scope, note, fallback)
 
 
@@ -852,17 +853,17 @@ def build_report(
     results
         From :func:`healthyplaces.engine.load_results`.
     area
-        From :func:`~healthyplaces.engine.area_for_place` or
-        :func:`~healthyplaces.engine.area_for_polygon`.
+        From :func:`~healthyplaces.profiles.area_for_place` or
+        :func:`~healthyplaces.profiles.area_for_polygon`.
     warnings
         Extra notes to show first (e.g. a user boundary's validation warnings).
     today
         The generation date (default: today).
     """
-    prof = engine.profile(results, area)
+    prof = profiles.profile(results, area)
     district_area, county_area = comparators(results, area)
-    district = engine.profile(results, district_area) if district_area else None
-    county = engine.profile(results, county_area) if county_area else None
+    district = profiles.profile(results, district_area) if district_area else None
+    county = profiles.profile(results, county_area) if county_area else None
     name = area.name
     pop_text = fmt_people(prof["population"])
     level = {

@@ -104,13 +104,13 @@ def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:
 
 
 def test_engine_scenario_gain_is_the_population_that_gains(results) -> None:
-    from healthyplaces import engine
+    from healthyplaces import scenarios
 
     lsoa = results.lsoa
     lacking = lsoa.index[~lsoa["meets_2ha_300m"]][0]
     x, y = lsoa.loc[lacking, ["pwc_x", "pwc_y"]]
     park = shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6)
-    out = engine.scenario(results, park)
+    out = scenarios.scenario(results, park)
     assert out["new_site_ha"] == pytest.approx(3.0, rel=1e-3)
     gained = out["lsoas"].loc[out["lsoas"]["gained_2ha_300m"]]
     assert out["gain_straight"]["2ha_300m"] == int(gained["population"].sum())

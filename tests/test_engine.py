@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from healthyplaces import engine, settings
+from healthyplaces import profiles, scenarios, settings
 from healthyplaces.cli import main
 from layers.boundaries import resolve_place
 
@@ -36,12 +36,12 @@ PROFILE_KEYS = {
 def test_district_populations_sum_their_lsoas_and_the_county(results) -> None:
     total = 0
     for code in settings.DISTRICTS:
-        prof = engine.profile(results, engine.area_for_place(results, resolve_place(code)))
+        prof = profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
         lsoas = results.lsoa.loc[results.lsoa["district_code"] == code, "population"].sum()
         assert prof["population"] == lsoas
         total += prof["population"]
-    county = engine.profile(
-        results, engine.area_for_place(results, resolve_place("West Yorkshire"))
+    county = profiles.profile(
+        results, profiles.area_for_place(results, resolve_place("West Yorkshire"))
     )
     assert total == county["population"] == COUNTY_POPULATION
 
@@ -70,8 +70,8 @@ def test_profile_json_contract_for_bradford(capsys) -> None:
 
 
 def test_lsoa_share_most_deprived_decile_counts_lsoas(results) -> None:
-    area = engine.area_for_place(results, resolve_place("Bradford"))
-    prof = engine.profile(results, area)
+    area = profiles.area_for_place(results, resolve_place("Bradford"))
+    prof = profiles.profile(results, area)
     t = results.lsoa[results.lsoa["district_code"] == "E08000032"]
     assert prof["lsoa_share_most_deprived_decile"] == pytest.approx((t["IMD_decile"] == 1).mean())
 
@@ -79,7 +79,7 @@ def test_lsoa_share_most_deprived_decile_counts_lsoas(results) -> None:
 def test_central_leeds_ward_has_network_results(results) -> None:
     # Hunslet & Riverside lies inside the 6.5 km circle: network results for the short tiers.
     ward = resolve_place("Hunslet & Riverside")
-    prof = engine.profile(results, engine.area_for_place(results, ward))
+    prof = profiles.profile(results, profiles.area_for_place(results, ward))
     assert prof["access_network"]["2ha_300m"] is not None
     assert prof["access_network_coverage"]["2ha_300m"] > 0.9
     # A walk is never shorter than the straight line.
@@ -105,16 +105,16 @@ def test_double_burden_follows_its_definition(results) -> None:
     )
     assert (t["double_burden"] == expected).all()
     assert expected.any()
-    county = engine.profile(results, engine.area_for_place(results, resolve_place("E47000003")))
+    county = profiles.profile(results, profiles.area_for_place(results, resolve_place("E47000003")))
     assert county["double_burden_population"] == int(t.loc[expected, "population"].sum())
 
 
 def test_polygon_of_one_lsoa_weights_that_lsoa_only(results) -> None:
     row = results.lsoa.iloc[100]
     # Shrink by 1 m so neighbours sharing its edges get (almost) nothing.
-    area = engine.area_for_polygon(results, row.geometry.buffer(-1.0), name="one LSOA")
+    area = profiles.area_for_polygon(results, row.geometry.buffer(-1.0), name="one LSOA")
     assert area.weights.sum() == pytest.approx(row["population"], rel=0.01)
-    prof = engine.profile(results, area)
+    prof = profiles.profile(results, area)
     assert prof["no2_pop_weighted_ugm3"] == pytest.approx(row["no2_ugm3"], rel=0.02)
     assert prof["method"].startswith("LSOAs weighted by Census 2021 population × the share")
 
@@ -122,18 +122,18 @@ def test_polygon_of_one_lsoa_weights_that_lsoa_only(results) -> None:
 def test_polygon_beyond_the_air_grid_reports_partial_coverage(results) -> None:
     # The PCM window's west edge is x = 388,000 m; a box straddling it is half covered.
     box = shapely.box(387_000, 430_000, 389_000, 431_000)
-    area = engine.area_for_polygon(results, box)
-    prof = engine.profile(results, area)
+    area = profiles.area_for_polygon(results, box)
+    prof = profiles.profile(results, area)
     assert prof["air_coverage"]["no2"] == pytest.approx(0.5)
     assert any("NO₂ data cover 50%" in n for n in prof["notes"])
 
 
 def test_place_table_matches_the_per_place_profile(results) -> None:
-    table = engine.place_table(results).set_index("code")
+    table = profiles.place_table(results).set_index("code")
     assert (table["level"] == "ward").sum() == 124
     assert table.loc["E47000003", "population"] == COUNTY_POPULATION
     for code in ("E08000035", "E05001341"):
-        prof = engine.profile(results, engine.area_for_place(results, resolve_place(code)))
+        prof = profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
         row = table.loc[code]
         assert row["population"] == prof["population"]
         assert row["no2_ugm3"] == pytest.approx(prof["no2_pop_weighted_ugm3"])
@@ -161,7 +161,7 @@ def test_group_weighted_by_hand() -> None:
 
 
 def test_concentration_index_has_its_interval(results) -> None:
-    prof = engine.profile(results, engine.area_for_place(results, resolve_place("Leeds")))
+    prof = profiles.profile(results, profiles.area_for_place(results, resolve_place("Leeds")))
     ci = prof["concentration_index"]
     assert ci["ci_low"] <= ci["value"] <= ci["ci_high"]
 
@@ -170,12 +170,12 @@ def test_scenario_outside_the_network_area_has_no_network_gain(results) -> None:
     # A 3 ha park in Bradford city centre is far outside the complete central-Leeds network.
     row = results.lsoa.loc[results.lsoa["district_code"] == "E08000032"].iloc[0]
     x, y = row["pwc_x"], row["pwc_y"]
-    out = engine.scenario(results, shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6))
+    out = scenarios.scenario(results, shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6))
     assert all(v is None for v in out["gain_network"].values())
     # ...while one in central Leeds has network gains for the short tiers.
     inside = results.lsoa.loc[results.lsoa["net_available_2ha_300m"]].iloc[0]
     x, y = inside["pwc_x"], inside["pwc_y"]
-    out = engine.scenario(results, shapely.box(x + 50, y - 86.6, x + 223.2, y + 86.6))
+    out = scenarios.scenario(results, shapely.box(x + 50, y - 86.6, x + 223.2, y + 86.6))
     assert out["gain_network"]["2ha_300m"] is not None and out["gain_network"]["2ha_300m"] >= 0
     assert out["gain_network"]["500ha_10km"] is None
 

@@ -13,7 +13,7 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from app_pages import _analysis as an
-from healthyplaces import engine, report, settings
+from healthyplaces import profiles, report, scenarios, settings
 
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 LSOA = "E01010670"  # Bradford 029A: homes about 300 m from the nearest 2 ha site
@@ -149,8 +149,8 @@ def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
     assert read.error is None and read.area is not None
     assert read.area.name == "around-029A"
     assert read.area.area_ha == pytest.approx(78.5, rel=0.01)
-    prof = engine.profile(
-        results, engine.area_for_polygon(results, read.area.geometry, read.area.name)
+    prof = profiles.profile(
+        results, profiles.area_for_polygon(results, read.area.geometry, read.area.name)
     )
     assert prof["population"] > 0 and prof["n_lsoas"] >= 1
     assert 0 <= prof["access_straight"][settings.HEADLINE_TIER] <= 1
@@ -193,7 +193,7 @@ def test_drawings_are_validated(results: Any) -> None:
 
 
 def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
-    scen = engine.scenario(results, _park(results))
+    scen = scenarios.scenario(results, _park(results))
     assert scen["new_site_ha"] == pytest.approx(3.0, rel=0.01)
     for tier in settings.ACCESS_TIERS:
         assert scen["gain_straight"][tier.name] >= 0

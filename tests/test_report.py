@@ -13,7 +13,7 @@ import pytest
 import shapely
 from pypdf import PdfReader
 
-from healthyplaces import cli, engine, report, settings
+from healthyplaces import cli, profiles, report, settings
 from layers.boundaries import resolve_place
 
 BRADFORD_POP = "546,373"
@@ -25,7 +25,7 @@ def _pdf_text(data: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def bradford(results: Any) -> report.Report:
-    return report.build_report(results, engine.area_for_place(results, resolve_place("Bradford")))
+    return report.build_report(results, profiles.area_for_place(results, resolve_place("Bradford")))
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_html_carries_osm_and_ogl_attribution(bradford_html: str) -> None:
 
 def test_html_escapes_a_hostile_area_name(results: Any) -> None:
     name = "<script>alert(1)</script>"
-    area = engine.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 500), name=name)
+    area = profiles.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 500), name=name)
     rep = report.build_report(results, area, warnings=['<img src=x onerror="alert(2)">'])
     page = report.render_html(rep)
     assert "<script" not in page
@@ -100,7 +100,7 @@ def test_html_escapes_a_hostile_area_name(results: Any) -> None:
 
 def test_pdf_handles_any_unicode_name(results: Any) -> None:
     name = "Café ≥ NO₂ µg 漢字 \x00\u202e 🌳 $x$"
-    area = engine.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 400), name=name)
+    area = profiles.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 400), name=name)
     rep = report.build_report(results, area)
     text = _pdf_text(report.render_pdf(rep))
     assert "Café ≥ NO₂ µg" in text
@@ -121,11 +121,11 @@ def test_pdf_parses_and_names_bradford_with_population(bradford_pdf: bytes) -> N
 
 def test_small_area_deciles_fall_back_to_the_county(results: Any) -> None:
     ward = resolve_place("E05001341")  # Baildon: 10 LSOAs
-    data = report.decile_data(results, engine.area_for_place(results, ward))
+    data = report.decile_data(results, profiles.area_for_place(results, ward))
     assert data.county_fallback and data.scope == settings.COUNTY_NAME
     assert "too few" in data.note
     assert int(data.frame["n_lsoa"].sum()) == len(results.lsoa)
-    district, county = report.comparators(results, engine.area_for_place(results, ward))
+    district, county = report.comparators(results, profiles.area_for_place(results, ward))
     assert district is not None and district.name == "Bradford"
     assert county is not None and county.code == settings.COUNTY_CODE
 

@@ -18,7 +18,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from healthyplaces import engine, report, settings
+from healthyplaces import profiles, report, scenarios, settings
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -213,8 +213,8 @@ def test_my_area_upload_shows_its_profile(
     path = _write_geojson(circle, tmp_path / f"around-{row['lsoa21_code']}.geojson")
 
     user = _as_app_reads_it(path)
-    area = engine.area_for_polygon(results, user.geometry, name=user.name)
-    prof = engine.profile(results, area)
+    area = profiles.area_for_polygon(results, user.geometry, name=user.name)
+    prof = profiles.profile(results, area)
     expected_people = report.fmt_people(prof["population"])
     expected_no2 = f"{report.fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³"
     assert prof["population"] > 0
@@ -248,7 +248,7 @@ def test_scenario_upload_new_park_gains_people(
     row = _lsoa_lacking_2ha(results)
     path = _write_geojson(_new_park(row), tmp_path / "new-park.geojson")
     park = _as_app_reads_it(path)
-    expected = engine.scenario(results, park.geometry)["gain_straight"]
+    expected = scenarios.scenario(results, park.geometry)["gain_straight"]
     assert expected["2ha_300m"] > 0  # the park puts this LSOA's centroid within 300 m
 
     _open_app(page, app_url)
