@@ -86,16 +86,24 @@ def load_inputs(progress: Progress = _quiet) -> Inputs:
         iod[keep], on="lsoa21_code", how="left", validate="1:1"
     )
     progress("Loading green and blue space", 0.15)
+    sites = greenspace.load_sites()
+    blue = bluespace.load_blue_features()
+    progress("Preparing the walking network", 0.2)
     nodes, edges = network.load_network()
+    graph = network_access.contract_for(
+        routing.WalkGraph.from_gdfs(nodes, edges),
+        np.asarray(sites.geometry.values),
+        np.asarray(blue.geometry.values),
+    )
     return Inputs(
         lsoa=lsoa,
-        sites=greenspace.load_sites(),
+        sites=sites,
         greenspace=greenspace.load_greenspace(),
         trees=greenspace.load_trees(),
-        blue=bluespace.load_blue_features(),
+        blue=blue,
         water=bluespace.load_water(),
         rasters=air_quality.load_all(),
-        graph=routing.WalkGraph.from_gdfs(nodes, edges),
+        graph=graph,
         network_area=network.load_network_area().geometry.iloc[0],
     )
 
