@@ -10,6 +10,7 @@ Source: DEFRA, OGL v3.0. Values are annual means in µg/m³ (PM gravimetric).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from affine import Affine
 from geo.raster import Raster
 from healthyplaces import settings
 from layers.bundle import BundleError, raster_path
+from layers.download import fetch_url
 
 POLLUTANTS = ("no2", "pm25", "pm10")
 PCM_FILES = {
@@ -33,6 +35,12 @@ PCM_VINTAGE = "2019"
 PCM_SOURCE = "DEFRA Pollution Climate Mapping (PCM) 2019 annual mean, 1 km"
 UNITS = "µg/m³"
 CELL_M = 1_000.0
+
+
+#: DEFRA's whole-UK PCM files (the bundle's windows were cut from these):
+#: ``mapno22019.csv``, ``mappm252019g.csv``, ``mappm102019g.csv``.
+PCM_URL = "https://uk-air.defra.gov.uk/datastore/pcm/map{stem}{year}{suffix}.csv"
+_PCM_STEM = {"no2": ("no2", ""), "pm25": ("pm25", "g"), "pm10": ("pm10", "g")}
 
 
 class AirQualityFormatError(ValueError):
@@ -94,6 +102,27 @@ def _grid_from_points(
     values[rows, cols] = v
     transform = Affine(cell, 0.0, west, 0.0, -cell, north)
     return Raster(values, transform, settings.ANALYSIS_CRS, name, UNITS, vintage, source)
+
+
+def pcm_url(pollutant: str, year: int = 2019) -> str:
+    """DEFRA's URL of the whole-UK PCM annual-mean CSV of ``pollutant`` for ``year``."""
+    stem, suffix = _PCM_STEM[pollutant]
+    return PCM_URL.format(stem=stem, year=year, suffix=suffix)
+
+
+def pcm_from_url(pollutant: str, year: int = 2019, url: str | None = None) -> Raster:
+    """Download a DEFRA PCM CSV (cached in ``settings.CACHE_DIR``) and read it as a raster.
+
+    The live counterpart of the bundle's 2019 rasters: another year, or the
+    whole UK. ``url`` overrides :func:`pcm_url` (e.g. a ``file://`` mirror).
+    Raises :class:`layers.download.FetchError` with a clear message offline.
+    """
+    url = url or pcm_url(pollutant, year)
+    dest = settings.CACHE_DIR / "defra" / Path(url).name
+    if not dest.exists():
+        fetch_url(url, dest)
+    raster = read_pcm_csv(dest, pollutant)
+    return dataclasses.replace(raster, vintage=str(year), source=f"DEFRA PCM {year} ({url})")
 
 
 def read_laqm_csv(path: Path | str) -> pd.DataFrame:

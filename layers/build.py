@@ -6,6 +6,7 @@ deterministic: building twice gives identical SHA-256 checksums.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,10 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.raster import Raster
+from healthyplaces import settings
 from layers import air_quality, bluespace, boundaries, deprivation, greenspace, network, population
 from layers._io import ReadReport, sha256
-from layers.bundle import MANIFEST, atomic_path, write_frame
+from layers.bundle import MANIFEST, BundleError, atomic_path, bundle_dir, write_frame
 from layers.catalogue import LAYERS
 
 Progress = Callable[[str], None]
@@ -78,7 +80,7 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
         "bundle": "west_yorkshire",
         "built_from": "../shared/data (see its PROVENANCE.md)",
         "analysis_crs": "EPSG:27700",
-        "attribution": __import__("healthyplaces.settings", fromlist=["ATTRIBUTION"]).ATTRIBUTION,
+        "attribution": settings.ATTRIBUTION,
         "layers": dict(sorted(entries.items())),
     }
     with atomic_path(out / MANIFEST) as tmp:
@@ -138,3 +140,69 @@ def _write_raster(out: Path, name: str, raster: Raster, entries: dict[str, dict[
     entries[name] = _entry(name, final.name, final, int(raster.values.size), raster.crs)
     entries[name]["shape"] = list(raster.values.shape)
     entries[name]["transform"] = list(raster.transform)[:6]
+
+
+def refresh_layer(
+    name: str,
+    frame: pd.DataFrame | Raster,
+    *,
+    bundle: Path | None = None,
+    vintage: str | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """Replace one layer of the bundle and its ``manifest.json`` entry, atomically.
+
+    The new file is written under a temporary name and moved into place
+    (:func:`layers.build.replace_layer`); only then is the manifest rewritten,
+    again through a temporary file. If writing fails, the old file and the old
+    manifest are left untouched.
+
+    Parameters
+    ----------
+    name
+        A catalogue layer (``greenspace``, ``network_edges``, ``air_no2_2019``, …).
+    frame
+        The new data: a (Geo)DataFrame for vector and table layers (reprojected
+        to EPSG:27700 if needed), a :class:`geo.raster.Raster` for raster layers.
+    bundle
+        The bundle folder; default :func:`layers.bundle.bundle_dir`.
+    vintage, source
+        Override the catalogue's vintage and source in the manifest entry
+        (e.g. ``"2025-06-01"``, ``"Overpass: Leeds"``).
+
+    Returns
+    -------
+    dict
+        The new manifest entry (``rows``, ``sha256``, ``refreshed`` …).
+    """
+    if name not in LAYERS:
+        raise ValueError(f"Unknown layer {name!r}; choose one of {', '.join(sorted(LAYERS))}")
+    out = Path(bundle) if bundle is not None else bundle_dir()
+    manifest_path = out / MANIFEST
+    if not manifest_path.exists():
+        raise BundleError(f"Bundle manifest missing: {manifest_path}. {settings.REBUILD_HINT}")
+    manifest = json.loads(manifest_path.read_text())
+    entries: dict[str, dict[str, Any]] = {}
+    if LAYERS[name].kind == "raster":
+        if not isinstance(frame, Raster):
+            raise TypeError(f"{name} is a raster layer: pass a geo.raster.Raster")
+        _write_raster(out, name, frame, entries)
+    else:
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"{name} is a {LAYERS[name].kind} layer: pass a (Geo)DataFrame")
+        if isinstance(frame, gpd.GeoDataFrame):
+            if frame.crs is None:
+                raise ValueError(f"{name}: the frame has no CRS")
+            frame = frame.to_crs(settings.ANALYSIS_CRS)
+        replace_layer(out, name, frame, entries)
+    entry = entries[name]
+    entry["refreshed"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if vintage is not None:
+        entry["vintage"] = vintage
+    if source is not None:
+        entry["source"] = source
+    manifest["layers"][name] = entry
+    manifest["layers"] = dict(sorted(manifest["layers"].items()))
+    with atomic_path(manifest_path) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return entry

@@ -6,8 +6,8 @@ user *with internet* fills that gap here, either from Overpass through osmnx
 :func:`bluespace_from_place`) or from a downloaded Geofabrik / BBBike
 ``.osm.pbf`` file, offline (:func:`from_osm_file`). Every loader returns the
 same columns as the offline layers (EPSG:27700 metres), so ``geo`` and
-:mod:`geo.routing` consume them unchanged, and :func:`refresh_layer` can swap
-one into the bundle.
+:mod:`geo.routing` consume them unchanged, and :func:`layers.build.refresh_layer` can swap
+one into the bundle (:func:`layers.build.refresh_layer`).
 
 * Overpass results are cached in ``settings.CACHE_DIR / "osmnx"`` (osmnx
   ``settings.cache_folder`` with ``use_cache=True``): a repeated query needs
@@ -15,8 +15,7 @@ one into the bundle.
 * Walkable ways follow :func:`layers.network.walkable` for files, and the
   osmnx ``"walk"`` network type for Overpass (the same intent: no motorways,
   ``foot=no`` or private access).
-* :func:`fetch_url` downloads DEFRA / ONS files by URL with a timeout and a
-  clear message when offline.
+* DEFRA and ONS files by URL: :func:`layers.download.fetch_url`.
 
 Data: © OpenStreetMap contributors (ODbL 1.0).
 """
@@ -24,12 +23,7 @@ Data: © OpenStreetMap contributors (ODbL 1.0).
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,13 +37,10 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.raster import Raster
 from geo.sites import M2_PER_HA, merge_sites
 from healthyplaces import settings
 from layers._io import repair
 from layers.bluespace import AMENITY_WATER, BLUE_WATERWAYS, WATER_CLASSES
-from layers.bundle import MANIFEST, BundleError, atomic_path, bundle_dir
-from layers.catalogue import LAYERS
 from layers.greenspace import TAG_TYPOLOGY, _dedupe, classify
 from layers.network import walkable
 
@@ -71,8 +62,6 @@ FEATURE_TAGS: dict[str, bool | str | list[str]] = {
 
 #: Network type of the Overpass walking network (osmnx's pedestrian filter).
 NETWORK_TYPE = "walk"
-#: Default download timeout, seconds.
-FETCH_TIMEOUT_S = 60.0
 
 _POLYGONS = ("Polygon", "MultiPolygon")
 _LINES = ("LineString", "MultiLineString")
@@ -91,10 +80,6 @@ WATERWAY_COLUMNS = [
 
 #: A place name osmnx can geocode, or a shapely (Multi)Polygon in EPSG:4326.
 Place: TypeAlias = str | BaseGeometry
-
-
-class FetchError(OSError):
-    """A download failed; the message names the URL and says whether we look offline."""
 
 
 @dataclass(frozen=True)
@@ -669,122 +654,3 @@ def _place_label(place: Place) -> str:
 
 def _today() -> str:
     return dt.datetime.now(dt.UTC).date().isoformat()
-
-
-# --- Downloads and bundle refresh ------------------------------------------------------
-
-
-def fetch_url(url: str, dest: Path | str, *, timeout: float = FETCH_TIMEOUT_S) -> Path:
-    """Download ``url`` to ``dest`` (atomically: a failed download leaves ``dest`` as it was).
-
-    Parameters
-    ----------
-    url
-        ``http``, ``https`` or ``file`` URL (DEFRA, ONS and Geofabrik files).
-    dest
-        Destination file; its folder is created.
-    timeout
-        Seconds to wait for the server to connect or send data.
-
-    Returns
-    -------
-    Path
-        ``dest``.
-
-    Raises
-    ------
-    FetchError
-        Naming the URL and the reason; when the network is unreachable the
-        message says so and that the embedded bundle works offline.
-    """
-    scheme = urllib.parse.urlparse(url).scheme
-    if scheme not in {"http", "https", "file"}:
-        raise ValueError(f"fetch_url needs an http(s) or file URL, got {url!r}")
-    final = Path(dest)
-    try:
-        with (
-            urllib.request.urlopen(url, timeout=timeout) as response,
-            atomic_path(final) as tmp,
-            open(tmp, "wb") as out,
-        ):
-            shutil.copyfileobj(response, out)
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"Download failed: {url} answered HTTP {exc.code} {exc.reason}.") from exc
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        reason = getattr(exc, "reason", exc)
-        if scheme == "file":
-            raise FetchError(f"Download failed: {url} ({reason}).") from exc
-        raise FetchError(
-            f"Could not download {url} ({reason}). You appear to be offline or the server "
-            f"did not answer within {timeout:g} s. The embedded West Yorkshire bundle works "
-            "without a network; live loaders need one."
-        ) from exc
-    return final
-
-
-def refresh_layer(
-    name: str,
-    frame: pd.DataFrame | Raster,
-    *,
-    bundle: Path | None = None,
-    vintage: str | None = None,
-    source: str | None = None,
-) -> dict[str, Any]:
-    """Replace one layer of the bundle and its ``manifest.json`` entry, atomically.
-
-    The new file is written under a temporary name and moved into place
-    (:func:`layers.build.replace_layer`); only then is the manifest rewritten,
-    again through a temporary file. If writing fails, the old file and the old
-    manifest are left untouched.
-
-    Parameters
-    ----------
-    name
-        A catalogue layer (``greenspace``, ``network_edges``, ``air_no2_2019``, …).
-    frame
-        The new data: a (Geo)DataFrame for vector and table layers (reprojected
-        to EPSG:27700 if needed), a :class:`geo.raster.Raster` for raster layers.
-    bundle
-        The bundle folder; default :func:`layers.bundle.bundle_dir`.
-    vintage, source
-        Override the catalogue's vintage and source in the manifest entry
-        (e.g. ``"2025-06-01"``, ``"Overpass: Leeds"``).
-
-    Returns
-    -------
-    dict
-        The new manifest entry (``rows``, ``sha256``, ``refreshed`` …).
-    """
-    from layers.build import _write_raster, replace_layer
-
-    if name not in LAYERS:
-        raise ValueError(f"Unknown layer {name!r}; choose one of {', '.join(sorted(LAYERS))}")
-    out = Path(bundle) if bundle is not None else bundle_dir()
-    manifest_path = out / MANIFEST
-    if not manifest_path.exists():
-        raise BundleError(f"Bundle manifest missing: {manifest_path}. {settings.REBUILD_HINT}")
-    manifest = json.loads(manifest_path.read_text())
-    entries: dict[str, dict[str, Any]] = {}
-    if LAYERS[name].kind == "raster":
-        if not isinstance(frame, Raster):
-            raise TypeError(f"{name} is a raster layer: pass a geo.raster.Raster")
-        _write_raster(out, name, frame, entries)
-    else:
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"{name} is a {LAYERS[name].kind} layer: pass a (Geo)DataFrame")
-        if isinstance(frame, gpd.GeoDataFrame):
-            if frame.crs is None:
-                raise ValueError(f"{name}: the frame has no CRS")
-            frame = frame.to_crs(settings.ANALYSIS_CRS)
-        replace_layer(out, name, frame, entries)
-    entry = entries[name]
-    entry["refreshed"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    if vintage is not None:
-        entry["vintage"] = vintage
-    if source is not None:
-        entry["source"] = source
-    manifest["layers"][name] = entry
-    manifest["layers"] = dict(sorted(manifest["layers"].items()))
-    with atomic_path(manifest_path) as tmp:
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return entry

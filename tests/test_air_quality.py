@@ -189,3 +189,18 @@ def test_bundle_laqm_and_pcm_no2_correlate() -> None:
     pcm = load_pollutant("no2").sample(no2["x"].to_numpy(), no2["y"].to_numpy())
     assert np.isfinite(pcm).all()
     assert np.corrcoef(no2["value"], pcm)[0, 1] >= 0.99
+
+
+def test_pcm_from_url_reads_defra_format_through_the_download_path(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from healthyplaces import settings
+    from layers.air_quality import pcm_from_url, pcm_url, read_pcm_csv
+
+    assert pcm_url("pm25") == "https://uk-air.defra.gov.uk/datastore/pcm/mappm252019g.csv"
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path)
+    src = shared_data / "air_quality" / "pcm_2019" / "pcm_no2_2019_wy.csv"
+    raster = pcm_from_url("no2", url=src.as_uri())
+    assert (tmp_path / "defra" / src.name).exists()
+    np.testing.assert_array_equal(raster.values, read_pcm_csv(src, "no2").values)
+    assert raster.vintage == "2019" and src.as_uri() in raster.source

@@ -30,20 +30,19 @@ import shapely
 from geo.raster import Raster
 from geo.routing import WalkGraph, multi_source
 from healthyplaces import settings
-from layers import osm_live
+from layers import download, osm_live
 from layers._io import hstore_get, sha256
+from layers.build import refresh_layer
 from layers.bundle import MANIFEST, bundle_dir, read_table, verify
+from layers.download import FetchError, fetch_url
 from layers.greenspace import TAG_TYPOLOGY, TYPOLOGIES
 from layers.network import NOT_WALKABLE, load_network, load_network_area, walkable
 from layers.osm_live import (
     GREEN_COLUMNS,
     WATER_COLUMNS,
     WATERWAY_COLUMNS,
-    FetchError,
     OsmFileLayers,
-    fetch_url,
     from_osm_file,
-    refresh_layer,
 )
 
 SAMPLES = settings.SHARED_DATA_DIR / "osm" / "leeds_samples"
@@ -519,7 +518,7 @@ def test_fetch_url_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         seen["timeout"] = timeout
         raise urllib.error.URLError(OSError(101, "Network is unreachable"))
 
-    monkeypatch.setattr(osm_live.urllib.request, "urlopen", unreachable)
+    monkeypatch.setattr(download.urllib.request, "urlopen", unreachable)
     url = "https://uk-air.defra.gov.uk/datastore/pcm/mapno22019.csv"
     with pytest.raises(FetchError) as err:
         fetch_url(url, tmp_path / "no2.csv", timeout=5)
