@@ -129,3 +129,20 @@ def test_truncated_geotiff_names_the_file_and_the_fix(bundle_copy: Path) -> None
     with pytest.raises(BundleError) as err:
         load_pollutant("no2")
     assert str(path) in str(err.value) and "healthyplaces bundle build" in str(err.value)
+
+
+def test_a_changed_bundle_invalidates_cached_results(bundle_copy: Path) -> None:
+    """Results are cached per bundle fingerprint: a refreshed layer means a recompute."""
+    from healthyplaces import engine
+    from layers.build import refresh_layer
+    from layers.bundle import fingerprint
+
+    before = fingerprint()
+    first = engine.load_results()
+    assert engine.load_results() is first  # cached while the bundle is unchanged
+    sites = read_table("greenspace_sites")
+    refresh_layer("greenspace_sites", sites.iloc[: len(sites) // 2])
+    assert fingerprint() != before
+    second = engine.load_results()
+    assert second is not first
+    assert len(second.inputs.sites) == len(sites) // 2
