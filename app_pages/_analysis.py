@@ -9,12 +9,9 @@ first load shows its progress in an ``st.status`` box.
 
 from __future__ import annotations
 
-import base64
 import html
-import re
 import threading
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import altair as alt
@@ -194,28 +191,9 @@ def drawn_features(state: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [d for d in drawings if isinstance(d, dict)]
 
 
-def _data_uri(data: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-@cache
 def _draw_assets() -> tuple[str, str] | None:
     """Leaflet.draw (js, css) as ``data:`` URIs from :data:`DRAW_ASSETS`, or None if absent."""
-    js, css = DRAW_ASSETS / "leaflet.draw.js", DRAW_ASSETS / "leaflet.draw.css"
-    if not (js.exists() and css.exists()):
-        return None
-    text = css.read_text(encoding="utf-8")
-
-    def _inline(match: re.Match[str]) -> str:
-        image = DRAW_ASSETS / match.group(1)
-        mime = "image/svg+xml" if image.suffix == ".svg" else "image/png"
-        return f"url({_data_uri(image.read_bytes(), mime)})" if image.exists() else "none"
-
-    text = re.sub(r"url\(['\"]?(images/[\w.-]+)['\"]?\)", _inline, text)
-    return (
-        _data_uri(js.read_bytes(), "text/javascript"),
-        _data_uri(text.encode("utf-8"), "text/css"),
-    )
+    return mapping.embedded_assets(DRAW_ASSETS, "leaflet.draw.js", "leaflet.draw.css")
 
 
 def drawing_works_offline() -> bool:

@@ -47,6 +47,10 @@ def _gaps_note() -> None:
                 st.markdown(f"- **{info.title}** ({info.vintage}): {info.gaps}")
 
 
+#: Pollutant rasters on the map and their colour ramps (colour-blind safe).
+_RASTER_COLOURS = {"no2": "viridis_r", "pm25": "magma_r"}
+
+
 def _layer_controls() -> dict[str, Any]:
     """The layer toggles and choropleth options; returns the choices."""
     c: dict[str, Any] = {}
@@ -127,24 +131,16 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
                 description="Among the most deprived and without good "
                 "green-space access (see the method notes).",
             )
-    if c["no2"]:
-        mapping.add_raster(
-            m,
-            sh.layer("no2"),
-            label="NO₂ annual mean 2019",
-            units="µg/m³",
-            cmap="viridis_r",
-            guideline=settings.WHO_2021_GUIDELINES["no2"],
-        )
-    if c["pm25"]:
-        mapping.add_raster(
-            m,
-            sh.layer("pm25"),
-            label="PM2.5 annual mean 2019",
-            units="µg/m³",
-            cmap="magma_r",
-            guideline=settings.WHO_2021_GUIDELINES["pm25"],
-        )
+    for pollutant, cmap in _RASTER_COLOURS.items():
+        if c[pollutant]:
+            mapping.add_raster(
+                m,
+                sh.layer(pollutant),
+                label=f"{settings.POLLUTANT_LABELS[pollutant]} annual mean 2019",
+                units="µg/m³",
+                cmap=cmap,
+                guideline=settings.WHO_2021_GUIDELINES[pollutant],
+            )
     if c["blue"]:
         mapping.add_blue_space(
             m,

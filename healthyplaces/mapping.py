@@ -108,27 +108,35 @@ _BOTH_SHORT = f"{settings.OSM_ATTRIBUTION}; {_OGL_SHORT}"
 # --- Leaflet assets ------------------------------------------------------------
 
 
-def _data_uri(data: bytes, mime: str) -> str:
+def data_uri(data: bytes, mime: str) -> str:
+    """A ``data:`` URI of ``data`` (base64)."""
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 @cache
-def _leaflet_assets() -> tuple[str, str]:
-    """(js, css) URLs for Leaflet: embedded ``data:`` URIs, or the CDN if the files are absent."""
-    js_path, css_path = _STATIC / "leaflet.js", _STATIC / "leaflet.css"
+def embedded_assets(folder: Path, js_name: str, css_name: str) -> tuple[str, str] | None:
+    """(js, css) of a vendored Leaflet library as ``data:`` URIs, or None if the files are absent.
+
+    Images the CSS refers to (``url(images/…)``, PNG or SVG) are inlined too, so
+    the map works with no network and no static file server.
+    """
+    js_path, css_path = folder / js_name, folder / css_name
     if not (js_path.exists() and css_path.exists()):
-        return f"{_CDN}/leaflet.js", f"{_CDN}/leaflet.css"
-    css = css_path.read_text(encoding="utf-8")
+        return None
 
     def _inline(match: re.Match[str]) -> str:
-        image = _STATIC / match.group(1)
-        return f"url({_data_uri(image.read_bytes(), 'image/png')})" if image.exists() else "none"
+        image = folder / match.group(1)
+        mime = "image/svg+xml" if image.suffix == ".svg" else "image/png"
+        return f"url({data_uri(image.read_bytes(), mime)})" if image.exists() else "none"
 
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", _inline, css)
-    return (
-        _data_uri(js_path.read_bytes(), "text/javascript"),
-        _data_uri(css.encode("utf-8"), "text/css"),
-    )
+    css = re.sub(r"url\(['\"]?(images/[\w.-]+)['\"]?\)", _inline, css_path.read_text("utf-8"))
+    return data_uri(js_path.read_bytes(), "text/javascript"), data_uri(css.encode(), "text/css")
+
+
+def _leaflet_assets() -> tuple[str, str]:
+    """(js, css) URLs for Leaflet: embedded ``data:`` URIs, or the CDN if the files are absent."""
+    assets = embedded_assets(_STATIC, "leaflet.js", "leaflet.css")
+    return assets or (f"{_CDN}/leaflet.js", f"{_CDN}/leaflet.css")
 
 
 # --- Small helpers ----------------------------------------------------------------

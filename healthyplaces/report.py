@@ -18,7 +18,6 @@ self-contained HTML page and as a PDF. Nothing here computes an indicator.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import io
@@ -45,7 +44,7 @@ from matplotlib.patches import Patch
 
 from healthyplaces import profiles, settings
 from healthyplaces.engine import Results
-from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR
+from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR, data_uri
 from healthyplaces.profiles import Area
 from layers.boundaries import load_boundaries, resolve_place
 from layers.catalogue import LAYERS
@@ -1012,8 +1011,7 @@ def headline_table(report: Report) -> Table:
 
 
 def _img(png: bytes, alt: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{_e(alt)}">'
+    return f'<img src="{data_uri(png, "image/png")}" alt="{_e(alt)}">'
 
 
 def render_html(report: Report) -> str:
