@@ -10,7 +10,7 @@ these; none of them computes anything itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -64,7 +64,6 @@ class Results:
     habitat_areas: pd.DataFrame
     no2_county_median: float
     fingerprint: str
-    indicator_catalogue: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def load_inputs(progress: Progress = _quiet) -> Inputs:
@@ -210,7 +209,6 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         habitat_areas=areas,
         no2_county_median=no2_median,
         fingerprint=fingerprint(),
-        indicator_catalogue=INDICATORS,
     )
 
 
