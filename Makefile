@@ -46,7 +46,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy geo layers healthyplaces app_pages app.py tests bench
+	$(BIN)/mypy geo layers analysis healthyplaces app_pages app.py tests bench
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

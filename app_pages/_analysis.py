@@ -1,6 +1,6 @@
 """Cached analysis results and the views the profile, my-area, reports and scenario pages share.
 
-Presentation only: every number comes from :mod:`healthyplaces.engine` (through
+Presentation only: every number comes from :mod:`analysis.engine` (through
 the caches here) or is laid out by :mod:`healthyplaces.report`. Results are
 cached with ``st.cache_resource`` keyed on the bundle fingerprint
 (:func:`layers.bundle.fingerprint`), so a rebuilt bundle is recomputed; the
@@ -23,11 +23,15 @@ import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
 
-from healthyplaces import engine, mapping, profiles, report, scenarios, settings
-from healthyplaces.engine import Results
-from healthyplaces.profiles import Area
-from layers.boundaries import Place, PlaceNotFound, resolve_place
+from analysis import engine, new_park, profiles
+from analysis.engine import Results
+from analysis.profiles import Area
+from geo import crs, standards
+from healthyplaces import mapping, report
+from layers import catalogue, paths
 from layers.bundle import fingerprint
+from layers.errors import PlaceNotFound
+from layers.places import Place, resolve_place
 from layers.user_area import UserArea, UserAreaError, read_user_area_bytes, validate
 
 #: Session-state key of the chosen place (set by the sidebar picker and the map explorer).
@@ -37,7 +41,7 @@ DEFAULT_PLACE = "E08000032"  # Bradford
 UPLOAD_TYPES = ["geojson", "json", "gpkg", "zip"]
 
 #: Leaflet.draw (MIT) embedded for offline drawing when vendored here; else loaded from its CDN.
-DRAW_ASSETS = settings.PROJECT_ROOT / "healthyplaces" / "static" / "leaflet_draw"
+DRAW_ASSETS = paths.PROJECT_ROOT / "healthyplaces" / "static" / "leaflet_draw"
 
 _LOCK = threading.Lock()
 _WARM: set[str] = set()
@@ -121,7 +125,7 @@ def render_files(rep: report.Report) -> tuple[str, bytes]:
 
 @st.cache_data(show_spinner=False)
 def _scenario(wkb: bytes, key: str) -> dict[str, Any]:
-    return scenarios.scenario(_results(key), shapely.from_wkb(wkb))
+    return new_park.add_park(_results(key), shapely.from_wkb(wkb))
 
 
 def get_scenario(polygon: shapely.Geometry) -> dict[str, Any]:
@@ -173,7 +177,7 @@ def read_drawing(features: list[dict[str, Any]], name: str) -> AreaInput:
     if not polys:
         return AreaInput(None, "Draw a polygon or a rectangle: points and lines have no area.")
     try:
-        gdf = gpd.GeoDataFrame.from_features(polys, crs=settings.DISPLAY_CRS)
+        gdf = gpd.GeoDataFrame.from_features(polys, crs=crs.DISPLAY_CRS)
         return AreaInput(validate(gdf, name=name or "Drawn area"), None)
     except UserAreaError as exc:
         return AreaInput(None, str(exc))
@@ -437,7 +441,7 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = Non
     rows = report.headline_rows(prof, district, county)
 
     c1, c2, c3, c4 = st.columns(4)
-    hl = prof["access_straight"].get(settings.HEADLINE_TIER)
+    hl = prof["access_straight"].get(standards.HEADLINE_TIER)
     c1.metric("Residents (Census 2021)", report.fmt_people(prof["population"]))
     c2.metric(
         "2 ha green space ≤ 300 m",
@@ -449,7 +453,7 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = Non
         "NO₂ (2019)",
         f"{report.fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³",
         help="Annual mean, population-weighted, DEFRA PCM 2019. WHO 2021 guideline: "
-        f"{settings.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
+        f"{standards.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
     )
     c4.metric(
         "Double burden (residents)",
@@ -488,7 +492,7 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = Non
             st.markdown(f"- **{k.replace('_', ' ').capitalize()}**: {html.escape(str(v))}")
         for paragraph in report.methods_text(prof, results):
             st.markdown(html.escape(paragraph))
-    st.caption(settings.ATTRIBUTION)
+    st.caption(catalogue.ATTRIBUTION)
 
 
 def report_buttons(rep: report.Report, key: str) -> None:

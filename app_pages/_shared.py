@@ -1,6 +1,6 @@
 """Shared app helpers: cached loaders (keyed on the bundle fingerprint) and the place picker.
 
-Presentation only. Every loader here calls ``layers`` (or ``healthyplaces.engine``
+Presentation only. Every loader here calls ``layers`` (or ``analysis.engine``
 for analysis results) and is cached with the bundle's fingerprint as part of
 the key, so a rebuilt bundle invalidates the caches. Large read-only frames use
 ``st.cache_resource`` (shared, not copied): callers must not modify them.
@@ -15,9 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from healthyplaces import settings
-from layers.boundaries import Place, resolve_place
+from layers import paths
 from layers.bundle import BundleError, fingerprint
+from layers.places import COUNTY_CODE, Place, resolve_place
 
 #: Session-state keys shared by the pages.
 PLACE_KEY = "place_code"
@@ -34,9 +34,9 @@ def bundle_key() -> str:
 
 @st.cache_data(show_spinner=False)
 def _places(fp: str) -> pd.DataFrame:
-    from layers.boundaries import places
+    from layers.places import place_index
 
-    return places()
+    return place_index().table
 
 
 def places() -> pd.DataFrame:
@@ -46,7 +46,7 @@ def places() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def _boundaries(level: str, fp: str) -> gpd.GeoDataFrame:
-    from layers.boundaries import load_boundaries
+    from layers.places import load_boundaries
 
     return load_boundaries(level)
 
@@ -113,7 +113,7 @@ def place_picker() -> Place:
     if pending in labels:
         st.session_state[PLACE_KEY] = pending
     if st.session_state.get(PLACE_KEY) not in labels:
-        st.session_state[PLACE_KEY] = settings.COUNTY_CODE
+        st.session_state[PLACE_KEY] = COUNTY_CODE
     code = st.sidebar.selectbox(
         "Place",
         codes,
@@ -130,8 +130,8 @@ def place_picker() -> Place:
 
 def current_place(code: str | None = None) -> Place:
     """The selected place (the county if nothing is selected yet)."""
-    code = code or st.session_state.get(PLACE_KEY) or settings.COUNTY_CODE
-    return resolve_place(code, places())
+    code = code or st.session_state.get(PLACE_KEY) or COUNTY_CODE
+    return resolve_place(code)
 
 
 def place_geometry(place: Place) -> gpd.GeoDataFrame:
@@ -143,4 +143,4 @@ def place_geometry(place: Place) -> gpd.GeoDataFrame:
 def show_bundle_error(exc: BundleError) -> None:
     """A clear error for a missing or corrupt bundle, with how to rebuild it."""
     st.error(f"**The data bundle cannot be read.** {exc}", icon="🚫")
-    st.caption(f"Bundle folder: `{settings.BUNDLE_DIR}`")
+    st.caption(f"Bundle folder: `{paths.bundle_dir()}`")

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _shared as sh
-from healthyplaces import export, settings
+from healthyplaces import export
+from layers import catalogue
 from layers.catalogue import LAYERS
 
 FORMAT_LABELS = {
@@ -79,7 +80,7 @@ def render() -> None:
             "`source`, `vintage`, `gaps`, `units`, `place` and `selection`. Coordinates are "
             "longitude, latitude (RFC 7946), 6 decimals."
         )
-    st.caption(settings.ATTRIBUTION)
+    st.caption(catalogue.ATTRIBUTION)
 
 
 render()

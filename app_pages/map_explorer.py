@@ -1,7 +1,7 @@
 """Map explorer: the chosen place on a map with switchable layers and legends.
 
 Presentation only: layers come from ``layers`` (through the cached helpers in
-``_shared``), indicators from ``healthyplaces.engine``, drawing from
+``_shared``), indicators from ``analysis.engine``, drawing from
 ``healthyplaces.mapping``.
 """
 
@@ -13,11 +13,14 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis import engine
 from app_pages import _analysis as an
 from app_pages import _shared as sh
-from healthyplaces import engine, mapping, settings
-from layers.boundaries import Place
+from geo import standards
+from healthyplaces import mapping
+from layers import network
 from layers.catalogue import LAYERS
+from layers.places import Place
 
 MAP_HEIGHT = 700
 #: Palette per indicator domain (ColorBrewer sequential, colour-blind safe).
@@ -35,7 +38,7 @@ def _gaps_note() -> None:
     """The visible data-gaps note, with every layer's gaps in an expander."""
     st.info(
         "**Data gaps.** Walking-network results cover central Leeds only offline (within "
-        f"{settings.LEEDS_NETWORK_RADIUS_M / 1000:g} km of the city centre); elsewhere they "
+        f"{network.LEEDS_NETWORK_RADIUS_M / 1000:g} km of the city centre); elsewhere they "
         "are shown as *not available offline*, never as a number. Green space is "
         "OpenStreetMap (no Natural England or OS Open Greenspace offline); air quality is a "
         "1 km model that smooths street-level peaks.",
@@ -136,10 +139,10 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
             mapping.add_raster(
                 m,
                 sh.layer(pollutant),
-                label=f"{settings.POLLUTANT_LABELS[pollutant]} annual mean 2019",
+                label=f"{standards.POLLUTANT_LABELS[pollutant]} annual mean 2019",
                 units="µg/m³",
                 cmap=cmap,
-                guideline=settings.WHO_2021_GUIDELINES[pollutant],
+                guideline=standards.WHO_2021_GUIDELINES[pollutant],
             )
     if c["blue"]:
         mapping.add_blue_space(

@@ -1,8 +1,8 @@
 """My area: upload or draw a boundary, validate it, and show its full profile and report.
 
 Presentation only: the boundary is validated by :mod:`layers.user_area`, the
-profile is :func:`healthyplaces.profiles.profile` on
-:func:`~healthyplaces.profiles.area_for_polygon`, the report
+profile is :func:`analysis.profiles.profile` on
+:func:`~analysis.profiles.area_for_polygon`, the report
 :mod:`healthyplaces.report`.
 """
 
@@ -13,8 +13,8 @@ import hashlib
 import shapely
 import streamlit as st
 
+from analysis import profiles
 from app_pages import _analysis as an
-from healthyplaces import profiles
 
 INSTRUCTIONS = (
     "**Upload a boundary file or draw an area on the map** to see who lives there and how "

@@ -1,6 +1,6 @@
 """Place profile: the chosen place's headline indicators beside its district's and the county's.
 
-Presentation only: the profile is :func:`healthyplaces.profiles.profile`, the
+Presentation only: the profile is :func:`analysis.profiles.profile`, the
 decile charts :func:`geo.inequality.by_decile` (through
 :mod:`healthyplaces.report`), drawn with Altair.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis import profiles
 from app_pages import _analysis as an
-from healthyplaces import profiles
 
 place = an.chosen_place()
 st.title(f"Place profile: {place.name}")

@@ -1,6 +1,6 @@
 """Scenarios: draw or upload a new park and see who would gain access, by deprivation.
 
-Presentation only: :func:`healthyplaces.scenarios.scenario` adds the park as a
+Presentation only: :func:`analysis.new_park.scenario` adds the park as a
 publicly accessible site and recomputes access for the affected LSOAs on both
 methods; this page shows its numbers, a before/after map and downloads.
 """
@@ -17,10 +17,13 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis import profiles
 from app_pages import _analysis as an
-from healthyplaces import mapping, profiles, report, settings
+from geo import crs, standards
+from healthyplaces import mapping, report
+from layers import catalogue
 
-TIER_LABELS = {t.name: t.label for t in settings.ACCESS_TIERS}
+TIER_LABELS = {t.name: t.label for t in standards.ACCESS_TIERS}
 STATUS_COLOURS = {  # ColorBrewer RdBu blues (colour-blind safe) and a neutral grey
     "Now meets the standard": "#2166ac",
     "Closer, still beyond the distance": "#92c5de",
@@ -84,7 +87,7 @@ st.info(
 
 place_geom = gpd.GeoDataFrame(
     geometry=[report.area_boundary(profiles.area_for_place(results, place))],
-    crs=settings.ANALYSIS_CRS,
+    crs=crs.ANALYSIS_CRS,
 )
 extra = [_existing_sites(tuple(place_geom.total_bounds), place.level)]
 min_site_ha = SITE_DISPLAY.get(place.level, (0.0, 0.0))[0]
@@ -182,7 +185,7 @@ st.subheader("Who gains, by deprivation (IoD 2025 decile)")
 tier = st.selectbox(
     "Standard",
     list(TIER_LABELS),
-    index=list(TIER_LABELS).index(settings.HEADLINE_TIER),
+    index=list(TIER_LABELS).index(standards.HEADLINE_TIER),
     format_func=lambda t: TIER_LABELS[t],
     key="scenario-tier",
 )
@@ -233,7 +236,7 @@ if lsoas.empty:
     )
     st.stop()
 affected = results.lsoa[["lsoa21_code", "geometry"]].merge(lsoas, on="lsoa21_code")
-affected = gpd.GeoDataFrame(affected, geometry="geometry", crs=settings.ANALYSIS_CRS)
+affected = gpd.GeoDataFrame(affected, geometry="geometry", crs=crs.ANALYSIS_CRS)
 before = affected[f"before_dist_{tier}_m"]
 after = affected[f"after_dist_{tier}_m"]
 affected["status"] = [
@@ -292,7 +295,7 @@ folium.GeoJson(
         ],
     ),
 ).add_to(m)
-site = gpd.GeoDataFrame(geometry=[scen["site_geometry"]], crs=settings.ANALYSIS_CRS)
+site = gpd.GeoDataFrame(geometry=[scen["site_geometry"]], crs=crs.ANALYSIS_CRS)
 folium.GeoJson(
     mapping.to_display(site).__geo_interface__,
     name="New park",
@@ -318,7 +321,7 @@ with mc2:
     st.html(f'<div role="list" aria-label="Map legend">{legend}</div>')
     st.caption(
         "Distances are straight line from each LSOA's population-weighted centroid "
-        f"(before → after). {settings.ATTRIBUTION}"
+        f"(before → after). {catalogue.ATTRIBUTION}"
     )
 
 table = lsoas.copy()
@@ -343,7 +346,7 @@ st.caption(
 )
 
 st.subheader("Downloads")
-out = affected.drop(columns=["status"]).to_crs(settings.DISPLAY_CRS)
+out = affected.drop(columns=["status"]).to_crs(crs.DISPLAY_CRS)
 geojson = json.loads(out.to_json(na="null", drop_id=True))
 geojson["name"] = "Affected LSOAs, before and after the new park"
 geojson["scenario"] = {
@@ -354,8 +357,8 @@ geojson["scenario"] = {
     "distances": "metres, straight line from population-weighted centroids",
     "data": "Census 2021; IoD 2025; OpenStreetMap 2023",
 }
-geojson["attribution"] = settings.ATTRIBUTION
-csv = table.assign(attribution=settings.ATTRIBUTION).to_csv(index=False)
+geojson["attribution"] = catalogue.ATTRIBUTION
+csv = table.assign(attribution=catalogue.ATTRIBUTION).to_csv(index=False)
 d1, d2 = st.columns(2)
 d1.download_button(
     "Affected LSOAs (GeoJSON, before/after)",
@@ -373,4 +376,4 @@ d2.download_button(
     on_click="ignore",
     width="stretch",
 )
-st.caption(settings.ATTRIBUTION)
+st.caption(catalogue.ATTRIBUTION)

@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from healthyplaces import mapping
 from layers.air_quality import load_pollutant
-from layers.boundaries import load_boundaries, load_lsoa21
+from layers.boundaries import load_lsoa21
 from layers.deprivation import load_iod2025
 from layers.greenspace import load_sites
+from layers.places import load_boundaries
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 WARM_RENDER_TARGET_S = 3.0

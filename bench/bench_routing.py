@@ -2,10 +2,10 @@
 
 Run with ``.venv/bin/python bench/bench_routing.py``. Times (best of 3) every
 node's distance to the nearest access node of any site of at least 2 ha, with
-:func:`geo.routing.multi_source` and with networkx
+:func:`geo.network.routing.multi_source` and with networkx
 ``multi_source_dijkstra_path_length`` on the same graph and sources (graph
 builds timed separately), checks they agree, and times
-:func:`geo.network_access.network_tier_access` for all LSOA origins.
+:func:`geo.network.access.network_tier_access` for all LSOA origins.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import TypeVar
 import networkx as nx
 import numpy as np
 
-from geo.network_access import contract_for, network_tier_access, site_access_nodes
-from geo.routing import WalkGraph, multi_source
+from geo.network.access import contract_for, network_tier_access, site_access_nodes
+from geo.network.contraction import Core
+from geo.network.routing import WalkGraph, multi_source
 from layers.boundaries import load_lsoa21
 from layers.greenspace import load_sites
 from layers.network import load_network, load_network_area
@@ -72,7 +73,7 @@ def main() -> int:
 
     t_core, engine_graph = _best_of(lambda: contract_for(graph, sites.geometry.to_numpy()))
     core = engine_graph.core
-    assert core is not None
+    assert isinstance(core, Core)
     print(
         f"contracted core for all {len(sites):,} sites' access nodes: {len(core.kept):,} of "
         f"{graph.n_nodes:,} nodes (one-off, {t_core * 1e3:.0f} ms)"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from healthyplaces.settings import ACCESS_TIERS, AccessTier
+from geo.standards import ACCESS_TIERS, AccessTier
 
 
 def nearest_distance(points: np.ndarray, geoms: np.ndarray) -> np.ndarray:

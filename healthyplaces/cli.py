@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from healthyplaces import profiles, settings
+from analysis import profiles
+from layers import catalogue, paths
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -38,9 +39,9 @@ def print_json(obj: Any) -> None:
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
-    from layers.boundaries import places
+    from layers.places import place_index
 
-    table = places()
+    table = place_index().table
     if args.level:
         table = table[table["level"] == args.level]
     if args.json:
@@ -55,16 +56,16 @@ def _cmd_places(args: argparse.Namespace) -> int:
 
 def _cmd_layers(args: argparse.Namespace) -> int:
     from layers.bundle import manifest
-    from layers.catalogue import catalogue
+    from layers.catalogue import catalogue as layer_catalogue
 
-    entries = catalogue(manifest())
+    entries = layer_catalogue(manifest())
     if args.json:
         print_json(entries)
     else:
         for e in entries:
             rows = f"{e.get('rows', '?'):>7}" if "rows" in e else "      -"
             print(f"{e['name']:<22} {rows}  {e['vintage']:<10} {e['licence']:<28} {e['title']}")
-        print(f"\n{settings.ATTRIBUTION}")
+        print(f"\n{catalogue.ATTRIBUTION}")
     return 0
 
 
@@ -74,7 +75,7 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
 
     if args.action == "build":
         out = Path(args.out) if args.out else bundle_dir()
-        shared = Path(args.shared) if args.shared else settings.SHARED_DATA_DIR
+        shared = Path(args.shared) if args.shared else paths.shared_data_dir()
         manifest = build_bundle(shared, out, progress=lambda m: print(f"… {m}", file=sys.stderr))
         total = sum(e["bytes"] for e in manifest["layers"].values())
         print(f"Built {len(manifest['layers'])} layers, {total / 1e6:.1f} MB, in {out}")
@@ -88,8 +89,8 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
 
 def _area(args: argparse.Namespace) -> tuple[Any, Any]:
     """The results and the area named by ``PLACE`` or ``--boundary FILE``."""
-    from healthyplaces import engine
-    from layers.boundaries import resolve_place
+    from analysis import engine
+    from layers.places import resolve_place
     from layers.user_area import read_user_area
 
     results = engine.load_results(_progress)
@@ -120,7 +121,7 @@ def _cmd_profile(args: argparse.Namespace) -> int:
         if key in ("place", "units", "attribution", "data_vintage"):
             continue
         print(f"  {key}: {json.dumps(_jsonable(value), ensure_ascii=False)}")
-    print(f"\n{settings.ATTRIBUTION}")
+    print(f"\n{catalogue.ATTRIBUTION}")
     return 0
 
 
@@ -137,12 +138,12 @@ def _cmd_deciles(args: argparse.Namespace) -> int:
 
 
 def _cmd_lsoa_table(args: argparse.Namespace) -> int:
-    from healthyplaces import engine
+    from analysis import engine
 
     table = engine.lsoa_table(engine.load_results(_progress))
     if args.output:
         table.to_csv(args.output, index=False)
-        Path(f"{args.output}.attribution.txt").write_text(settings.ATTRIBUTION + "\n")
+        Path(f"{args.output}.attribution.txt").write_text(catalogue.ATTRIBUTION + "\n")
         print(
             f"Wrote {len(table)} LSOAs × {table.shape[1]} columns to {args.output}", file=sys.stderr
         )
@@ -196,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="healthyplaces",
         description="Healthy Places West Yorkshire: access to green and blue space, clean air "
         "and nature, by deprivation.",
-        epilog=settings.ATTRIBUTION,
+        epilog=catalogue.ATTRIBUTION,
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -257,8 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``healthyplaces`` console script."""
-    from layers.boundaries import AmbiguousPlace, PlaceNotFound
     from layers.bundle import BundleError
+    from layers.errors import AmbiguousPlace, PlaceNotFound
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.func

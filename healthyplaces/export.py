@@ -45,17 +45,20 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from healthyplaces import settings
-from layers.boundaries import Place, load_boundaries, load_lsoa21, lsoas_in, resolve_place
+from geo import crs
+from layers import catalogue, places
+from layers.boundaries import load_lsoa21
 from layers.bundle import read_table
 from layers.catalogue import LAYERS, LayerInfo
+from layers.errors import UnknownLayer
+from layers.places import Place, load_boundaries, lsoa_mask, resolve_place
 
 FORMATS: dict[str, tuple[str, str]] = {
     "geojson": (".geojson", "application/geo+json"),
     "gpkg": (".gpkg", "application/geopackage+sqlite3"),
     "csv": (".csv", "text/csv"),
 }
-#: The analysis results per LSOA (from :mod:`healthyplaces.engine`), exportable like a layer.
+#: The analysis results per LSOA (from :mod:`analysis.engine`), exportable like a layer.
 RESULTS_LAYER = "results_lsoa"
 #: Decimal places of GeoJSON and WKT coordinates (1e-6° ≈ 0.1 m; RFC 7946 §11.2).
 COORD_DECIMALS = 6
@@ -72,10 +75,6 @@ _CODE_LAYERS = {
     "msoa21": "msoa21_code",
     "lsoa21": "lsoa21_code",
 }
-
-
-class UnknownLayer(ValueError):
-    """The layer is not in the catalogue or cannot be exported; the message lists what can."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ def _results_info() -> LayerInfo:
         "vector",
         "Healthy Places West Yorkshire analysis of the bundle layers",
         "ODbL 1.0 (OSM-derived values) and OGL v3.0",
-        settings.ATTRIBUTION,
+        catalogue.ATTRIBUTION,
         "Census 2021; IoD 2025; DEFRA PCM 2019; OSM 2023-08 (network 2022, central Leeds)",
         "1,404 LSOAs",
         "Walking-network results exist only within 6.5 km of Leeds city centre.",
@@ -136,7 +135,7 @@ def layer_info(layer: str) -> LayerInfo:
 
 def _place_lsoas(place: Place | None) -> pd.DataFrame:
     lsoa = pd.DataFrame(load_lsoa21().drop(columns="geometry"))
-    return lsoa if place is None else lsoa[lsoas_in(place, lsoa)]
+    return lsoa if place is None else lsoa[lsoa_mask(place, lsoa)]
 
 
 def _place_polygon(place: Place) -> shapely.Geometry:
@@ -150,12 +149,12 @@ def _with_lsoa_geometry(table: pd.DataFrame, key: str) -> gpd.GeoDataFrame:
     source = "lsoa21" if key == "lsoa21_code" else "lsoa11"
     geoms = read_table(source, columns=[key, "geometry"])
     joined = table.merge(pd.DataFrame(geoms), on=key, how="left")
-    return gpd.GeoDataFrame(joined, geometry="geometry", crs=settings.ANALYSIS_CRS)
+    return gpd.GeoDataFrame(joined, geometry="geometry", crs=crs.ANALYSIS_CRS)
 
 
 def _load(layer: str) -> pd.DataFrame:
     if layer == RESULTS_LAYER:
-        from healthyplaces.engine import load_results
+        from analysis.engine import load_results
 
         return load_results().lsoa.copy()
     frame = read_table(layer)
@@ -167,7 +166,7 @@ def _load(layer: str) -> pd.DataFrame:
         return _with_lsoa_geometry(frame, "lsoa11_code")
     if {"x", "y"} <= set(frame.columns):
         points = shapely.points(frame["x"].to_numpy(float), frame["y"].to_numpy(float))
-        return gpd.GeoDataFrame(frame, geometry=points, crs=settings.ANALYSIS_CRS)
+        return gpd.GeoDataFrame(frame, geometry=points, crs=crs.ANALYSIS_CRS)
     return frame
 
 
@@ -220,7 +219,7 @@ def metadata(info: LayerInfo, place: Place | None, features: int) -> dict[str, A
     return {
         "layer": info.name,
         "title": info.title,
-        "attribution": settings.ATTRIBUTION,
+        "attribution": catalogue.ATTRIBUTION,
         "layer_attribution": info.attribution,
         "licence": info.licence,
         "source": info.source,
@@ -268,9 +267,9 @@ def _jsonable_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rounded_lonlat(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    geo = gdf.geometry.to_crs(settings.DISPLAY_CRS)
+    geo = gdf.geometry.to_crs(crs.DISPLAY_CRS)
     values = shapely.transform(geo.values, lambda c: np.round(c, COORD_DECIMALS))
-    return gpd.GeoSeries(values, index=gdf.index, crs=settings.DISPLAY_CRS)
+    return gpd.GeoSeries(values, index=gdf.index, crs=crs.DISPLAY_CRS)
 
 
 def _write_geojson(frame: pd.DataFrame, meta: dict[str, Any], path: Path) -> None:
@@ -364,7 +363,7 @@ def export_layer(layer: str, place: str | None, fmt: str, path: str | Path) -> E
             _write_csv(frame, out)
         sidecar = sidecar_path(out)
         sidecar.write_text(attribution_text(meta), encoding="utf-8")
-    where = resolved.name if resolved else settings.COUNTY_NAME
+    where = resolved.name if resolved else places.COUNTY_NAME
     return ExportResult(out, sidecar, len(frame), layer, where)
 
 
@@ -391,7 +390,7 @@ def export_download(layer: str, place: str | None, fmt: str) -> tuple[bytes, str
 def property_schema(layer: str) -> list[tuple[str, str]]:
     """(column, type) of the properties an export of ``layer`` carries (no geometry)."""
     if layer == RESULTS_LAYER:
-        from healthyplaces.engine import load_results
+        from analysis.engine import load_results
 
         frame = load_results().lsoa
         return [(c, str(t)) for c, t in frame.dtypes.items() if c != "geometry"]

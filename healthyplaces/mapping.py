@@ -42,8 +42,10 @@ from folium.template import Template
 from pyproj import Transformer
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
+from geo import crs
+from geo.crs import lonlat_bounds
 from geo.raster import Raster
-from healthyplaces import settings
+from layers import catalogue
 
 #: Web Mercator: the CRS Leaflet draws in.
 WEB_MERCATOR = "EPSG:3857"
@@ -102,7 +104,7 @@ SCHEMES: dict[str, str] = {
 _STATIC = Path(__file__).resolve().parent / "static" / "leaflet"
 _CDN = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist"
 _OGL_SHORT = "ONS, OS, MHCLG, DEFRA: OGL v3.0"
-_BOTH_SHORT = f"{settings.OSM_ATTRIBUTION}; {_OGL_SHORT}"
+_BOTH_SHORT = f"{catalogue.OSM_ATTRIBUTION}; {_OGL_SHORT}"
 
 
 # --- Leaflet assets ------------------------------------------------------------
@@ -170,19 +172,6 @@ def fmt_value(value: Any, units: str = "", digits: int = 1) -> str:
     return f"{text} {esc(units)}".strip()
 
 
-def lonlat_bounds(
-    bounds: Sequence[float], crs: str = settings.ANALYSIS_CRS
-) -> tuple[float, float, float, float]:
-    """(west, south, east, north) in degrees from (minx, miny, maxx, maxy) in ``crs``."""
-    if crs == settings.DISPLAY_CRS:
-        w, s, e, n = bounds
-        return float(w), float(s), float(e), float(n)
-    tr = Transformer.from_crs(crs, settings.DISPLAY_CRS, always_xy=True)
-    minx, miny, maxx, maxy = (float(b) for b in bounds)
-    w, s, e, n = tr.transform_bounds(minx, miny, maxx, maxy, densify_pts=21)
-    return float(w), float(s), float(e), float(n)
-
-
 def to_display(
     gdf: gpd.GeoDataFrame, columns: Iterable[str] = (), tolerance_m: float = 0.0
 ) -> gpd.GeoDataFrame:
@@ -209,12 +198,12 @@ def to_display(
         raise ValueError("to_display needs a CRS (EPSG:27700 expected)")
     if tolerance_m > 0:
         out = out.set_geometry(
-            out.geometry.to_crs(settings.ANALYSIS_CRS).simplify(tolerance_m, preserve_topology=True)
+            out.geometry.to_crs(crs.ANALYSIS_CRS).simplify(tolerance_m, preserve_topology=True)
         )
-    out = out.to_crs(settings.DISPLAY_CRS)
+    out = out.to_crs(crs.DISPLAY_CRS)
     rounded = shapely.transform(out.geometry.values, lambda c: np.round(c, DISPLAY_DECIMALS))
     return out.set_geometry(
-        gpd.GeoSeries(rounded, index=out.index, crs=settings.DISPLAY_CRS)
+        gpd.GeoSeries(rounded, index=out.index, crs=crs.DISPLAY_CRS)
     ).reset_index(drop=True)
 
 
@@ -272,7 +261,7 @@ def feature_at(gdf: gpd.GeoDataFrame, lon: float, lat: float) -> pd.Series | Non
     A lookup for map clicks: the point is projected to EPSG:27700 and matched
     with the spatial index (``contains``); the first match is returned.
     """
-    tr = Transformer.from_crs(settings.DISPLAY_CRS, gdf.crs, always_xy=True)
+    tr = Transformer.from_crs(crs.DISPLAY_CRS, gdf.crs, always_xy=True)
     x, y = tr.transform(lon, lat)
     hits = gdf.sindex.query(shapely.Point(x, y), predicate="intersects")
     if len(hits) == 0:
@@ -440,7 +429,7 @@ def base_map(
     bounds: Sequence[float],
     tiles: bool = False,
     *,
-    crs: str = settings.ANALYSIS_CRS,
+    crs: str = crs.ANALYSIS_CRS,
     height: str | int = "100%",
 ) -> folium.Map:
     """A Leaflet map fitted to ``bounds``, with the project attribution always visible.
@@ -462,7 +451,7 @@ def base_map(
     -------
     folium.Map
         With Leaflet embedded (works offline), a scale bar, the full
-        :data:`settings.ATTRIBUTION` in a fixed bottom-left box and the layers'
+        :data:`catalogue.ATTRIBUTION` in a fixed bottom-left box and the layers'
         own attributions in Leaflet's bottom-right attribution control.
     """
     west, south, east, north = lonlat_bounds(bounds, crs)
@@ -483,7 +472,7 @@ def base_map(
     if tiles:
         folium.TileLayer(
             tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-            attr=f'{settings.OSM_ATTRIBUTION}, © <a href="https://carto.com/attributions">CARTO</a>',
+            attr=f'{catalogue.OSM_ATTRIBUTION}, © <a href="https://carto.com/attributions">CARTO</a>',
             name="Background map (CartoDB Positron)",
             subdomains="abcd",
             max_zoom=20,
@@ -492,7 +481,7 @@ def base_map(
     _FitBounds([[south, west], [north, east]]).add_to(m)
     attribution = (
         f'<div role="contentinfo" tabindex="0" aria-label="Data attribution">'
-        f"{esc(settings.ATTRIBUTION)}</div>"
+        f"{esc(catalogue.ATTRIBUTION)}</div>"
     )
     _HtmlControl(attribution, "bottomleft", None, "hp-attribution").add_to(m)
     return m
@@ -604,7 +593,7 @@ def add_green_sites(
     """
     from layers.greenspace import TYPOLOGIES
 
-    fg = _group(m, "Green space sites (OSM)", show, settings.OSM_ATTRIBUTION)
+    fg = _group(m, "Green space sites (OSM)", show, catalogue.OSM_ATTRIBUTION)
     shown = sites if min_area_ha is None else sites[sites["area_ha"] >= min_area_ha]
     g = to_display(shown, ["typology", "name", "area_ha"], tolerance_m)
     props = pd.DataFrame(
@@ -659,7 +648,7 @@ def add_blue_space(
     has ``name``, ``waterway`` and ``blue_space`` (as from ``layers.bluespace``).
     Only rows with ``blue_space`` true are drawn.
     """
-    fg = _group(m, "Blue space (OSM water, rivers and canals)", show, settings.OSM_ATTRIBUTION)
+    fg = _group(m, "Blue space (OSM water, rivers and canals)", show, catalogue.OSM_ATTRIBUTION)
     w = water[water["blue_space"]] if "blue_space" in water else water
     if len(w):
         g = to_display(w, ["name", "water_class"], tolerance_m)
@@ -740,7 +729,7 @@ def raster_rgba(
     rgba[..., 3] = np.where(np.isfinite(dst), 255, 0)
     x0, y0 = transform.c, transform.f  # north-up: top-left corner, then bottom-right
     x1, y1 = x0 + transform.a * int(width), y0 + transform.e * int(height)
-    tr = Transformer.from_crs(WEB_MERCATOR, settings.DISPLAY_CRS, always_xy=True)
+    tr = Transformer.from_crs(WEB_MERCATOR, crs.DISPLAY_CRS, always_xy=True)
     west, north = tr.transform(x0, y0)
     east, south = tr.transform(x1, y1)
     return rgba, (float(west), float(south), float(east), float(north))
@@ -1016,6 +1005,6 @@ def add_double_burden(
     return fg
 
 
-def attribution_element(text: str = settings.ATTRIBUTION) -> Element:
+def attribution_element(text: str = catalogue.ATTRIBUTION) -> Element:
     """A plain HTML paragraph with the attribution, for reports that embed a map."""
     return Element(f'<p class="hp-attribution">{esc(text)}</p>')

@@ -1,7 +1,7 @@
 """Place reports: one report model (:class:`Report`), two renderers (HTML and PDF).
 
 :func:`build_report` gathers what the engine computed for an area
-(:func:`healthyplaces.profiles.profile`, :func:`geo.inequality.by_decile`) into a
+(:func:`analysis.profiles.profile`, :func:`geo.inequality.by_decile`) into a
 :class:`Report` of formatted text, tables and PNG figures;
 :func:`render_html` and :func:`render_pdf` lay the same model out as a
 self-contained HTML page and as a PDF. Nothing here computes an indicator.
@@ -42,12 +42,14 @@ import shapely
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from healthyplaces import profiles, settings
-from healthyplaces.engine import Results
+from analysis import profiles
+from analysis.engine import Results
+from analysis.profiles import Area
+from geo import crs, standards
 from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR, data_uri
-from healthyplaces.profiles import Area
-from layers.boundaries import load_boundaries, resolve_place
+from layers import catalogue, network, places
 from layers.catalogue import LAYERS
+from layers.places import load_boundaries, resolve_place
 
 #: Accessible green-space sites on the static map (Paul Tol "muted" green).
 SITE_COLOUR = "#117733"
@@ -56,7 +58,7 @@ MIN_LSOAS_FOR_DECILES = 20
 MIN_DECILES_FOR_DECILES = 5
 NETWORK_NOTE = (
     "Walking-network results cover central Leeds only offline (within "
-    f"{settings.LEEDS_NETWORK_RADIUS_M / 1000:g} km of Leeds city centre, OpenStreetMap 2022); "
+    f"{network.LEEDS_NETWORK_RADIUS_M / 1000:g} km of Leeds city centre, OpenStreetMap 2022); "
     "elsewhere they are reported as not available, never as a number, and the straight-line "
     "results are shown."
 )
@@ -182,7 +184,7 @@ def comparators(results: Results, area: Area) -> tuple[Area | None, Area | None]
     """
     if area.level == "county":
         return None, None
-    county = profiles.area_for_place(results, resolve_place(settings.COUNTY_CODE))
+    county = profiles.area_for_place(results, resolve_place(places.COUNTY_CODE))
     if area.level == "district":
         return None, county
     people = (
@@ -210,8 +212,8 @@ def _tier(name: str) -> Callable[[dict[str, Any]], Any]:
     return lambda p: p["access_straight"].get(name)
 
 
-_WHO = settings.WHO_2021_GUIDELINES
-_UK = settings.UK_LIMITS
+_WHO = standards.WHO_2021_GUIDELINES
+_UK = standards.UK_LIMITS
 _OSM_YEAR = "OSM 2023"
 _ROWS: tuple[_Row, ...] = (
     _Row("Residents", lambda p: p["population"], fmt_people, "people", "Census 2021"),
@@ -259,7 +261,7 @@ _ROWS: tuple[_Row, ...] = (
         fmt_number,
         "ha per 1,000 residents",
         _OSM_YEAR,
-        f"standard: {settings.GREEN_HA_PER_1000_STANDARD:g} ha per 1,000",
+        f"standard: {standards.GREEN_HA_PER_1000_STANDARD:g} ha per 1,000",
     ),
     _Row(
         "Local nature reserves",
@@ -267,7 +269,7 @@ _ROWS: tuple[_Row, ...] = (
         lambda v: fmt_number(v, 2),
         "ha per 1,000 residents",
         _OSM_YEAR,
-        f"ANGSt: {settings.LNR_HA_PER_1000_STANDARD:g} ha per 1,000",
+        f"ANGSt: {standards.LNR_HA_PER_1000_STANDARD:g} ha per 1,000",
     ),
     _Row(
         "Blue space within 300 m (straight line)",
@@ -374,7 +376,7 @@ class DecileIndicator:
 
 DECILE_INDICATORS: tuple[DecileIndicator, ...] = (
     DecileIndicator(
-        f"meets_{settings.HEADLINE_TIER}",
+        f"meets_{standards.HEADLINE_TIER}",
         "Green space ≥ 2 ha within 300 m (straight line, OSM 2023)",
         "% of residents",
         True,
@@ -415,7 +417,7 @@ class DecileData:
 def decile_data(results: Results, area: Area) -> DecileData:
     """Key indicators by IoD 2025 decile over the area's LSOAs (or the county's if too few).
 
-    Calls :func:`healthyplaces.profiles.decile_table` with the area's weights (residents
+    Calls :func:`analysis.profiles.decile_table` with the area's weights (residents
     counted in the area). An area with fewer than
     :data:`MIN_LSOAS_FOR_DECILES` LSOAs or fewer than
     :data:`MIN_DECILES_FOR_DECILES` deciles represented is charted with the
@@ -432,12 +434,12 @@ def decile_data(results: Results, area: Area) -> DecileData:
     )
     if fallback:
         weights = t["population"].to_numpy(float)
-        scope = settings.COUNTY_NAME
+        scope = places.COUNTY_NAME
         note = (
             f"{area.name} has {n_lsoas:,} LSOA{'s' if n_lsoas != 1 else ''} in {n_deciles} "
             f"IMD decile{'s' if n_deciles != 1 else ''}, too few for its own decile "
             f"gradient, so these charts show all {len(t):,} LSOAs in "
-            f"{settings.COUNTY_NAME}."
+            f"{places.COUNTY_NAME}."
         )
     else:
         scope = area.name
@@ -547,14 +549,14 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     colours = [
         IOD_DECILE_COLOURS[int(d) - 1] if _finite(d) else NO_DATA_COLOUR for d in lsoa["IMD_decile"]
     ]
-    gpd.GeoSeries(geoms.values, crs=settings.ANALYSIS_CRS).plot(
+    gpd.GeoSeries(geoms.values, crs=crs.ANALYSIS_CRS).plot(
         ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.25, alpha=0.75
     )
     site_geoms = sites.geometry.simplify(tol) if tol > 1 else sites.geometry
-    gpd.GeoSeries(site_geoms.values, crs=settings.ANALYSIS_CRS).plot(
+    gpd.GeoSeries(site_geoms.values, crs=crs.ANALYSIS_CRS).plot(
         ax=ax, color=SITE_COLOUR, edgecolor="#0b3d1c", linewidth=0.2, alpha=0.9
     )
-    gpd.GeoSeries([boundary], crs=settings.ANALYSIS_CRS).boundary.plot(
+    gpd.GeoSeries([boundary], crs=crs.ANALYSIS_CRS).boundary.plot(
         ax=ax, color="#000000", linewidth=1.6
     )
     bottom = miny - pad * 3
@@ -609,7 +611,7 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     )
     note = (
         f"Scale bar: {length / 1000:g} km. British National Grid (EPSG:27700). "
-        f"{settings.ATTRIBUTION}"
+        f"{catalogue.ATTRIBUTION}"
     )
     ax.annotate(
         "\n".join(textwrap.wrap(note, 130)),
@@ -706,7 +708,7 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
 def access_table(prof: dict[str, Any]) -> Table:
     """Access tiers on both methods, with the network's coverage of residents."""
     rows = []
-    for tier in settings.ACCESS_TIERS:
+    for tier in standards.ACCESS_TIERS:
         net = prof["access_network"].get(tier.name)
         cov = prof["access_network_coverage"].get(tier.name)
         detour = prof["detour_ratio_median"].get(tier.name)
@@ -752,7 +754,7 @@ def lsoa_rows(results: Results, area: Area) -> Table:
     inside = area.weights > 0
     sub = t.loc[inside].assign(_share=area.share[inside]).sort_values("lsoa21_code")
     custom = area.polygon is not None
-    hl = settings.HEADLINE_TIER
+    hl = standards.HEADLINE_TIER
     cols = [
         "LSOA code",
         "LSOA name",
@@ -789,7 +791,7 @@ def lsoa_rows(results: Results, area: Area) -> Table:
             _yes_no(d[f"net_meets_{hl}"]),
             fmt_number(d["no2_ugm3"]),
             _yes_no(d["blue_within_300m"]),
-            fmt_number(float(d["tiers_met_share"]) * len(settings.ACCESS_TIERS), 0),
+            fmt_number(float(d["tiers_met_share"]) * len(standards.ACCESS_TIERS), 0),
             _yes_no(d["double_burden"]),
         ]
         if custom:
@@ -816,8 +818,8 @@ def sources_table() -> Table:
 
 def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
     """The methods, one paragraph each, with the standards and years used."""
-    who = ", ".join(f"{settings.POLLUTANT_LABELS[k]} {v:g}" for k, v in _WHO.items())
-    uk = ", ".join(f"{settings.POLLUTANT_LABELS[k]} {v:g}" for k, v in _UK.items())
+    who = ", ".join(f"{standards.POLLUTANT_LABELS[k]} {v:g}" for k, v in _WHO.items())
+    uk = ", ".join(f"{standards.POLLUTANT_LABELS[k]} {v:g}" for k, v in _UK.items())
     return [
         f"Area: {prof['method']}. Residents are Census 2021 usual residents; each place value "
         "is the population-weighted mean (or share) of its LSOAs' values.",
@@ -825,12 +827,12 @@ def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
         "accessible green-space site (OpenStreetMap 2023, touching polygons merged) of each "
         "Natural England Green Infrastructure Framework size, by straight line and, where the "
         "offline walking network covers it (central Leeds), along OpenStreetMap paths to site "
-        f"entrances within {settings.ACCESS_NODE_DISTANCE_M:g} m of the boundary.",
+        f"entrances within {standards.ACCESS_NODE_DISTANCE_M:g} m of the boundary.",
         "Air quality: DEFRA Pollution Climate Mapping 2019 annual means on a 1 km grid, sampled "
         f"at each population-weighted centroid, compared with the WHO 2021 guidelines ({who} "
         f"µg/m³) and UK limit values ({uk} µg/m³).",
         "Nature: Shannon diversity of OpenStreetMap habitat classes within "
-        f"{settings.HABITAT_RADIUS_M / 1000:g} km of each centroid; natural and semi-natural "
+        f"{standards.HABITAT_RADIUS_M / 1000:g} km of each centroid; natural and semi-natural "
         "share of land; OSM-mapped trees (incomplete).",
         "Deprivation: English Indices of Deprivation 2025, IMD national deciles (1 = most "
         "deprived 10% of LSOAs in England). The slope and relative indices of inequality are a "
@@ -850,10 +852,10 @@ def build_report(
     Parameters
     ----------
     results
-        From :func:`healthyplaces.engine.load_results`.
+        From :func:`analysis.engine.load_results`.
     area
-        From :func:`~healthyplaces.profiles.area_for_place` or
-        :func:`~healthyplaces.profiles.area_for_polygon`.
+        From :func:`~analysis.profiles.area_for_place` or
+        :func:`~analysis.profiles.area_for_polygon`.
     warnings
         Extra notes to show first (e.g. a user boundary's validation warnings).
     today
@@ -896,7 +898,7 @@ def build_report(
         f"{name}: LSOAs (2021) by IoD 2025 IMD decile and publicly accessible green space "
         "(OpenStreetMap 2023). British National Grid; no background map.",
     )
-    hl = prof["access_straight"].get(settings.HEADLINE_TIER)
+    hl = prof["access_straight"].get(standards.HEADLINE_TIER)
     summary = [
         f"{name} has {pop_text} residents (Census 2021) in {prof['n_lsoas']:,} LSOAs.",
         f"{fmt_pct(hl)}% of residents live within 300 m (straight line) of a green space of at "
@@ -930,7 +932,7 @@ def build_report(
         lsoa_table=lsoa_rows(results, area),
         methods=methods_text(prof, results),
         sources=sources_table(),
-        attribution=settings.ATTRIBUTION,
+        attribution=catalogue.ATTRIBUTION,
         vintages=[
             f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in prof["data_vintage"].items()
         ],

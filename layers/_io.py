@@ -18,7 +18,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from healthyplaces.settings import ANALYSIS_CRS
+from geo.crs import ANALYSIS_CRS
 
 _HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 

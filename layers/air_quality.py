@@ -20,10 +20,12 @@ import rasterio
 import rasterio.errors
 from affine import Affine
 
+from geo import crs
 from geo.raster import Raster
-from healthyplaces import settings
+from layers import paths
 from layers.bundle import BundleError, raster_path
 from layers.download import fetch_url
+from layers.errors import AirQualityFormatError
 
 POLLUTANTS = ("no2", "pm25", "pm10")
 PCM_FILES = {
@@ -41,10 +43,6 @@ CELL_M = 1_000.0
 #: ``mapno22019.csv``, ``mappm252019g.csv``, ``mappm102019g.csv``.
 PCM_URL = "https://uk-air.defra.gov.uk/datastore/pcm/map{stem}{year}{suffix}.csv"
 _PCM_STEM = {"no2": ("no2", ""), "pm25": ("pm25", "g"), "pm10": ("pm10", "g")}
-
-
-class AirQualityFormatError(ValueError):
-    """A DEFRA file does not have the expected layout; the message says what was found."""
 
 
 def read_pcm_csv(path: Path | str, name: str, cell: float = CELL_M) -> Raster:
@@ -101,7 +99,7 @@ def _grid_from_points(
     rows = np.round((north - half - y) / cell).astype(np.int64)
     values[rows, cols] = v
     transform = Affine(cell, 0.0, west, 0.0, -cell, north)
-    return Raster(values, transform, settings.ANALYSIS_CRS, name, UNITS, vintage, source)
+    return Raster(values, transform, crs.ANALYSIS_CRS, name, UNITS, vintage, source)
 
 
 def pcm_url(pollutant: str, year: int = 2019) -> str:
@@ -111,14 +109,14 @@ def pcm_url(pollutant: str, year: int = 2019) -> str:
 
 
 def pcm_from_url(pollutant: str, year: int = 2019, url: str | None = None) -> Raster:
-    """Download a DEFRA PCM CSV (cached in ``settings.CACHE_DIR``) and read it as a raster.
+    """Download a DEFRA PCM CSV (cached in ``paths.cache_dir()``) and read it as a raster.
 
     The live counterpart of the bundle's 2019 rasters: another year, or the
     whole UK. ``url`` overrides :func:`pcm_url` (e.g. a ``file://`` mirror).
     Raises :class:`layers.download.FetchError` with a clear message offline.
     """
     url = url or pcm_url(pollutant, year)
-    dest = settings.CACHE_DIR / "defra" / Path(url).name
+    dest = paths.cache_dir() / "defra" / Path(url).name
     if not dest.exists():
         fetch_url(url, dest)
     raster = read_pcm_csv(dest, pollutant)
@@ -219,7 +217,7 @@ def read_geotiff(path: Path) -> Raster:
         return Raster(
             values,
             src.transform,
-            settings.ANALYSIS_CRS,
+            crs.ANALYSIS_CRS,
             tags.get("name", path.stem),
             tags.get("units", UNITS),
             tags.get("vintage", ""),
@@ -236,7 +234,7 @@ def load_pollutant(pollutant: str) -> Raster:
         return read_geotiff(path)
     except rasterio.errors.RasterioError as exc:
         raise BundleError(
-            f"Bundle file is corrupt or unreadable: {path} ({exc}). {settings.REBUILD_HINT}"
+            f"Bundle file is corrupt or unreadable: {path} ({exc}). {paths.REBUILD_HINT}"
         ) from exc
 
 

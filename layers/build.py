@@ -15,9 +15,19 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geo import crs
 from geo.raster import Raster
-from healthyplaces import settings
-from layers import air_quality, bluespace, boundaries, deprivation, greenspace, network, population
+from layers import (
+    air_quality,
+    bluespace,
+    boundaries,
+    catalogue,
+    deprivation,
+    greenspace,
+    network,
+    paths,
+    population,
+)
 from layers._io import ReadReport, sha256
 from layers.bundle import MANIFEST, BundleError, atomic_path, bundle_dir, write_frame
 from layers.catalogue import LAYERS
@@ -80,7 +90,7 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
         "bundle": "west_yorkshire",
         "built_from": "../shared/data (see its PROVENANCE.md)",
         "analysis_crs": "EPSG:27700",
-        "attribution": settings.ATTRIBUTION,
+        "attribution": catalogue.ATTRIBUTION,
         "layers": dict(sorted(entries.items())),
     }
     with atomic_path(out / MANIFEST) as tmp:
@@ -180,7 +190,7 @@ def refresh_layer(
     out = Path(bundle) if bundle is not None else bundle_dir()
     manifest_path = out / MANIFEST
     if not manifest_path.exists():
-        raise BundleError(f"Bundle manifest missing: {manifest_path}. {settings.REBUILD_HINT}")
+        raise BundleError(f"Bundle manifest missing: {manifest_path}. {paths.REBUILD_HINT}")
     manifest = json.loads(manifest_path.read_text())
     entries: dict[str, dict[str, Any]] = {}
     if LAYERS[name].kind == "raster":
@@ -193,7 +203,7 @@ def refresh_layer(
         if isinstance(frame, gpd.GeoDataFrame):
             if frame.crs is None:
                 raise ValueError(f"{name}: the frame has no CRS")
-            frame = frame.to_crs(settings.ANALYSIS_CRS)
+            frame = frame.to_crs(crs.ANALYSIS_CRS)
         replace_layer(out, name, frame, entries)
     entry = entries[name]
     entry["refreshed"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -9,9 +9,11 @@ missing or corrupt file always fails with one clear message.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,36 +24,74 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from healthyplaces import settings
+from layers import paths
 from layers._io import sha256
+from layers.errors import BundleError
 
 MANIFEST = "manifest.json"
 
 
-class BundleError(RuntimeError):
-    """A bundle file is missing or unreadable; the message says which and how to rebuild it."""
-
-
 def bundle_dir() -> Path:
-    """The bundle folder in use (``settings.BUNDLE_DIR``, or ``$HEALTHYPLACES_BUNDLE``)."""
-    return Path(os.environ.get("HEALTHYPLACES_BUNDLE", settings.BUNDLE_DIR))
+    """The bundle folder in use (:func:`layers.paths.bundle_dir`, resolved at call time)."""
+    return paths.bundle_dir()
 
 
 def _path(name: str, suffix: str) -> Path:
     return bundle_dir() / f"{name}{suffix}"
 
 
-def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gpd.GeoDataFrame:
-    """Read one bundle layer: a GeoDataFrame if it has geometry, else a DataFrame.
+#: Files whose SHA-256 matched the manifest: (path, size, mtime_ns, manifest sha256).
+_VERIFIED: set[tuple[str, int, int, str]] = set()
+_VERIFY_LOCK = threading.Lock()
+
+
+def _checked(path: Path) -> Path:
+    """``path`` after checking it exists and matches its SHA-256 in ``manifest.json``.
+
+    The check is made once per file version (path, size and mtime), so a file
+    is hashed when first loaded and again only after it changes.
 
     Raises
     ------
     BundleError
-        If the file is missing or cannot be parsed, naming the file and how to rebuild it.
+        If the file or the manifest is missing, the manifest does not list the
+        file, or the file's SHA-256 differs from the manifest's.
     """
-    path = _path(name, ".parquet")
     if not path.exists():
-        raise BundleError(f"Bundle file missing: {path}. {settings.REBUILD_HINT}")
+        raise BundleError(f"Bundle file missing: {path}. {paths.REBUILD_HINT}")
+    entries = {e["file"]: e for e in manifest()["layers"].values()}
+    entry = entries.get(path.name)
+    if entry is None:
+        raise BundleError(
+            f"Bundle file {path} is not listed in {path.parent / MANIFEST}. {paths.REBUILD_HINT}"
+        )
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, str(entry["sha256"]))
+    with _VERIFY_LOCK:
+        if key in _VERIFIED:
+            return path
+    if sha256(path) != entry["sha256"]:
+        raise BundleError(
+            f"Bundle file is corrupt: {path} does not match its SHA-256 in manifest.json "
+            f"(changed or damaged since the bundle was built). {paths.REBUILD_HINT}"
+        )
+    with _VERIFY_LOCK:
+        _VERIFIED.add(key)
+    return path
+
+
+def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Read one bundle layer: a GeoDataFrame if it has geometry, else a DataFrame.
+
+    The file is first checked against its SHA-256 in ``manifest.json``.
+
+    Raises
+    ------
+    BundleError
+        If the file is missing, fails its checksum or cannot be parsed, naming
+        the file and how to rebuild it.
+    """
+    path = _checked(_path(name, ".parquet"))
     try:
         meta = pq.read_schema(path).metadata or {}
         if b"geo" in meta:
@@ -59,35 +99,44 @@ def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gp
         return pd.read_parquet(path, columns=columns)
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise BundleError(
-            f"Bundle file is corrupt or unreadable: {path} ({exc}). {settings.REBUILD_HINT}"
+            f"Bundle file is corrupt or unreadable: {path} ({exc}). {paths.REBUILD_HINT}"
         ) from exc
 
 
 def raster_path(name: str) -> Path:
-    """Path of a GeoTIFF layer in the bundle, checked to exist."""
-    path = _path(name, ".tif")
-    if not path.exists():
-        raise BundleError(f"Bundle file missing: {path}. {settings.REBUILD_HINT}")
-    return path
+    """Path of a GeoTIFF layer in the bundle, checked to exist and match its SHA-256."""
+    return _checked(_path(name, ".tif"))
 
 
 def manifest() -> dict[str, Any]:
     """The parsed ``manifest.json`` of the bundle in use."""
     path = bundle_dir() / MANIFEST
     if not path.exists():
-        raise BundleError(f"Bundle manifest missing: {path}. {settings.REBUILD_HINT}")
+        raise BundleError(f"Bundle manifest missing: {path}. {paths.REBUILD_HINT}")
     try:
         return dict(json.loads(path.read_text()))
     except json.JSONDecodeError as exc:
         raise BundleError(
-            f"Bundle manifest is corrupt: {path} ({exc}). {settings.REBUILD_HINT}"
+            f"Bundle manifest is corrupt: {path} ({exc}). {paths.REBUILD_HINT}"
         ) from exc
 
 
 def fingerprint() -> str:
-    """A short key that changes whenever the bundle changes (for app caches)."""
-    path = bundle_dir() / MANIFEST
-    return sha256(path)[:16] if path.exists() else "no-bundle"
+    """A short key that changes whenever the bundle changes (for caches of results).
+
+    It covers the bundle folder's resolved path and the name, size and
+    modification time of every file in it, the manifest included, so a
+    replaced layer, a second bundle or an edited manifest all give a new key.
+    """
+    folder = bundle_dir()
+    if not folder.is_dir():
+        return "no-bundle"
+    h = hashlib.sha256(str(folder.resolve()).encode())
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and not f.name.startswith("."):
+            st = f.stat()
+            h.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
 
 
 def verify() -> list[str]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from healthyplaces import settings
-
 OGL = "Open Government Licence v3.0"
 ODBL = "Open Database Licence 1.0"
 
@@ -35,9 +33,19 @@ class LayerInfo:
 
 
 _ONS = "ONS Open Geography Portal (via drkane/geo-lookups and humaniverse/geographr)"
-_BND = settings.OGL_BOUNDARIES
-_PSI = settings.OGL_PSI
-_OSM = settings.OSM_ATTRIBUTION
+# --- Attribution: the catalogue owns every form of it ------------------------------
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+OGL_BOUNDARIES = (
+    "Contains National Statistics data © Crown copyright and database right 2021–2025; "
+    "Contains OS data © Crown copyright and database right 2021–2025"
+)
+OGL_PSI = "Contains public sector information licensed under the Open Government Licence v3.0"
+#: The full attribution every map and export carries.
+ATTRIBUTION = f"{OSM_ATTRIBUTION}. {OGL_BOUNDARIES}. {OGL_PSI}."
+
+_BND = OGL_BOUNDARIES
+_PSI = OGL_PSI
+_OSM = OSM_ATTRIBUTION
 _WY = "West Yorkshire (5 districts)"
 
 

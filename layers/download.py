@@ -13,13 +13,10 @@ import urllib.request
 from pathlib import Path
 
 from layers.bundle import atomic_path
+from layers.errors import FetchError
 
 #: Default download timeout, seconds.
 FETCH_TIMEOUT_S = 60.0
-
-
-class FetchError(OSError):
-    """A download failed; the message names the URL and says whether we look offline."""
 
 
 def fetch_url(url: str, dest: Path | str, *, timeout: float = FETCH_TIMEOUT_S) -> Path:

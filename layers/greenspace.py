@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import crs
 from geo.sites import M2_PER_HA, merge_sites
-from healthyplaces import settings
 from layers._io import ReadReport, hstore_get, osm_ref, read_vector
 from layers.bundle import read_table
 
@@ -200,7 +200,7 @@ def build(
     report += rep
     frames.append(_only_in(grass20, districts, exclude=_PER_DISTRICT_2023))
     features = pd.concat(frames, ignore_index=True)
-    features = classify(gpd.GeoDataFrame(features, geometry="geometry", crs=settings.ANALYSIS_CRS))
+    features = classify(gpd.GeoDataFrame(features, geometry="geometry", crs=crs.ANALYSIS_CRS))
     features = _dedupe(features)
     features["area_ha"] = shapely.area(features.geometry.values) / M2_PER_HA
     features = features.sort_values(["osm_ref", "osm_key", "osm_value"]).reset_index(drop=True)
@@ -245,7 +245,7 @@ def _read_trees(shared: Path) -> tuple[gpd.GeoDataFrame, ReadReport]:
         trees.drop(columns=["osm_id", "osm_way_id"]).sort_values("osm_ref").reset_index(drop=True)
     )
     trees["vintage"] = VINTAGE_2023
-    return gpd.GeoDataFrame(trees, geometry="geometry", crs=settings.ANALYSIS_CRS), rep
+    return gpd.GeoDataFrame(trees, geometry="geometry", crs=crs.ANALYSIS_CRS), rep
 
 
 def load_greenspace() -> gpd.GeoDataFrame:

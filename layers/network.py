@@ -24,12 +24,15 @@ import pandas as pd
 import pyproj
 import shapely
 
-from healthyplaces import settings
+from geo import crs
 from layers._io import ReadReport, read_vector
 from layers.bundle import read_table
 
 NETWORK_FILE = "osm/leeds_centre_network_2022/leeds_centre_6p5km_osm_lines_2022.gpkg.gz"
 NETWORK_VINTAGE = "2022"
+#: The complete offline network: all OSM lines meeting this circle (WGS 84 lon, lat; m).
+LEEDS_NETWORK_CENTRE_LONLAT = (-1.548567, 53.801277)
+LEEDS_NETWORK_RADIUS_M = 6_500.0
 
 #: ``highway`` values a pedestrian may not use, or that are not built yet.
 NOT_WALKABLE = frozenset(
@@ -84,8 +87,8 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
         metres. A vertex becomes a node where it ends a way or is shared by
         two or more way-vertices.
     """
-    if ways.crs is None or not ways.crs.equals(settings.ANALYSIS_CRS):
-        raise ValueError(f"graph_from_lines needs {settings.ANALYSIS_CRS} lines, got {ways.crs}")
+    if ways.crs is None or not ways.crs.equals(crs.ANALYSIS_CRS):
+        raise ValueError(f"graph_from_lines needs {crs.ANALYSIS_CRS} lines, got {ways.crs}")
     geoms = ways.geometry.values
     coords, way_of = shapely.get_coordinates(geoms, return_index=True)
     uniq, inverse, counts = np.unique(coords, axis=0, return_inverse=True, return_counts=True)
@@ -126,7 +129,7 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
             "y": proj[node_vertices, 1],
         },
         geometry=shapely.points(proj[node_vertices]),
-        crs=settings.ANALYSIS_CRS,
+        crs=crs.ANALYSIS_CRS,
     ).set_index("osmid")
     edges = gpd.GeoDataFrame(
         {
@@ -140,7 +143,7 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
             "reversed": False,
         },
         geometry=lines,
-        crs=settings.ANALYSIS_CRS,
+        crs=crs.ANALYSIS_CRS,
     )
     edges["key"] = edges.groupby(["u", "v"]).cumcount()
     edges = edges.set_index(["u", "v", "key"])
@@ -151,22 +154,20 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
 
 def network_area() -> gpd.GeoDataFrame:
     """The area where the offline network is complete: the 6.5 km circle, EPSG:27700."""
-    lon, lat = settings.LEEDS_NETWORK_CENTRE_LONLAT
-    x, y = pyproj.Transformer.from_crs(
-        "EPSG:4326", settings.ANALYSIS_CRS, always_xy=True
-    ).transform(lon, lat)
-    circle = shapely.Point(x, y).buffer(
-        settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64
+    lon, lat = LEEDS_NETWORK_CENTRE_LONLAT
+    x, y = pyproj.Transformer.from_crs("EPSG:4326", crs.ANALYSIS_CRS, always_xy=True).transform(
+        lon, lat
     )
+    circle = shapely.Point(x, y).buffer(LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64)
     return gpd.GeoDataFrame(
         {
             "name": ["Central Leeds (complete OSM network, 2022)"],
             "centre_x": [x],
             "centre_y": [y],
-            "radius_m": [settings.LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M],
+            "radius_m": [LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M],
         },
         geometry=[circle],
-        crs=settings.ANALYSIS_CRS,
+        crs=crs.ANALYSIS_CRS,
     )
 
 

@@ -6,10 +6,10 @@ user *with internet* fills that gap here, either from Overpass through osmnx
 :func:`bluespace_from_place`) or from a downloaded Geofabrik / BBBike
 ``.osm.pbf`` file, offline (:func:`from_osm_file`). Every loader returns the
 same columns as the offline layers (EPSG:27700 metres), so ``geo`` and
-:mod:`geo.routing` consume them unchanged, and :func:`layers.build.refresh_layer` can swap
+:mod:`geo.network.routing` consume them unchanged, and :func:`layers.build.refresh_layer` can swap
 one into the bundle (:func:`layers.build.refresh_layer`).
 
-* Overpass results are cached in ``settings.CACHE_DIR / "osmnx"`` (osmnx
+* Overpass results are cached in ``paths.cache_dir() / "osmnx"`` (osmnx
   ``settings.cache_folder`` with ``use_cache=True``): a repeated query needs
   no network.
 * Walkable ways follow :func:`layers.network.walkable` for files, and the
@@ -37,8 +37,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo import crs
 from geo.sites import M2_PER_HA, merge_sites
-from healthyplaces import settings
+from layers import paths
 from layers._io import repair
 from layers.bluespace import AMENITY_WATER, BLUE_WATERWAYS, WATER_CLASSES
 from layers.greenspace import TAG_TYPOLOGY, _dedupe, classify
@@ -159,14 +160,14 @@ def configure_osmnx(cache_dir: Path | None = None) -> Path:
     Parameters
     ----------
     cache_dir
-        Folder for the cache; default ``settings.CACHE_DIR / "osmnx"``.
+        Folder for the cache; default ``paths.cache_dir() / "osmnx"``.
 
     Returns
     -------
     Path
         The cache folder (created).
     """
-    folder = Path(cache_dir) if cache_dir is not None else settings.CACHE_DIR / "osmnx"
+    folder = Path(cache_dir) if cache_dir is not None else paths.cache_dir() / "osmnx"
     folder.mkdir(parents=True, exist_ok=True)
     ox.settings.use_cache = True
     ox.settings.cache_folder = folder
@@ -492,7 +493,7 @@ def features_to_bluespace(
         hit = features[features["waterway"].notna().to_numpy()]
         hit = hit[hit.geom_type.isin(_LINES).to_numpy()]
         if len(hit):
-            ways = _tagged(hit, "waterway").to_crs(settings.ANALYSIS_CRS)
+            ways = _tagged(hit, "waterway").to_crs(crs.ANALYSIS_CRS)
             ways["waterway"] = hit["waterway"].to_numpy()
             ways["blue_space"] = ways["waterway"].isin(BLUE_WATERWAYS)
             ways["length_m"] = shapely.length(ways.geometry.to_numpy())
@@ -535,7 +536,7 @@ def _escape(text: str) -> str:
 
 def _polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Keep (multi)polygons, project to EPSG:27700 and repair them."""
-    frame = frame[frame.geom_type.isin(_POLYGONS).to_numpy()].to_crs(settings.ANALYSIS_CRS)
+    frame = frame[frame.geom_type.isin(_POLYGONS).to_numpy()].to_crs(crs.ANALYSIS_CRS)
     frame, _ = repair(frame, keep="polygon")
     ok = ~(frame.geometry.is_empty | frame.geometry.isna()) & frame.geom_type.isin(_POLYGONS)
     return frame[ok.to_numpy()].reset_index(drop=True)
@@ -543,7 +544,7 @@ def _polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
     data = {c: pd.Series(dtype=object) for c in columns if c != "geometry"}
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=settings.ANALYSIS_CRS))[columns]
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs.ANALYSIS_CRS))[columns]
 
 
 def green_sites(greenspace: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -566,10 +567,10 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
         raise ValueError("the OSM data holds no walkable street")
     undirected = ox.convert.to_undirected(graph)
     nodes, edges = ox.graph_to_gdfs(undirected, fill_edge_geometry=True)
-    nodes = nodes.to_crs(settings.ANALYSIS_CRS)
+    nodes = nodes.to_crs(crs.ANALYSIS_CRS)
     nodes["x"] = nodes.geometry.x
     nodes["y"] = nodes.geometry.y
-    edges = edges.to_crs(settings.ANALYSIS_CRS)
+    edges = edges.to_crs(crs.ANALYSIS_CRS)
     out = gpd.GeoDataFrame(
         {
             "osmid": [_joined(v) for v in edges["osmid"]],
@@ -580,7 +581,7 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
             "reversed": False,
         },
         geometry=edges.geometry.to_numpy(),
-        crs=settings.ANALYSIS_CRS,
+        crs=crs.ANALYSIS_CRS,
         index=edges.index,
     )
     ids = nodes.index.to_numpy()
@@ -589,7 +590,7 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
     nodes = gpd.GeoDataFrame(
         {"x": nodes["x"].to_numpy(), "y": nodes["y"].to_numpy()},
         geometry=nodes.geometry.to_numpy(),
-        crs=settings.ANALYSIS_CRS,
+        crs=crs.ANALYSIS_CRS,
         index=pd.Index(ids, name="osmid"),
     )
     nodes["street_count"] = degree.to_numpy().astype(np.int64)
@@ -598,7 +599,7 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
         area = gpd.GeoDataFrame(
             {"name": ["Convex hull of the network (extract boundary unknown)"], "source": [""]},
             geometry=[hull],
-            crs=settings.ANALYSIS_CRS,
+            crs=crs.ANALYSIS_CRS,
         )
     return WalkingNetwork(nodes=nodes, edges=out, area=area)
 
@@ -642,7 +643,7 @@ def _area_frame(boundary: BaseGeometry, name: str, source: str) -> gpd.GeoDataFr
     """The network-area layer: one polygon in EPSG:27700."""
     return gpd.GeoDataFrame(
         {"name": [name], "source": [source]}, geometry=[boundary], crs="EPSG:4326"
-    ).to_crs(settings.ANALYSIS_CRS)
+    ).to_crs(crs.ANALYSIS_CRS)
 
 
 def _place_label(place: Place) -> str:

@@ -17,18 +17,15 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from healthyplaces import settings
+from geo import crs
 from layers.bundle import read_table
+from layers.errors import UserAreaError
 
 #: Largest upload accepted, bytes.
 MAX_BYTES = 20 * 1024 * 1024
 #: Largest area accepted, hectares (the county is about 203,000 ha).
 MAX_AREA_HA = 250_000.0
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
-
-
-class UserAreaError(ValueError):
-    """The boundary cannot be used; the message says why and what to do."""
 
 
 @dataclass
@@ -115,7 +112,7 @@ def validate(gdf: gpd.GeoDataFrame, name: str = "Custom area") -> UserArea:
     if len(polys) < len(gdf):
         msgs.append(f"{len(gdf) - len(polys)} non-polygon or empty feature(s) were ignored.")
     source_crs = gdf.crs.to_string() if gdf.crs else "unknown"
-    polys = gpd.GeoSeries(polys.values, crs=gdf.crs).to_crs(settings.ANALYSIS_CRS)
+    polys = gpd.GeoSeries(polys.values, crs=gdf.crs).to_crs(crs.ANALYSIS_CRS)
     invalid = ~polys.is_valid
     if invalid.any():
         polys = polys.make_valid()

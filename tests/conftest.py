@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from healthyplaces import settings
+from layers import paths
 
-SHARED = settings.SHARED_DATA_DIR
+SHARED = paths.shared_data_dir()
 
 
 @pytest.fixture(scope="session")
 def results():
     """Every LSOA indicator for the county, computed once per test session (~5 s)."""
-    from healthyplaces import engine
+    from analysis import engine
 
     return engine.load_results()
 

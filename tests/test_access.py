@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import shapely
 
+from geo import new_site as scen
 from geo import proximity
-from geo import scenario as scen
 from geo.sites import merge_sites
-from healthyplaces.settings import ACCESS_TIERS, AccessTier
+from geo.standards import ACCESS_TIERS, AccessTier
 
 TIER_2HA = AccessTier("2ha_300m", 2.0, 300.0)
 
@@ -104,13 +104,13 @@ def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:
 
 
 def test_engine_scenario_gain_is_the_population_that_gains(results) -> None:
-    from healthyplaces import scenarios
+    from analysis import new_park
 
     lsoa = results.lsoa
     lacking = lsoa.index[~lsoa["meets_2ha_300m"]][0]
     x, y = lsoa.loc[lacking, ["pwc_x", "pwc_y"]]
     park = shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6)
-    out = scenarios.scenario(results, park)
+    out = new_park.add_park(results, park)
     assert out["new_site_ha"] == pytest.approx(3.0, rel=1e-3)
     gained = out["lsoas"].loc[out["lsoas"]["gained_2ha_300m"]]
     assert out["gain_straight"]["2ha_300m"] == int(gained["population"].sum())

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from healthyplaces import settings
+from layers import paths
 from layers.air_quality import (
     PCM_FILES,
     POLLUTANTS,
@@ -24,9 +24,9 @@ from layers.air_quality import (
 )
 from layers.bundle import manifest, raster_path, read_table
 
-AIR = settings.SHARED_DATA_DIR / "air_quality"
+AIR = paths.shared_data_dir() / "air_quality"
 needs_shared = pytest.mark.skipif(
-    not (settings.SHARED_DATA_DIR / "README.md").exists(), reason="../shared/data is not present"
+    not (paths.shared_data_dir() / "README.md").exists(), reason="../shared/data is not present"
 )
 LAQM_FILES = {"no2": "30-no2-2018.csv", "nox": "30-nox-2018.csv",
               "pm10": "30-pm10-2018.csv", "pm25": "30-pm25-2018.csv"}  # fmt: skip
@@ -194,11 +194,10 @@ def test_bundle_laqm_and_pcm_no2_correlate() -> None:
 def test_pcm_from_url_reads_defra_format_through_the_download_path(
     shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from healthyplaces import settings
     from layers.air_quality import pcm_from_url, pcm_url, read_pcm_csv
 
     assert pcm_url("pm25") == "https://uk-air.defra.gov.uk/datastore/pcm/mappm252019g.csv"
-    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path)
+    monkeypatch.setenv("HEALTHYPLACES_CACHE", str(tmp_path))
     src = shared_data / "air_quality" / "pcm_2019" / "pcm_no2_2019_wy.csv"
     raster = pcm_from_url("no2", url=src.as_uri())
     assert (tmp_path / "defra" / src.name).exists()

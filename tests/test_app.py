@@ -77,7 +77,7 @@ def test_map_click_selects_the_lsoa_under_it(app: AppTest) -> None:
     import shapely
 
     from healthyplaces.mapping import feature_at
-    from layers.boundaries import load_boundaries
+    from layers.places import load_boundaries
 
     lsoas = load_boundaries("lsoa")
     one = lsoas.iloc[[10]]

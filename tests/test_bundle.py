@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from healthyplaces import settings
 from healthyplaces.cli import main
+from layers import catalogue, paths
 from layers.bundle import MANIFEST, BundleError, bundle_dir, manifest, read_table, verify
 from layers.catalogue import LAYERS
 
@@ -29,13 +29,13 @@ def bundle_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not (settings.SHARED_DATA_DIR / "README.md").exists(), reason="../shared/data is not present"
+    not (paths.shared_data_dir() / "README.md").exists(), reason="../shared/data is not present"
 )
 def test_building_twice_gives_identical_checksums(tmp_path: Path) -> None:
     from layers.build import build_bundle
 
-    first = build_bundle(settings.SHARED_DATA_DIR, tmp_path / "a")
-    second = build_bundle(settings.SHARED_DATA_DIR, tmp_path / "b")
+    first = build_bundle(paths.shared_data_dir(), tmp_path / "a")
+    second = build_bundle(paths.shared_data_dir(), tmp_path / "b")
     assert first["layers"].keys() == second["layers"].keys() == LAYERS.keys()
     for name, entry in first["layers"].items():
         assert entry["sha256"] == second["layers"][name]["sha256"], name
@@ -53,7 +53,7 @@ def test_committed_bundle_verifies(capsys: pytest.CaptureFixture[str]) -> None:
 def test_manifest_describes_every_layer() -> None:
     m = manifest()
     assert m["analysis_crs"] == "EPSG:27700"
-    assert m["attribution"] == settings.ATTRIBUTION
+    assert m["attribution"] == catalogue.ATTRIBUTION
     assert m["layers"].keys() == LAYERS.keys()
     for name, entry in m["layers"].items():
         missing = [k for k in REQUIRED_KEYS if k not in entry]
@@ -133,7 +133,7 @@ def test_truncated_geotiff_names_the_file_and_the_fix(bundle_copy: Path) -> None
 
 def test_a_changed_bundle_invalidates_cached_results(bundle_copy: Path) -> None:
     """Results are cached per bundle fingerprint: a refreshed layer means a recompute."""
-    from healthyplaces import engine
+    from analysis import engine
     from layers.build import refresh_layer
     from layers.bundle import fingerprint
 

@@ -6,9 +6,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from geo.contraction import contract
-from geo.network_access import contract_for, site_access_nodes
-from geo.routing import WalkGraph, multi_source
+from geo.network.access import contract_for, site_access_nodes
+from geo.network.contraction import Core, contract
+from geo.network.routing import WalkGraph, multi_source
 
 
 def _graph(edges: list[tuple[int, int, float]], n: int) -> WalkGraph:
@@ -29,7 +29,7 @@ def test_tree_and_chain_by_hand() -> None:
     g = _graph(_HAND, 6)
     gc = contract(g, np.array([0, 3]))
     core = gc.core
-    assert core is not None
+    assert isinstance(core, Core)
     assert sorted(core.tree_nodes) == [4, 5]
     assert list(core.chain_nodes) == [1, 2]
     assert list(core.kept) == [0, 3]
@@ -84,7 +84,7 @@ def test_contracted_leeds_network_matches_networkx() -> None:
     sites = load_sites()
     geoms = np.asarray(sites.geometry.values)
     gc = contract_for(g, geoms)
-    assert gc.core is not None and len(gc.core.kept) < 0.85 * g.n_nodes
+    assert isinstance(gc.core, Core) and len(gc.core.kept) < 0.85 * g.n_nodes
     nxg = nx.Graph()
     for a, b, w in zip(g.edge_u.tolist(), g.edge_v.tolist(), g.edge_length.tolist(), strict=True):
         if a != b and not (nxg.has_edge(a, b) and nxg[a][b]["length"] <= w):

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import shapely
 
-from healthyplaces import profiles, scenarios, settings
+from analysis import new_park, profiles
+from geo import standards
 from healthyplaces.cli import main
-from layers.boundaries import resolve_place
+from layers import places
+from layers.places import resolve_place
 
 COUNTY_POPULATION = 2_351_573  # Census 2021 usual residents, West Yorkshire (ONS)
 
@@ -35,7 +37,7 @@ PROFILE_KEYS = {
 
 def test_district_populations_sum_their_lsoas_and_the_county(results) -> None:
     total = 0
-    for code in settings.DISTRICTS:
+    for code in places.DISTRICTS:
         prof = profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
         lsoas = results.lsoa.loc[results.lsoa["district_code"] == code, "population"].sum()
         assert prof["population"] == lsoas
@@ -51,7 +53,7 @@ def test_profile_json_contract_for_bradford(capsys) -> None:
     prof = json.loads(capsys.readouterr().out)
     assert prof.keys() >= PROFILE_KEYS
     assert prof["population"] == 546_373  # Census 2021, Bradford LSOAs
-    tiers = [t.name for t in settings.ACCESS_TIERS]
+    tiers = [t.name for t in standards.ACCESS_TIERS]
     assert list(prof["access_straight"]) == tiers and list(prof["access_network"]) == tiers
     # Bradford is outside the complete offline network: no network numbers at all.
     assert all(v is None for v in prof["access_network"].values())
@@ -90,8 +92,8 @@ def test_network_never_shorter_than_straight_line_less_access_tolerance(results)
     # A walk ends at an access node up to 30 m from the site boundary, so it can be at most
     # 30 m shorter than the straight line to the boundary, never more.
     t = results.lsoa
-    tol = settings.ACCESS_NODE_DISTANCE_M
-    for tier in settings.ACCESS_TIERS:
+    tol = standards.ACCESS_NODE_DISTANCE_M
+    for tier in standards.ACCESS_TIERS:
         net = t[f"net_dist_{tier.name}"].to_numpy(float)
         ok = np.isfinite(net)
         assert ok.sum() > 0 or tier.distance_m >= 5_000
@@ -170,12 +172,12 @@ def test_scenario_outside_the_network_area_has_no_network_gain(results) -> None:
     # A 3 ha park in Bradford city centre is far outside the complete central-Leeds network.
     row = results.lsoa.loc[results.lsoa["district_code"] == "E08000032"].iloc[0]
     x, y = row["pwc_x"], row["pwc_y"]
-    out = scenarios.scenario(results, shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6))
+    out = new_park.add_park(results, shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6))
     assert all(v is None for v in out["gain_network"].values())
     # ...while one in central Leeds has network gains for the short tiers.
     inside = results.lsoa.loc[results.lsoa["net_available_2ha_300m"]].iloc[0]
     x, y = inside["pwc_x"], inside["pwc_y"]
-    out = scenarios.scenario(results, shapely.box(x + 50, y - 86.6, x + 223.2, y + 86.6))
+    out = new_park.add_park(results, shapely.box(x + 50, y - 86.6, x + 223.2, y + 86.6))
     assert out["gain_network"]["2ha_300m"] is not None and out["gain_network"]["2ha_300m"] >= 0
     assert out["gain_network"]["500ha_10km"] is None
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from healthyplaces import settings
+from geo import crs
 from healthyplaces.cli import main
 from healthyplaces.export import (
     UnknownLayer,
@@ -23,7 +23,9 @@ from healthyplaces.export import (
     exportable_layers,
     property_schema,
 )
-from layers.boundaries import PlaceNotFound, load_boundaries
+from layers import catalogue
+from layers.errors import PlaceNotFound
+from layers.places import load_boundaries
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +56,15 @@ def test_geojson_is_rfc7946_lonlat_with_features(sites_geojson: dict) -> None:
 
 
 def test_geojson_features_all_intersect_bradford(sites_geojson: dict, bradford) -> None:
-    gdf = gpd.GeoDataFrame.from_features(sites_geojson["features"], crs=settings.DISPLAY_CRS)
-    projected = gdf.to_crs(settings.ANALYSIS_CRS)
+    gdf = gpd.GeoDataFrame.from_features(sites_geojson["features"], crs=crs.DISPLAY_CRS)
+    projected = gdf.to_crs(crs.ANALYSIS_CRS)
     # Coordinates are rounded to 1e-6° (~0.1 m), so allow a 1 m tolerance.
     assert projected.geometry.intersects(bradford.buffer(1.0)).all()
     assert gdf["name"].notna().any()
 
 
 def test_geojson_carries_attribution_and_vintage(sites_geojson: dict) -> None:
-    assert sites_geojson["attribution"] == settings.ATTRIBUTION
+    assert sites_geojson["attribution"] == catalogue.ATTRIBUTION
     assert "OpenStreetMap" in sites_geojson["attribution"]
     assert sites_geojson["vintage"].startswith("2023")
     assert sites_geojson["licence"]
@@ -86,7 +88,7 @@ def test_gpkg_is_bng_with_sidecar(tmp_path: Path) -> None:
     assert len(gdf) == result.features == 30
     assert result.sidecar is not None
     text = result.sidecar.read_text(encoding="utf-8")
-    assert settings.ATTRIBUTION in text and "Vintage: 2025" in text
+    assert catalogue.ATTRIBUTION in text and "Vintage: 2025" in text
     with sqlite3.connect(path) as con:
         (description,) = con.execute("SELECT description FROM gpkg_contents").fetchone()
     assert "Crown copyright" in description

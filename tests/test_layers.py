@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from healthyplaces import settings
 from healthyplaces.cli import main
-from layers.boundaries import PlaceNotFound, places, resolve_place
 from layers.bundle import manifest, read_table
+from layers.errors import PlaceNotFound
 from layers.greenspace import classify
+from layers.places import COUNTY_CODE, DISTRICTS, place_index, resolve_place
 
 COUNTY_POPULATION = 2_351_573  # Census 2021 usual residents (ONS)
 LSOA21_BY_DISTRICT = {
@@ -71,7 +71,7 @@ def test_lsoa21_by_district() -> None:
 
 def test_districts_are_the_five_west_yorkshire_codes() -> None:
     d = _layer("districts")
-    assert dict(zip(d["district_code"], d["district_name"], strict=True)) == settings.DISTRICTS
+    assert dict(zip(d["district_code"], d["district_name"], strict=True)) == DISTRICTS
 
 
 def test_census_population_total() -> None:
@@ -206,7 +206,7 @@ def test_cli_places_json(capsys: pytest.CaptureFixture[str]) -> None:
         ("BRADFORD", "E08000032", "district"),
         ("  leeds ", "E08000035", "district"),
         ("kirkstall", "E05011402", "ward"),
-        ("West Yorkshire", settings.COUNTY_CODE, "county"),
+        ("West Yorkshire", COUNTY_CODE, "county"),
     ],
 )
 def test_resolve_place_by_code_and_name(query: str, code: str, level: str) -> None:
@@ -215,15 +215,16 @@ def test_resolve_place_by_code_and_name(query: str, code: str, level: str) -> No
 
 
 def test_resolve_every_ward_by_code_and_lowercase_name() -> None:
-    table = places()
+    index = place_index()
+    table = index.table
     wards = _layer("wards")
     other = table.loc[table["level"] != "ward", "name"].str.casefold()
     unique = wards[~wards["ward_name"].str.casefold().isin(other)]
     unique = unique[~unique["ward_name"].duplicated(keep=False)]
     assert len(unique) > 100
     for code, name in zip(unique["ward_code"], unique["ward_name"], strict=True):
-        assert resolve_place(code, table).code == code
-        assert resolve_place(name.lower(), table).code == code
+        assert index.resolve(code).code == code
+        assert index.resolve(name.lower()).code == code
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import shapely
 
-from healthyplaces import settings
+from layers import paths
 from layers.bundle import read_table
 
-SHARED = settings.SHARED_DATA_DIR
+SHARED = paths.shared_data_dir()
 
 pytestmark = pytest.mark.skipif(
     not (SHARED / "README.md").exists(), reason="../shared/data is not present"

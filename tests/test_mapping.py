@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from healthyplaces import mapping, settings
+from healthyplaces import mapping
+from layers import catalogue
 from layers.air_quality import load_pollutant
-from layers.boundaries import load_boundaries, load_lsoa21
+from layers.boundaries import load_lsoa21
 from layers.deprivation import load_iod2025
 from layers.greenspace import load_sites
+from layers.places import load_boundaries
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def _unescape(html: str) -> str:
 
 def test_attribution_is_in_the_html(county_html) -> None:
     text = _unescape(county_html)
-    assert settings.ATTRIBUTION in text  # the fixed attribution box
+    assert catalogue.ATTRIBUTION in text  # the fixed attribution box
     # ...and the layers credit their sources in Leaflet's attribution control
     assert '"attribution": "© OpenStreetMap contributors (ODbL)"' in text
     assert "OGL v3.0" in text

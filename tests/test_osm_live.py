@@ -27,10 +27,9 @@ import pyproj
 import pytest
 import shapely
 
+from geo.network.routing import WalkGraph, multi_source
 from geo.raster import Raster
-from geo.routing import WalkGraph, multi_source
-from healthyplaces import settings
-from layers import download, osm_live
+from layers import download, osm_live, paths
 from layers._io import hstore_get, sha256
 from layers.build import refresh_layer
 from layers.bundle import MANIFEST, bundle_dir, read_table, verify
@@ -45,7 +44,7 @@ from layers.osm_live import (
     from_osm_file,
 )
 
-SAMPLES = settings.SHARED_DATA_DIR / "osm" / "leeds_samples"
+SAMPLES = paths.shared_data_dir() / "osm" / "leeds_samples"
 SMALL = "Leeds_small.osm.pbf"
 UNIVERSITY = "Leeds_small_university.osm.pbf"
 needs_samples = pytest.mark.skipif(
@@ -102,7 +101,7 @@ def test_walking_network_from_pbf(samples: dict[str, OsmFileLayers], name: str) 
     assert len(nodes) > 1_000 and len(edges) > 1_000
     assert nodes.crs.to_epsg() == edges.crs.to_epsg() == net.area.crs.to_epsg() == 27700
     assert nodes.index.name == "osmid" and list(edges.index.names) == ["u", "v", "key"]
-    # Same layout as the offline network, so geo.routing consumes it unchanged.
+    # Same layout as the offline network, so geo.network.routing consumes it unchanged.
     bundle_nodes, bundle_edges = load_network()
     assert set(nodes.columns) == set(bundle_nodes.columns)
     assert set(edges.columns) == set(bundle_edges.columns)
@@ -359,7 +358,7 @@ def offline_osmnx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     monkeypatch.setattr(ox, "graph_from_place", graph)
     monkeypatch.setattr(ox, "graph_from_polygon", graph)
     monkeypatch.setattr(ox, "geocode_to_gdf", geocode)
-    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setenv("HEALTHYPLACES_CACHE", str(tmp_path / "cache"))
     for name in ("use_cache", "cache_folder", "log_console"):
         monkeypatch.setattr(ox.settings, name, getattr(ox.settings, name))
     calls["box"] = box

@@ -8,7 +8,7 @@ import tomllib
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from healthyplaces.settings import PROJECT_ROOT
+from layers.paths import PROJECT_ROOT
 
 #: conda-forge name → PyPI name, where they differ.
 CONDA_TO_PYPI = {"pyosmium": "osmium"}

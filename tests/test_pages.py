@@ -12,8 +12,10 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+from analysis import new_park, profiles
 from app_pages import _analysis as an
-from healthyplaces import profiles, report, scenarios, settings
+from geo import crs, standards
+from healthyplaces import report
 
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 LSOA = "E01010670"  # Bradford 029A: homes about 300 m from the nearest 2 ha site
@@ -39,7 +41,7 @@ def _park(results: Any) -> shapely.Geometry:
 
 
 def _feature(geom: shapely.Geometry) -> dict[str, Any]:
-    wgs = gpd.GeoSeries([geom], crs=settings.ANALYSIS_CRS).to_crs(settings.DISPLAY_CRS)
+    wgs = gpd.GeoSeries([geom], crs=crs.ANALYSIS_CRS).to_crs(crs.DISPLAY_CRS)
     return {
         "type": "Feature",
         "properties": {},
@@ -143,8 +145,8 @@ def test_reports_page_builds_html_and_pdf_downloads(results: Any) -> None:
 
 def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
     x, y = _centroid(results)
-    area = gpd.GeoSeries([shapely.Point(x, y).buffer(500)], crs=settings.ANALYSIS_CRS)
-    data = area.to_crs(settings.DISPLAY_CRS).to_json().encode("utf-8")
+    area = gpd.GeoSeries([shapely.Point(x, y).buffer(500)], crs=crs.ANALYSIS_CRS)
+    data = area.to_crs(crs.DISPLAY_CRS).to_json().encode("utf-8")
     read = an.read_upload(data, "around-029A.geojson")
     assert read.error is None and read.area is not None
     assert read.area.name == "around-029A"
@@ -153,7 +155,7 @@ def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
         results, profiles.area_for_polygon(results, read.area.geometry, read.area.name)
     )
     assert prof["population"] > 0 and prof["n_lsoas"] >= 1
-    assert 0 <= prof["access_straight"][settings.HEADLINE_TIER] <= 1
+    assert 0 <= prof["access_straight"][standards.HEADLINE_TIER] <= 1
     rows = report.headline_rows(prof)
     assert rows[0].label == "Residents" and rows[0].units == "people"
 
@@ -193,9 +195,9 @@ def test_drawings_are_validated(results: Any) -> None:
 
 
 def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
-    scen = scenarios.scenario(results, _park(results))
+    scen = new_park.add_park(results, _park(results))
     assert scen["new_site_ha"] == pytest.approx(3.0, rel=0.01)
-    for tier in settings.ACCESS_TIERS:
+    for tier in standards.ACCESS_TIERS:
         assert scen["gain_straight"][tier.name] >= 0
         net = scen["gain_network"][tier.name]
         assert net is None or net >= 0
@@ -204,5 +206,5 @@ def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
         )
     table = scen["lsoas"]
     assert LSOA in set(table["lsoa21_code"])
-    hl = settings.HEADLINE_TIER
+    hl = standards.HEADLINE_TIER
     assert (table[f"after_dist_{hl}_m"] <= table[f"before_dist_{hl}_m"] + 1e-6).all()

@@ -13,8 +13,11 @@ import pytest
 import shapely
 from pypdf import PdfReader
 
-from healthyplaces import cli, profiles, report, settings
-from layers.boundaries import resolve_place
+from analysis import profiles
+from geo import crs
+from healthyplaces import cli, report
+from layers import catalogue, places
+from layers.places import resolve_place
 
 BRADFORD_POP = "546,373"
 
@@ -47,7 +50,7 @@ def test_report_model_carries_units_years_and_comparisons(bradford: report.Repor
     assert bradford.place_name == "Bradford"
     assert bradford.population == BRADFORD_POP
     assert bradford.district_name is None  # Bradford is a district: compared with the county
-    assert bradford.county_name == settings.COUNTY_NAME
+    assert bradford.county_name == places.COUNTY_NAME
     assert bradford.headline[0].value == BRADFORD_POP
     assert bradford.headline[0].county == "2,351,573"
     for row in bradford.headline:
@@ -62,7 +65,7 @@ def test_report_model_carries_units_years_and_comparisons(bradford: report.Repor
         "Relative index of inequality",
     ]
     assert any("central Leeds only" in n for n in bradford.coverage_notes)
-    assert bradford.attribution == settings.ATTRIBUTION
+    assert bradford.attribution == catalogue.ATTRIBUTION
 
 
 def test_html_is_self_contained_and_names_bradford(bradford_html: str) -> None:
@@ -122,12 +125,12 @@ def test_pdf_parses_and_names_bradford_with_population(bradford_pdf: bytes) -> N
 def test_small_area_deciles_fall_back_to_the_county(results: Any) -> None:
     ward = resolve_place("E05001341")  # Baildon: 10 LSOAs
     data = report.decile_data(results, profiles.area_for_place(results, ward))
-    assert data.county_fallback and data.scope == settings.COUNTY_NAME
+    assert data.county_fallback and data.scope == places.COUNTY_NAME
     assert "too few" in data.note
     assert int(data.frame["n_lsoa"].sum()) == len(results.lsoa)
     district, county = report.comparators(results, profiles.area_for_place(results, ward))
     assert district is not None and district.name == "Bradford"
-    assert county is not None and county.code == settings.COUNTY_CODE
+    assert county is not None and county.code == places.COUNTY_CODE
 
 
 def test_cli_report_writes_html_and_pdf(results: Any, tmp_path: Path) -> None:
@@ -142,8 +145,8 @@ def test_cli_report_writes_html_and_pdf(results: Any, tmp_path: Path) -> None:
 
 def test_cli_report_for_a_boundary_file(results: Any, tmp_path: Path) -> None:
     boundary = tmp_path / "my-area.geojson"
-    poly = gpd.GeoSeries([_lsoa_buffer(results, "E01010670", 500)], crs=settings.ANALYSIS_CRS)
-    boundary.write_text(poly.to_crs(settings.DISPLAY_CRS).to_json(), encoding="utf-8")
+    poly = gpd.GeoSeries([_lsoa_buffer(results, "E01010670", 500)], crs=crs.ANALYSIS_CRS)
+    boundary.write_text(poly.to_crs(crs.DISPLAY_CRS).to_json(), encoding="utf-8")
     out = tmp_path / "area.html"
     assert (
         cli.main(["report", "--boundary", str(boundary), "--format", "html", "-o", str(out)]) == 0

@@ -1,4 +1,4 @@
-"""Tests for geo.routing and geo.network_access: hand-made graph and the real Leeds network."""
+"""Tests for geo.network routing and access: a hand-made graph and the real Leeds network."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.network_access import (
+from geo.network.access import (
     network_tier_access,
     scenario_network_access,
     site_access_nodes,
 )
-from geo.routing import WalkGraph, multi_source, origin_distance, snap
-from healthyplaces.settings import ACCESS_TIERS
+from geo.network.routing import WalkGraph, multi_source, origin_distance, snap
+from geo.standards import ACCESS_TIERS
 
 # --- A hand-made graph ----------------------------------------------------------------
 #

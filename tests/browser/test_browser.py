@@ -73,7 +73,7 @@ def test_choose_bradford_then_no2_and_iod(app_url: str, page: Any) -> None:
 
 
 def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
-    from layers.boundaries import load_boundaries
+    from layers.places import load_boundaries
 
     page.goto(app_url)
     _map(page)

@@ -18,7 +18,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from healthyplaces import profiles, report, scenarios, settings
+from analysis import new_park, profiles
+from geo import crs, standards
+from healthyplaces import report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -106,7 +108,7 @@ def _gain_cells(page: Any, row_label: str) -> list[str]:
 
 def _write_geojson(geometry: shapely.Geometry, path: Path) -> Path:
     """Write one EPSG:27700 polygon as a GeoJSON FeatureCollection in EPSG:4326 (lon/lat)."""
-    gdf = gpd.GeoDataFrame(geometry=[geometry], crs=settings.ANALYSIS_CRS).to_crs(4326)
+    gdf = gpd.GeoDataFrame(geometry=[geometry], crs=crs.ANALYSIS_CRS).to_crs(4326)
     path.write_text(gdf.to_json(), encoding="utf-8")
     return path
 
@@ -248,7 +250,7 @@ def test_scenario_upload_new_park_gains_people(
     row = _lsoa_lacking_2ha(results)
     path = _write_geojson(_new_park(row), tmp_path / "new-park.geojson")
     park = _as_app_reads_it(path)
-    expected = scenarios.scenario(results, park.geometry)["gain_straight"]
+    expected = new_park.add_park(results, park.geometry)["gain_straight"]
     assert expected["2ha_300m"] > 0  # the park puts this LSOA's centroid within 300 m
 
     _open_app(page, app_url)
@@ -263,7 +265,7 @@ def test_scenario_upload_new_park_gains_people(
 
     assert "new-park: 3.0 ha" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
     assert _metric(page, "New park") == "3.00 ha"
-    for tier in settings.ACCESS_TIERS:
+    for tier in standards.ACCESS_TIERS:
         cells = _gain_cells(page, tier.label)
         assert cells[0] == tier.label
         gain = _people(cells[1])
@@ -277,9 +279,9 @@ def test_scenario_upload_new_park_gains_people(
 def test_scenario_draw_rectangle_on_the_map(app_url: str, page: Any, results: Any) -> None:
     row = _lsoa_lacking_2ha(results)
     label = f"{row['lsoa21_name']} (lsoa, {row['lsoa21_code']})"
-    park = gpd.GeoSeries([_new_park(row)], crs=settings.ANALYSIS_CRS).to_crs(4326)
+    park = gpd.GeoSeries([_new_park(row)], crs=crs.ANALYSIS_CRS).to_crs(4326)
     west, south, east, north = (float(v) for v in park.total_bounds)
-    lsoa_box = gpd.GeoSeries([row["geometry"]], crs=settings.ANALYSIS_CRS).to_crs(4326)
+    lsoa_box = gpd.GeoSeries([row["geometry"]], crs=crs.ANALYSIS_CRS).to_crs(4326)
     lw, ls, le, ln = (float(v) for v in lsoa_box.total_bounds)
 
     _open_app(page, app_url)
@@ -338,7 +340,7 @@ def test_scenario_draw_rectangle_on_the_map(app_url: str, page: Any, results: An
     match = re.search(r"Drawn area: ([\d.]+) ha", success)
     assert match, success
     assert 2.5 <= float(match.group(1)) <= 3.5, success  # drawn to the pixel: about 3 ha
-    for tier in settings.ACCESS_TIERS:
+    for tier in standards.ACCESS_TIERS:
         assert _people(_gain_cells(page, tier.label)[1]) >= 0
     gain = _people(_gain_cells(page, HEADLINE_ROW)[1])
     assert gain > 0

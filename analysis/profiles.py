@@ -4,7 +4,7 @@ A named place is its LSOAs (ONS lookup); a user polygon weights each LSOA by
 the share of its area inside. :func:`profile` gives one area's indicators
 (the ``healthyplaces profile`` JSON), :func:`place_table` every place's in one
 pass, and :func:`decile_table` every indicator by IoD 2025 decile. All are
-presentation-free aggregations of :class:`healthyplaces.engine.Results`.
+presentation-free aggregations of :class:`analysis.engine.Results`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import aggregate, air, inequality, nature, origins
-from healthyplaces import settings
-from healthyplaces.engine import INDICATORS, RULE_300, Results, habitats
-from healthyplaces.settings import ACCESS_TIERS
-from layers import air_quality, boundaries
-from layers.boundaries import Place
+from analysis.engine import INDICATORS, RULE_300, Results, habitats
+from geo import aggregate, air, inequality, nature, origins, standards
+from geo.standards import ACCESS_TIERS
+from layers import air_quality, catalogue, places
+from layers.places import Place, lsoa_mask
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class Area:
 
 def area_for_place(results: Results, place: Place) -> Area:
     """The LSOAs of a named place (whole LSOAs by the ONS lookup)."""
-    mask = boundaries.lsoas_in(place, results.lsoa).to_numpy(bool)
+    mask = lsoa_mask(place, results.lsoa)
     pop = results.lsoa["population"].to_numpy(float)
     return Area(
         place.name,
@@ -113,14 +112,14 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         prof.setdefault("air_coverage", {})[pol] = coverage
         if coverage < 0.999:
             notes.append(
-                f"{settings.POLLUTANT_LABELS[pol]} data cover {coverage:.0%} of this area."
+                f"{standards.POLLUTANT_LABELS[pol]} data cover {coverage:.0%} of this area."
             )
     green_ha, lnr_ha = _green_hectares(results, area)
     prof["accessible_green_ha"] = green_ha
     prof["accessible_green_ha_per_1000"] = green_ha / pop * 1000 if pop else float("nan")
-    prof["green_standard_ha_per_1000"] = settings.GREEN_HA_PER_1000_STANDARD
+    prof["green_standard_ha_per_1000"] = standards.GREEN_HA_PER_1000_STANDARD
     prof["nature_reserve_ha_per_1000"] = lnr_ha / pop * 1000 if pop else float("nan")
-    prof["lnr_standard_ha_per_1000"] = settings.LNR_HA_PER_1000_STANDARD
+    prof["lnr_standard_ha_per_1000"] = standards.LNR_HA_PER_1000_STANDARD
     prof["access_straight"] = {
         tier.name: aggregate.weighted_share(t[f"meets_{tier.name}"], w)[0] for tier in ACCESS_TIERS
     }
@@ -153,7 +152,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     )
     prof["double_burden_lsoas"] = int((t["double_burden"] & inside).sum())
     prof["no2_county_median_ugm3"] = results.no2_county_median
-    meets = t[f"meets_{settings.HEADLINE_TIER}"].to_numpy(float)
+    meets = t[f"meets_{standards.HEADLINE_TIER}"].to_numpy(float)
     prof.update(_slope(meets, t["IMD_rank"].to_numpy(float), w))
     ci = inequality.concentration_index(
         meets[inside], t["IMD_rank"].to_numpy(float)[inside], w[inside]
@@ -167,7 +166,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     prof["notes"] = notes
     prof["units"] = UNITS
     prof["data_vintage"] = DATA_VINTAGE
-    prof["attribution"] = settings.ATTRIBUTION
+    prof["attribution"] = catalogue.ATTRIBUTION
     return prof
 
 
@@ -259,7 +258,7 @@ def place_table(results: Results) -> pd.DataFrame:
     give the share of people for whom a network result exists.
     """
     t = pd.DataFrame(results.lsoa.drop(columns="geometry"))
-    t["county_code"] = settings.COUNTY_CODE
+    t["county_code"] = places.COUNTY_CODE
     frames = []
     for level, col in (
         ("county", "county_code"),

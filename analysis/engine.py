@@ -2,8 +2,8 @@
 
 This module is the one place that joins data to analysis: :func:`load_results`
 gives every indicator for every LSOA (see :data:`INDICATORS`). Aggregation to
-places is :mod:`healthyplaces.profiles`; new parks are
-:mod:`healthyplaces.scenarios`. The app, the command line and the reports call
+places is :mod:`analysis.profiles`; new parks are
+:mod:`analysis.new_park`. The app, the command line and the reports call
 these; none of them computes anything itself.
 """
 
@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import air, nature, network_access, origins, proximity, routing
+from geo import air, crs, nature, origins, proximity, standards
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
+from geo.network import access as network_access
+from geo.network import routing
 from geo.raster import Raster
-from healthyplaces import settings
-from healthyplaces.settings import ACCESS_TIERS, AccessTier
+from geo.standards import ACCESS_TIERS, AccessTier
 from layers import air_quality, bluespace, boundaries, deprivation, greenspace, network, population
 from layers.bundle import fingerprint
 
@@ -30,7 +31,7 @@ Progress = Callable[[str, float], None]
 
 #: Blue-space distances treated as tiers (any size of feature).
 BLUE_TIERS: tuple[AccessTier, ...] = tuple(
-    AccessTier(f"blue_{int(d)}m", 0.0, d) for d in settings.BLUE_DISTANCES_M
+    AccessTier(f"blue_{int(d)}m", 0.0, d) for d in standards.BLUE_DISTANCES_M
 )
 #: The 300 m part of 3-30-300: a green space of at least 1 ha within 300 m (Konijnendijk 2021).
 RULE_300 = AccessTier("rule_3_30_300", 1.0, 300.0)
@@ -174,13 +175,13 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         z = air.zonal_mean(raster, zones, pairs)
         cols[f"{pol}_zonal_ugm3"] = z["mean"].to_numpy()
         cols[f"{pol}_coverage"] = z["coverage"].to_numpy()
-        cols[f"{pol}_above_who"] = cols[f"{pol}_ugm3"] > settings.WHO_2021_GUIDELINES[pol]
-        cols[f"{pol}_above_uk_limit"] = cols[f"{pol}_ugm3"] > settings.UK_LIMITS[pol]
+        cols[f"{pol}_above_who"] = cols[f"{pol}_ugm3"] > standards.WHO_2021_GUIDELINES[pol]
+        cols[f"{pol}_above_uk_limit"] = cols[f"{pol}_ugm3"] > standards.UK_LIMITS[pol]
 
     progress("Nature and biodiversity", 0.75)
     habitat_geoms, habitat_class = habitats(inputs)
     areas = nature.class_areas(zones, habitat_geoms, habitat_class)
-    circles = shapely.buffer(pts, settings.HABITAT_RADIUS_M, quad_segs=16)
+    circles = shapely.buffer(pts, standards.HABITAT_RADIUS_M, quad_segs=16)
     areas_1km = nature.class_areas(circles, habitat_geoms, habitat_class)
     cols["habitat_shannon"] = nature.shannon(areas)
     cols["habitat_shannon_1km"] = nature.shannon(areas_1km)
@@ -197,7 +198,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     no2_median = air.weighted_median(out["no2_ugm3"].to_numpy(), out["population"].to_numpy(float))
     out["double_burden"] = (
         (out["IMD_decile"] <= 2)
-        & ~out[f"meets_{settings.HEADLINE_TIER}"]
+        & ~out[f"meets_{standards.HEADLINE_TIER}"]
         & (out["no2_ugm3"] > no2_median)
     )
     hpi = healthy_places_index(out, DEFAULT_DOMAINS)
@@ -205,7 +206,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     progress("Done", 1.0)
     return Results(
         inputs=inputs,
-        lsoa=gpd.GeoDataFrame(out, geometry="geometry", crs=settings.ANALYSIS_CRS),
+        lsoa=gpd.GeoDataFrame(out, geometry="geometry", crs=crs.ANALYSIS_CRS),
         habitat_areas=areas,
         no2_county_median=no2_median,
         fingerprint=fingerprint(),

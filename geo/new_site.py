@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from geo.sites import M2_PER_HA
-from healthyplaces.settings import ACCESS_TIERS, AccessTier
+from geo.standards import ACCESS_TIERS, AccessTier
 
 
 @dataclass(frozen=True)

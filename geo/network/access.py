@@ -1,13 +1,13 @@
 """Walking-network access to green-space sites, by Natural England size/distance tier.
 
 A site is reached at its *access nodes*: the network nodes within
-:data:`~healthyplaces.settings.ACCESS_NODE_DISTANCE_M` (30 m) of its boundary,
+:data:`~geo.standards.ACCESS_NODE_DISTANCE_M` (30 m) of its boundary,
 as in the Global Healthy and Sustainable City Indicators (GHSCI) tool, or the
 nodes nearest its mapped entrances where OSM has them
 (:func:`site_access_nodes`). For each tier one multi-source Dijkstra from the
 access nodes of every site large enough, bounded at the tier distance, gives
 every node's distance to the nearest qualifying site; origins are snapped to
-the nearest edge (:mod:`geo.routing`).
+the nearest edge (:mod:`geo.network.routing`).
 
 The offline network is complete only inside an area (central Leeds). A walk of
 length ``d`` never leaves the disk of radius ``d`` round its start, so a result
@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.contraction import contract
-from geo.routing import WalkGraph, multi_source, origin_distance, snap
-from healthyplaces.settings import ACCESS_NODE_DISTANCE_M, ACCESS_TIERS, AccessTier
+from geo.network.contraction import contract
+from geo.network.routing import WalkGraph, multi_source, origin_distance, snap
+from geo.standards import ACCESS_NODE_DISTANCE_M, ACCESS_TIERS, AccessTier
 
 #: What the complete-network area is, for the ``net_reason`` messages.
 NETWORK_EXTENT = "the complete offline network (central Leeds only)"
@@ -43,8 +43,8 @@ def contract_for(
     """The graph with a contracted core that keeps every access node of these features.
 
     Routing on it gives exactly the same distances, faster
-    (:mod:`geo.contraction`). A later source outside these access nodes (a
-    scenario's new park) makes :func:`geo.routing.multi_source` use the full
+    (:mod:`geo.network.contraction`). A later source outside these access nodes (a
+    scenario's new park) makes :func:`geo.network.routing.multi_source` use the full
     graph, so results stay exact either way.
 
     Parameters

@@ -14,7 +14,7 @@ shorter total (see :func:`origin_distance`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -22,8 +22,21 @@ import shapely
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
-if TYPE_CHECKING:
-    from geo.contraction import Core
+
+class ShortestPaths(Protocol):
+    """A faster stand-in for the whole graph (:class:`geo.network.contraction.Core`).
+
+    Declared here, not imported, so that routing depends on nothing above it.
+    """
+
+    def covers(self, sources: np.ndarray) -> bool:
+        """Whether every node position in ``sources`` is kept by this stand-in."""
+        ...
+
+    def multi_source(self, sources: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
+        """Distances (m) and nearest source for every full-graph node, as on the full graph."""
+        ...
+
 
 #: Marker scipy uses for "no source reached this node".
 UNREACHED = -9999
@@ -59,7 +72,7 @@ class WalkGraph:
     node_tree
         :class:`shapely.STRtree` over the node points (for access nodes).
     core
-        Optional contracted graph (:func:`geo.contraction.contract`) that
+        Optional contracted graph (:func:`geo.network.contraction.contract`) that
         :func:`multi_source` uses, with identical results, when it covers the sources.
     """
 
@@ -74,7 +87,7 @@ class WalkGraph:
     edge_starts_at_u: np.ndarray
     edge_tree: shapely.STRtree
     node_tree: shapely.STRtree
-    core: Core | None = None
+    core: ShortestPaths | None = None
 
     @property
     def n_nodes(self) -> int:

@@ -1,7 +1,7 @@
 """Scenarios: add a new park and report who gains, without recomputing the county.
 
-The geometry work is :mod:`geo.scenario` (straight line) and
-:func:`geo.network_access.scenario_network_access` (walking network); this
+The geometry work is :mod:`geo.new_site` (straight line) and
+:func:`geo.network.access.scenario_network_access` (walking network); this
 module applies them to the county results and counts the people.
 """
 
@@ -12,13 +12,14 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geo import network_access, origins
-from geo import scenario as scen
-from healthyplaces.engine import Results
-from healthyplaces.settings import ACCESS_TIERS
+from analysis.engine import Results
+from geo import new_site as scen
+from geo import origins
+from geo.network import access as network_access
+from geo.standards import ACCESS_TIERS
 
 
-def scenario(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
+def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     """Add ``polygon`` (EPSG:27700) as a new publicly accessible site; report who gains.
 
     Recomputes only the affected origins on both methods, never the county.

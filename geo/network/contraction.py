@@ -26,7 +26,7 @@ import numpy as np
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from geo.routing import UNREACHED, WalkGraph, symmetric_min_csr
+from geo.network.routing import UNREACHED, WalkGraph, symmetric_min_csr
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,7 +110,7 @@ def _gather(values: np.ndarray, index: np.ndarray, missing: float = np.inf) -> n
 
 
 def contract(graph: WalkGraph, protected: np.ndarray) -> WalkGraph:
-    """The same graph with a :class:`Core` attached; :func:`geo.routing.multi_source` uses it.
+    """The same graph with a :class:`Core` attached, which ``routing.multi_source`` uses.
 
     Parameters
     ----------
