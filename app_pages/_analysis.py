@@ -27,7 +27,7 @@ from analysis import engine, new_park, profiles
 from analysis.engine import Results
 from analysis.profiles import Area
 from geo import crs, standards
-from healthyplaces import mapping, report
+from healthyplaces import maps, report
 from layers import catalogue, paths
 from layers.bundle import fingerprint
 from layers.errors import PlaceNotFound
@@ -197,7 +197,7 @@ def drawn_features(state: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def _draw_assets() -> tuple[str, str] | None:
     """Leaflet.draw (js, css) as ``data:`` URIs from :data:`DRAW_ASSETS`, or None if absent."""
-    return mapping.embedded_assets(DRAW_ASSETS, "leaflet.draw.js", "leaflet.draw.css")
+    return maps.embedded_assets(DRAW_ASSETS, "leaflet.draw.js", "leaflet.draw.css")
 
 
 def drawing_works_offline() -> bool:
@@ -221,10 +221,10 @@ def draw_map(
 
     county = sh.boundaries("county")
     focus = sh.place_geometry(place) if place is not None else county
-    m = mapping.base_map(focus.total_bounds, tiles=tiles)
-    mapping.add_boundaries(m, sh.boundaries("district"))
+    m = maps.base_map(focus.total_bounds, tiles=tiles)
+    maps.add_boundaries(m, sh.boundaries("district"))
     if place is not None and place.level != "county":
-        mapping.add_outline(m, focus, place.name)
+        maps.add_outline(m, focus, place.name)
     for layer in extra or []:
         layer.add_to(m)
     draw = Draw(
@@ -343,7 +343,7 @@ def _decile_chart(ind: report.DecileIndicator, table: pd.DataFrame) -> alt.Layer
             "lsoas": table["n_lsoa"].to_numpy(int),
         }
     ).dropna(subset=["value"])
-    colours = alt.Scale(domain=list(range(1, 11)), range=list(mapping.IOD_DECILE_COLOURS))
+    colours = alt.Scale(domain=list(range(1, 11)), range=list(maps.IOD_DECILE_COLOURS))
     bars = (
         alt.Chart(frame)
         .mark_bar(stroke="#333333", strokeWidth=0.5)

@@ -2,7 +2,7 @@
 
 Presentation only: layers come from ``layers`` (through the cached helpers in
 ``_shared``), indicators from ``analysis.engine``, drawing from
-``healthyplaces.mapping``.
+``healthyplaces.maps``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from analysis import engine
 from app_pages import _analysis as an
 from app_pages import _shared as sh
 from geo import standards
-from healthyplaces import mapping
+from healthyplaces import maps
 from layers import network
 from layers.catalogue import LAYERS
 from layers.places import Place
@@ -77,8 +77,8 @@ def _layer_controls() -> dict[str, Any]:
         )
         c["scheme"] = st.radio(
             "Classification",
-            list(mapping.SCHEMES),
-            format_func=mapping.SCHEMES.get,
+            list(maps.SCHEMES),
+            format_func=maps.SCHEMES.get,
             horizontal=False,
         )
         c["k"] = st.slider("Classes", 3, 7, 5)
@@ -102,19 +102,19 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     """Assemble the folium map for ``place`` and the chosen layers (drawing only)."""
     outline = sh.place_geometry(place)
     bounds = outline.total_bounds
-    tol = mapping.SIMPLIFY_M.get(place.level, 20.0)
+    tol = maps.SIMPLIFY_M.get(place.level, 20.0)
     county = place.level == "county"
-    m = mapping.base_map(bounds, tiles=c["tiles"])
-    lsoa_view = mapping.in_view(sh.layer("lsoa21"), bounds)
+    m = maps.base_map(bounds, tiles=c["tiles"])
+    lsoa_view = maps.in_view(sh.layer("lsoa21"), bounds)
     if c["iod"]:
-        mapping.add_iod_deciles(m, lsoa_view, sh.layer("iod2025"), tolerance_m=tol)
+        maps.add_iod_deciles(m, lsoa_view, sh.layer("iod2025"), tolerance_m=tol)
     if c["indicator"] or c["double_burden"]:
         res = an.get_results()
-        lsoa_res = mapping.in_view(res.lsoa, bounds)
+        lsoa_res = maps.in_view(res.lsoa, bounds)
         if c["indicator"]:
             meta = c["catalogue"][c["column"]]
             offline_gap = c["column"].startswith(("net_", "blue_net_", "detour_"))
-            mapping.add_choropleth(
+            maps.add_choropleth(
                 m,
                 lsoa_res,
                 c["column"],
@@ -127,7 +127,7 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
                 missing_label="Not available offline" if offline_gap else "No data",
             )
         if c["double_burden"] and "double_burden" in lsoa_res:
-            mapping.add_double_burden(
+            maps.add_double_burden(
                 m,
                 lsoa_res,
                 tolerance_m=tol,
@@ -136,7 +136,7 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
             )
     for pollutant, cmap in _RASTER_COLOURS.items():
         if c[pollutant]:
-            mapping.add_raster(
+            maps.add_raster(
                 m,
                 sh.layer(pollutant),
                 label=f"{standards.POLLUTANT_LABELS[pollutant]} annual mean 2019",
@@ -145,27 +145,27 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
                 guideline=standards.WHO_2021_GUIDELINES[pollutant],
             )
     if c["blue"]:
-        mapping.add_blue_space(
+        maps.add_blue_space(
             m,
-            mapping.in_view(sh.layer("water"), bounds),
-            mapping.in_view(sh.layer("waterways"), bounds),
+            maps.in_view(sh.layer("water"), bounds),
+            maps.in_view(sh.layer("waterways"), bounds),
             tolerance_m=tol,
         )
     if c["sites"]:
-        mapping.add_green_sites(
+        maps.add_green_sites(
             m,
-            mapping.in_view(sh.layer("sites"), bounds),
+            maps.in_view(sh.layer("sites"), bounds),
             tolerance_m=tol,
-            min_area_ha=mapping.COUNTY_MIN_SITE_HA if county else None,
+            min_area_ha=maps.COUNTY_MIN_SITE_HA if county else None,
         )
     if c["boundaries"]:
         wards = sh.boundaries("ward")
-        mapping.add_boundaries(
-            m, sh.boundaries("district"), mapping.in_view(wards, bounds), tolerance_m=tol
+        maps.add_boundaries(
+            m, sh.boundaries("district"), maps.in_view(wards, bounds), tolerance_m=tol
         )
     if not county:
-        mapping.add_outline(m, outline, place.name, tolerance_m=tol)
-    return mapping.finish(m, collapsed=True)
+        maps.add_outline(m, outline, place.name, tolerance_m=tol)
+    return maps.finish(m, collapsed=True)
 
 
 def _handle_click(out: dict[str, Any] | None, level: str) -> None:
@@ -174,7 +174,7 @@ def _handle_click(out: dict[str, Any] | None, level: str) -> None:
     if not click or click == st.session_state.get("_last_click"):
         return
     st.session_state["_last_click"] = click
-    row = mapping.feature_at(sh.boundaries(level), float(click["lng"]), float(click["lat"]))
+    row = maps.feature_at(sh.boundaries(level), float(click["lng"]), float(click["lat"]))
     if row is None:
         st.toast("That point is outside West Yorkshire.")
         return

@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 from analysis import profiles
 from app_pages import _analysis as an
 from geo import crs, standards
-from healthyplaces import mapping, report
+from healthyplaces import maps, report
 from layers import catalogue
 
 TIER_LABELS = {t.name: t.label for t in standards.ACCESS_TIERS}
@@ -50,12 +50,12 @@ def _existing_sites(place_bounds: tuple[float, ...], level: str) -> folium.map.L
     """
     min_ha, tolerance = SITE_DISPLAY.get(level, (0.0, 3.0))
     sites = an.get_results().inputs.sites
-    view = mapping.in_view(sites, place_bounds, 1_000.0)
+    view = maps.in_view(sites, place_bounds, 1_000.0)
     view = view[view["area_ha"] >= min_ha]
-    g = mapping.to_display(view, ["name", "area_ha"], tolerance)
+    g = maps.to_display(view, ["name", "area_ha"], tolerance)
     props = pd.DataFrame(
         {
-            "n": [mapping.esc(v) for v in g["name"]],
+            "n": [maps.esc(v) for v in g["name"]],
             "a": [f"{v:,.1f} ha" for v in g["area_ha"]],
         }
     )
@@ -206,7 +206,7 @@ st.altair_chart(
         color=alt.Color(
             "decile:O",
             legend=None,
-            scale=alt.Scale(domain=list(range(1, 11)), range=list(mapping.IOD_DECILE_COLOURS)),
+            scale=alt.Scale(domain=list(range(1, 11)), range=list(maps.IOD_DECILE_COLOURS)),
         ),
         tooltip=[
             alt.Tooltip("decile:O", title="IMD decile"),
@@ -247,7 +247,7 @@ affected["status"] = [
     else "No change for this standard"
     for g, a, b in zip(affected[f"gained_{tier}"], after, before, strict=True)
 ]
-shown = mapping.to_display(
+shown = maps.to_display(
     affected,
     [
         "lsoa21_code",
@@ -259,11 +259,11 @@ shown = mapping.to_display(
     ],
     3.0,
 )
-m = mapping.base_map(affected.total_bounds)
+m = maps.base_map(affected.total_bounds)
 props = pd.DataFrame(
     {
-        "n": [mapping.esc(v) for v in shown["lsoa21_name"]],
-        "c": [mapping.esc(v) for v in shown["lsoa21_code"]],
+        "n": [maps.esc(v) for v in shown["lsoa21_name"]],
+        "c": [maps.esc(v) for v in shown["lsoa21_code"]],
         "d": [f"{int(v)} of 10" for v in shown["IMD_decile"]],
         "b": [f"{v:,.0f} m" for v in shown[f"before_dist_{tier}_m"]],
         "a": [f"{v:,.0f} m" for v in shown[f"after_dist_{tier}_m"]],
@@ -297,7 +297,7 @@ folium.GeoJson(
 ).add_to(m)
 site = gpd.GeoDataFrame(geometry=[scen["site_geometry"]], crs=crs.ANALYSIS_CRS)
 folium.GeoJson(
-    mapping.to_display(site).__geo_interface__,
+    maps.to_display(site).__geo_interface__,
     name="New park",
     style_function=lambda f: {
         "fillColor": NEW_PARK_COLOUR,
@@ -308,7 +308,7 @@ folium.GeoJson(
 ).add_to(m)
 legend = "".join(
     f'<div><span style="display:inline-block;width:12px;height:12px;background:{c};'
-    f'border:1px solid #333;margin-right:4px"></span>{mapping.esc(label)}</div>'
+    f'border:1px solid #333;margin-right:4px"></span>{maps.esc(label)}</div>'
     for label, c in [*STATUS_COLOURS.items(), ("New park (merged site)", NEW_PARK_COLOUR)]
 )
 mc1, mc2 = st.columns([3, 1])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from healthyplaces import mapping
+from healthyplaces import maps
 from layers.air_quality import load_pollutant
 from layers.boundaries import load_lsoa21
 from layers.deprivation import load_iod2025
@@ -60,11 +60,11 @@ def main() -> int:
     )
 
     lsoa = load_lsoa21().merge(load_iod2025()[["lsoa21_code", "IMD_score"]], on="lsoa21_code")
-    m = mapping.base_map(load_boundaries("county").total_bounds, tiles=False)
-    mapping.add_choropleth(m, lsoa, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
-    mapping.add_green_sites(m, load_sites(), min_area_ha=mapping.COUNTY_MIN_SITE_HA)
-    mapping.add_raster(m, load_pollutant("no2"), label="NO₂ 2019", units="µg/m³", guideline=10)
-    mb = mapping.map_payload_bytes(mapping.finish(m)) / 1e6
+    m = maps.base_map(load_boundaries("county").total_bounds, tiles=False)
+    maps.add_choropleth(m, lsoa, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
+    maps.add_green_sites(m, load_sites(), min_area_ha=maps.COUNTY_MIN_SITE_HA)
+    maps.add_raster(m, load_pollutant("no2"), label="NO₂ 2019", units="µg/m³", guideline=10)
+    mb = maps.map_payload_bytes(maps.finish(m)) / 1e6
     print(
         f"county map payload (1,404 LSOAs, sites, NO₂) {mb:5.2f} MB "
         f"(target < {PAYLOAD_TARGET_MB:g} MB: {_verdict(mb < PAYLOAD_TARGET_MB)})"

@@ -72,11 +72,11 @@ def test_indicator_choropleth_and_double_burden(app: AppTest) -> None:
 
 
 def test_map_click_selects_the_lsoa_under_it(app: AppTest) -> None:
-    """A click is looked up (mapping.feature_at) and requested as the next place."""
+    """A click is looked up (maps.feature_at) and requested as the next place."""
     import geopandas as gpd
     import shapely
 
-    from healthyplaces.mapping import feature_at
+    from healthyplaces.maps import feature_at
     from layers.places import load_boundaries
 
     lsoas = load_boundaries("lsoa")

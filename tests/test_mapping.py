@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from healthyplaces import mapping
+from healthyplaces import maps
 from layers import catalogue
 from layers.air_quality import load_pollutant
 from layers.boundaries import load_lsoa21
@@ -34,11 +34,11 @@ def lsoa_iod() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def county_map(county_bounds, lsoa_iod) -> folium.Map:
     """County zoom: all 1,404 LSOAs as a choropleth, the green-space sites and NO₂."""
-    m = mapping.base_map(county_bounds, tiles=False)
-    mapping.add_choropleth(m, lsoa_iod, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
-    mapping.add_green_sites(m, load_sites(), min_area_ha=mapping.COUNTY_MIN_SITE_HA)
-    mapping.add_raster(m, load_pollutant("no2"), label="NO₂ 2019", units="µg/m³", guideline=10)
-    return mapping.finish(m)
+    m = maps.base_map(county_bounds, tiles=False)
+    maps.add_choropleth(m, lsoa_iod, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
+    maps.add_green_sites(m, load_sites(), min_area_ha=maps.COUNTY_MIN_SITE_HA)
+    maps.add_raster(m, load_pollutant("no2"), label="NO₂ 2019", units="µg/m³", guideline=10)
+    return maps.finish(m)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def county_html(county_map) -> str:
 
 
 def test_county_payload_under_5_mb(county_map, county_html) -> None:
-    size = mapping.map_payload_bytes(county_map)
+    size = maps.map_payload_bytes(county_map)
     assert size < 5_000_000, f"{size / 1e6:.2f} MB"
     assert county_html.count('"lsoa21_code"') == 0  # only short display properties
     assert len(re.findall(r"E010\d{5}", county_html)) >= 1404
@@ -75,11 +75,11 @@ def test_legends_are_text_with_units(county_html) -> None:
 
 
 def test_offline_map_has_no_tiles_and_a_light_background(county_bounds) -> None:
-    html = mapping.base_map(county_bounds, tiles=False).get_root().render()
+    html = maps.base_map(county_bounds, tiles=False).get_root().render()
     assert "L.tileLayer" not in html
-    assert mapping.OFFLINE_BACKGROUND in html
+    assert maps.OFFLINE_BACKGROUND in html
     assert "cdn.jsdelivr.net/npm/leaflet" not in html  # Leaflet is embedded
-    online = mapping.base_map(county_bounds, tiles=True).get_root().render()
+    online = maps.base_map(county_bounds, tiles=True).get_root().render()
     assert "L.tileLayer" in online and "cartocdn" in online
 
 
@@ -87,8 +87,8 @@ def test_osm_names_are_escaped_in_tooltips(county_bounds) -> None:
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     sites = load_sites().head(3).copy()
     sites["name"] = [evil, "Park & Ride <b>", None]
-    m = mapping.base_map(county_bounds)
-    mapping.add_green_sites(m, sites)
+    m = maps.base_map(county_bounds)
+    maps.add_green_sites(m, sites)
     layer = next(
         c
         for fg in m._children.values()
@@ -110,8 +110,8 @@ def test_choropleth_tooltip_escapes_lsoa_names_and_shows_units(county_bounds, ls
     few = lsoa_iod.head(10).copy()
     few.loc[few.index[0], "lsoa21_name"] = "<b>x</b>"
     few.loc[few.index[1], "IMD_score"] = np.nan
-    m = mapping.base_map(county_bounds)
-    mapping.add_choropleth(
+    m = maps.base_map(county_bounds)
+    maps.add_choropleth(
         m,
         few,
         "IMD_score",
@@ -135,8 +135,8 @@ def test_choropleth_tooltip_escapes_lsoa_names_and_shows_units(county_bounds, ls
 
 
 def test_no2_overlay_is_in_lonlat_around_west_yorkshire(county_bounds) -> None:
-    m = mapping.base_map(county_bounds)
-    mapping.add_raster(m, load_pollutant("no2"), label="NO₂", units="µg/m³")
+    m = maps.base_map(county_bounds)
+    maps.add_raster(m, load_pollutant("no2"), label="NO₂", units="µg/m³")
     overlay = next(
         c
         for fg in m._children.values()
@@ -151,7 +151,7 @@ def test_no2_overlay_is_in_lonlat_around_west_yorkshire(county_bounds) -> None:
 
 def test_raster_rgba_is_transparent_where_no_data() -> None:
     r = load_pollutant("no2")
-    rgba, (west, south, east, north) = mapping.raster_rgba(r, "viridis_r", 5, 30)
+    rgba, (west, south, east, north) = maps.raster_rgba(r, "viridis_r", 5, 30)
     assert rgba.dtype == np.uint8 and rgba.shape[2] == 4
     assert (rgba[..., 3] == 0).any()  # outside the warped grid (and NaN cells): transparent
     assert (rgba[..., 3] == 255).sum() > 0.3 * rgba.shape[0] * rgba.shape[1]
@@ -160,29 +160,29 @@ def test_raster_rgba_is_transparent_where_no_data() -> None:
 
 def test_classify_values_schemes() -> None:
     values = pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, np.nan])
-    classes, bins = mapping.classify_values(values, "quantiles", 3)
+    classes, bins = maps.classify_values(values, "quantiles", 3)
     assert classes[-1] == -1 and len(bins) == 3 and classes[:9].max() == 2
-    _, nb = mapping.classify_values(values, "natural_breaks", 3)
+    _, nb = maps.classify_values(values, "natural_breaks", 3)
     assert len(nb) == 3
     with pytest.raises(ValueError, match="quantiles"):
-        mapping.classify_values(values, "equal", 3)
+        maps.classify_values(values, "equal", 3)
 
 
 def test_feature_at_finds_the_lsoa_under_a_click() -> None:
     lsoa = load_lsoa21()
     row = lsoa.iloc[100]
     pt = gpd.GeoSeries([shapely.point_on_surface(row.geometry)], crs=lsoa.crs).to_crs(4326)
-    hit = mapping.feature_at(lsoa, pt.x.iloc[0], pt.y.iloc[0])
+    hit = maps.feature_at(lsoa, pt.x.iloc[0], pt.y.iloc[0])
     assert hit is not None and hit["lsoa21_code"] == row["lsoa21_code"]
-    assert mapping.feature_at(lsoa, 0.0, 51.5) is None
+    assert maps.feature_at(lsoa, 0.0, 51.5) is None
 
 
 def test_iod_deciles_and_double_burden_layers(county_bounds) -> None:
     lsoa = load_lsoa21().head(50)
-    m = mapping.base_map(county_bounds)
-    mapping.add_iod_deciles(m, lsoa, load_iod2025())
+    m = maps.base_map(county_bounds)
+    maps.add_iod_deciles(m, lsoa, load_iod2025())
     flagged = lsoa.assign(double_burden=[i % 5 == 0 for i in range(len(lsoa))])
-    mapping.add_double_burden(m, flagged)
-    mapping.add_boundaries(m, load_boundaries("district"), load_boundaries("ward"))
-    html = mapping.finish(m).get_root().render()
+    maps.add_double_burden(m, flagged)
+    maps.add_boundaries(m, load_boundaries("district"), load_boundaries("ward"))
+    html = maps.finish(m).get_root().render()
     assert "IoD 2025 decile" in html and "10 LSOAs" in html

@@ -101,7 +101,7 @@ SCHEMES: dict[str, str] = {
     "natural_breaks": "Natural breaks (Jenks)",
 }
 
-_STATIC = Path(__file__).resolve().parent / "static" / "leaflet"
+_STATIC = Path(__file__).resolve().parent.parent / "static" / "leaflet"
 _CDN = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist"
 _OGL_SHORT = "ONS, OS, MHCLG, DEFRA: OGL v3.0"
 _BOTH_SHORT = f"{catalogue.OSM_ATTRIBUTION}; {_OGL_SHORT}"

@@ -46,7 +46,7 @@ from analysis import profiles
 from analysis.engine import Results
 from analysis.profiles import Area
 from geo import crs, standards
-from healthyplaces.mapping import IOD_DECILE_COLOURS, NO_DATA_COLOUR, data_uri
+from healthyplaces.maps import IOD_DECILE_COLOURS, NO_DATA_COLOUR, data_uri
 from layers import catalogue, network, places
 from layers.catalogue import LAYERS
 from layers.places import load_boundaries, resolve_place
