@@ -9,58 +9,17 @@ presentation-free aggregations of :class:`analysis.engine.Results`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
-from geo import aggregate, air, inequality, nature, origins, standards
+from geo import aggregate, air, inequality, nature, standards
 from geo.standards import ACCESS_TIERS
 from layers import air_quality, catalogue, places
-from layers.places import Place, lsoa_mask
-
-
-@dataclass(frozen=True)
-class Area:
-    """What a profile is about: a named place or a user polygon, with LSOA weights."""
-
-    name: str
-    level: str
-    code: str | None
-    weights: np.ndarray  # people per LSOA counted in the area (population × share)
-    share: np.ndarray  # 0–1 share of each LSOA counted
-    method: str
-    polygon: shapely.Geometry | None = None
-    parent_code: str | None = None
-    parent_name: str | None = None
-
-
-def area_for_place(results: Results, place: Place) -> Area:
-    """The LSOAs of a named place (whole LSOAs by the ONS lookup)."""
-    mask = lsoa_mask(place, results.lsoa)
-    pop = results.lsoa["population"].to_numpy(float)
-    return Area(
-        place.name,
-        place.level,
-        place.code,
-        np.where(mask, pop, 0.0),
-        mask.astype(float),
-        origins.WHOLE_LSOAS,
-        parent_code=place.parent_code,
-        parent_name=place.parent_name,
-    )
-
-
-def area_for_polygon(
-    results: Results, polygon: shapely.Geometry, name: str = "Custom area"
-) -> Area:
-    """A user polygon (EPSG:27700): LSOAs weighted by the share of their area inside it."""
-    share = origins.area_share(np.asarray(results.lsoa.geometry.values), polygon)
-    pop = results.lsoa["population"].to_numpy(float)
-    return Area(name, "custom", None, pop * share, share, origins.AREA_SHARE, polygon=polygon)
 
 
 def _slope(values: np.ndarray, rank: np.ndarray, w: np.ndarray) -> dict[str, dict[str, float]]:

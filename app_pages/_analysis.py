@@ -23,9 +23,9 @@ import streamlit as st
 from folium.plugins import Draw
 from streamlit_folium import st_folium
 
-from analysis import engine, new_park, profiles
+from analysis import areas, deciles, engine, new_park, profiles
+from analysis.areas import Area
 from analysis.engine import Results
-from analysis.profiles import Area
 from geo import crs, standards
 from healthyplaces import maps, report
 from layers import catalogue, paths
@@ -83,7 +83,7 @@ def get_results() -> Results:
 @st.cache_data(show_spinner=False)
 def _profile(code: str, key: str) -> dict[str, Any]:
     results = _results(key)
-    return profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
+    return profiles.profile(results, areas.area_for_place(results, resolve_place(code)))
 
 
 def get_profile(code: str) -> dict[str, Any]:
@@ -95,13 +95,13 @@ def get_profile(code: str) -> dict[str, Any]:
 @st.cache_data(show_spinner=False)
 def _place_report(code: str, key: str) -> report.Report:
     results = _results(key)
-    return report.build_report(results, profiles.area_for_place(results, resolve_place(code)))
+    return report.build_report(results, areas.area_for_place(results, resolve_place(code)))
 
 
 @st.cache_data(show_spinner=False)
 def _polygon_report(wkb: bytes, name: str, warnings: tuple[str, ...], key: str) -> report.Report:
     results = _results(key)
-    area = profiles.area_for_polygon(results, shapely.from_wkb(wkb), name=name)
+    area = areas.area_for_polygon(results, shapely.from_wkb(wkb), name=name)
     return report.build_report(results, area, warnings=warnings)
 
 
@@ -333,7 +333,7 @@ def show_user_area(user: UserArea) -> None:
 # --- The profile view ------------------------------------------------------------------------
 
 
-def _decile_chart(ind: report.DecileIndicator, table: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+def _decile_chart(ind: deciles.DecileIndicator, table: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     scale = 100.0 if ind.share else 1.0
     frame = pd.DataFrame(
         {
@@ -373,13 +373,13 @@ def _decile_chart(ind: report.DecileIndicator, table: pd.DataFrame) -> alt.Layer
 
 def show_deciles(results: Results, area: Area) -> None:
     """Altair charts of key indicators by IoD 2025 decile (``geo.inequality.by_decile``)."""
-    data = report.decile_data(results, area)
+    data = deciles.decile_data(results, area)
     if data.county_fallback:
         st.info(data.note)
     else:
         st.caption(data.note)
     cols = st.columns(2)
-    for i, ind in enumerate(report.DECILE_INDICATORS):
+    for i, ind in enumerate(deciles.DECILE_INDICATORS):
         with cols[i % 2]:
             st.altair_chart(
                 _decile_chart(ind, data.frame),
@@ -388,11 +388,11 @@ def show_deciles(results: Results, area: Area) -> None:
             )
     with st.expander("The numbers behind these charts"):
         shown = data.frame.copy()
-        for ind in report.DECILE_INDICATORS:
+        for ind in deciles.DECILE_INDICATORS:
             if ind.share:
                 shown[ind.column] = shown[ind.column] * 100
         shown = shown.rename(
-            columns={ind.column: f"{ind.title} ({ind.units})" for ind in report.DECILE_INDICATORS}
+            columns={ind.column: f"{ind.title} ({ind.units})" for ind in deciles.DECILE_INDICATORS}
         )
         st.dataframe(
             shown.rename(columns={"population": "Residents (2021)", "n_lsoa": "LSOAs"}),
@@ -435,7 +435,7 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any] | None = Non
     """The full profile of an area: headline beside district and county, deciles, inequality,
     access on both methods, notes, data years and attribution."""
     prof = prof if prof is not None else profiles.profile(results, area)
-    district_area, county_area = report.comparators(results, area)
+    district_area, county_area = areas.comparators(results, area)
     district = get_profile(district_area.code) if district_area and district_area.code else None
     county = get_profile(county_area.code) if county_area and county_area.code else None
     rows = report.headline_rows(prof, district, county)

@@ -2,7 +2,7 @@
 
 Presentation only: the boundary is validated by :mod:`layers.user_area`, the
 profile is :func:`analysis.profiles.profile` on
-:func:`~analysis.profiles.area_for_polygon`, the report
+:func:`~analysis.areas.area_for_polygon`, the report
 :mod:`healthyplaces.report`.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 import shapely
 import streamlit as st
 
-from analysis import profiles
+from analysis import areas, profiles
 from app_pages import _analysis as an
 
 INSTRUCTIONS = (
@@ -41,7 +41,7 @@ if result.error is not None or result.area is None:
 
 user = result.area
 an.show_user_area(user)
-area = profiles.area_for_polygon(results, user.geometry, name=user.name)
+area = areas.area_for_polygon(results, user.geometry, name=user.name)
 prof = profiles.profile(results, area)
 st.header(f"Profile: {user.name}")
 an.show_profile(results, area, prof)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import profiles
+from analysis import areas
 from app_pages import _analysis as an
 
 place = an.chosen_place()
@@ -21,7 +21,7 @@ st.caption(
 )
 
 results = an.get_results()
-area = profiles.area_for_place(results, place)
+area = areas.area_for_place(results, place)
 prof = an.get_profile(place.code)
 an.show_profile(results, area, prof)
 

@@ -17,7 +17,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis import profiles
+from analysis import areas
 from app_pages import _analysis as an
 from geo import crs, standards
 from healthyplaces import maps, report
@@ -86,7 +86,7 @@ st.info(
 )
 
 place_geom = gpd.GeoDataFrame(
-    geometry=[report.area_boundary(profiles.area_for_place(results, place))],
+    geometry=[areas.area_boundary(areas.area_for_place(results, place))],
     crs=crs.ANALYSIS_CRS,
 )
 extra = [_existing_sites(tuple(place_geom.total_bounds), place.level)]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis import profiles
+from analysis import areas, profiles
 from layers import catalogue, paths
 
 Handler = Callable[[argparse.Namespace], int]
@@ -96,10 +96,10 @@ def _area(args: argparse.Namespace) -> tuple[Any, Any]:
     results = engine.load_results(_progress)
     if getattr(args, "boundary", None):
         user = read_user_area(Path(args.boundary))
-        return results, profiles.area_for_polygon(results, user.geometry, name=user.name)
+        return results, areas.area_for_polygon(results, user.geometry, name=user.name)
     if not args.place:
         raise ValueError("name a PLACE (code or name) or give --boundary FILE")
-    return results, profiles.area_for_place(results, resolve_place(args.place))
+    return results, areas.area_for_place(results, resolve_place(args.place))
 
 
 def _progress(message: str, fraction: float) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from analysis import new_park, profiles
+from analysis import areas, new_park, profiles
 from geo import standards
 from healthyplaces.cli import main
 from layers import places
@@ -38,12 +38,12 @@ PROFILE_KEYS = {
 def test_district_populations_sum_their_lsoas_and_the_county(results) -> None:
     total = 0
     for code in places.DISTRICTS:
-        prof = profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
+        prof = profiles.profile(results, areas.area_for_place(results, resolve_place(code)))
         lsoas = results.lsoa.loc[results.lsoa["district_code"] == code, "population"].sum()
         assert prof["population"] == lsoas
         total += prof["population"]
     county = profiles.profile(
-        results, profiles.area_for_place(results, resolve_place("West Yorkshire"))
+        results, areas.area_for_place(results, resolve_place("West Yorkshire"))
     )
     assert total == county["population"] == COUNTY_POPULATION
 
@@ -72,7 +72,7 @@ def test_profile_json_contract_for_bradford(capsys) -> None:
 
 
 def test_lsoa_share_most_deprived_decile_counts_lsoas(results) -> None:
-    area = profiles.area_for_place(results, resolve_place("Bradford"))
+    area = areas.area_for_place(results, resolve_place("Bradford"))
     prof = profiles.profile(results, area)
     t = results.lsoa[results.lsoa["district_code"] == "E08000032"]
     assert prof["lsoa_share_most_deprived_decile"] == pytest.approx((t["IMD_decile"] == 1).mean())
@@ -81,7 +81,7 @@ def test_lsoa_share_most_deprived_decile_counts_lsoas(results) -> None:
 def test_central_leeds_ward_has_network_results(results) -> None:
     # Hunslet & Riverside lies inside the 6.5 km circle: network results for the short tiers.
     ward = resolve_place("Hunslet & Riverside")
-    prof = profiles.profile(results, profiles.area_for_place(results, ward))
+    prof = profiles.profile(results, areas.area_for_place(results, ward))
     assert prof["access_network"]["2ha_300m"] is not None
     assert prof["access_network_coverage"]["2ha_300m"] > 0.9
     # A walk is never shorter than the straight line.
@@ -107,14 +107,14 @@ def test_double_burden_follows_its_definition(results) -> None:
     )
     assert (t["double_burden"] == expected).all()
     assert expected.any()
-    county = profiles.profile(results, profiles.area_for_place(results, resolve_place("E47000003")))
+    county = profiles.profile(results, areas.area_for_place(results, resolve_place("E47000003")))
     assert county["double_burden_population"] == int(t.loc[expected, "population"].sum())
 
 
 def test_polygon_of_one_lsoa_weights_that_lsoa_only(results) -> None:
     row = results.lsoa.iloc[100]
     # Shrink by 1 m so neighbours sharing its edges get (almost) nothing.
-    area = profiles.area_for_polygon(results, row.geometry.buffer(-1.0), name="one LSOA")
+    area = areas.area_for_polygon(results, row.geometry.buffer(-1.0), name="one LSOA")
     assert area.weights.sum() == pytest.approx(row["population"], rel=0.01)
     prof = profiles.profile(results, area)
     assert prof["no2_pop_weighted_ugm3"] == pytest.approx(row["no2_ugm3"], rel=0.02)
@@ -124,7 +124,7 @@ def test_polygon_of_one_lsoa_weights_that_lsoa_only(results) -> None:
 def test_polygon_beyond_the_air_grid_reports_partial_coverage(results) -> None:
     # The PCM window's west edge is x = 388,000 m; a box straddling it is half covered.
     box = shapely.box(387_000, 430_000, 389_000, 431_000)
-    area = profiles.area_for_polygon(results, box)
+    area = areas.area_for_polygon(results, box)
     prof = profiles.profile(results, area)
     assert prof["air_coverage"]["no2"] == pytest.approx(0.5)
     assert any("NO₂ data cover 50%" in n for n in prof["notes"])
@@ -135,7 +135,7 @@ def test_place_table_matches_the_per_place_profile(results) -> None:
     assert (table["level"] == "ward").sum() == 124
     assert table.loc["E47000003", "population"] == COUNTY_POPULATION
     for code in ("E08000035", "E05001341"):
-        prof = profiles.profile(results, profiles.area_for_place(results, resolve_place(code)))
+        prof = profiles.profile(results, areas.area_for_place(results, resolve_place(code)))
         row = table.loc[code]
         assert row["population"] == prof["population"]
         assert row["no2_ugm3"] == pytest.approx(prof["no2_pop_weighted_ugm3"])
@@ -163,7 +163,7 @@ def test_group_weighted_by_hand() -> None:
 
 
 def test_concentration_index_has_its_interval(results) -> None:
-    prof = profiles.profile(results, profiles.area_for_place(results, resolve_place("Leeds")))
+    prof = profiles.profile(results, areas.area_for_place(results, resolve_place("Leeds")))
     ci = prof["concentration_index"]
     assert ci["ci_low"] <= ci["value"] <= ci["ci_high"]
 

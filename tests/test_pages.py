@@ -12,7 +12,7 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from analysis import new_park, profiles
+from analysis import areas, new_park, profiles
 from app_pages import _analysis as an
 from geo import crs, standards
 from healthyplaces import report
@@ -152,7 +152,7 @@ def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
     assert read.area.name == "around-029A"
     assert read.area.area_ha == pytest.approx(78.5, rel=0.01)
     prof = profiles.profile(
-        results, profiles.area_for_polygon(results, read.area.geometry, read.area.name)
+        results, areas.area_for_polygon(results, read.area.geometry, read.area.name)
     )
     assert prof["population"] > 0 and prof["n_lsoas"] >= 1
     assert 0 <= prof["access_straight"][standards.HEADLINE_TIER] <= 1

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from pypdf import PdfReader
 
-from analysis import profiles
+from analysis import areas, deciles
 from geo import crs
 from healthyplaces import cli, report
 from layers import catalogue, places
@@ -28,7 +28,7 @@ def _pdf_text(data: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def bradford(results: Any) -> report.Report:
-    return report.build_report(results, profiles.area_for_place(results, resolve_place("Bradford")))
+    return report.build_report(results, areas.area_for_place(results, resolve_place("Bradford")))
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_report_model_carries_units_years_and_comparisons(bradford: report.Repor
     assert bradford.headline[0].county == "2,351,573"
     for row in bradford.headline:
         assert row.units and row.year, row.label
-    assert len(bradford.decile_charts) == len(report.DECILE_INDICATORS)
+    assert len(bradford.decile_charts) == len(deciles.DECILE_INDICATORS)
     for fig in [*bradford.decile_charts, bradford.map]:
         assert fig.png.startswith(b"\x89PNG") and fig.alt
     assert not any("county" in n.lower() and "too few" in n for n in [bradford.decile_note])
@@ -75,7 +75,7 @@ def test_html_is_self_contained_and_names_bradford(bradford_html: str) -> None:
     assert "url(http" not in bradford_html and "@import" not in bradford_html
     assert "<script" not in bradford_html and "<link" not in bradford_html
     srcs = re.findall(r'<img src="([^"]{0,30})', bradford_html)
-    assert len(srcs) == 1 + len(report.DECILE_INDICATORS)
+    assert len(srcs) == 1 + len(deciles.DECILE_INDICATORS)
     assert all(s.startswith("data:image/png;base64,") for s in srcs)
     assert len(re.findall(r'<img [^>]*alt="[^"]+"', bradford_html)) == len(srcs)
     assert '<html lang="en-GB">' in bradford_html and "<h1>" in bradford_html
@@ -89,7 +89,7 @@ def test_html_carries_osm_and_ogl_attribution(bradford_html: str) -> None:
 
 def test_html_escapes_a_hostile_area_name(results: Any) -> None:
     name = "<script>alert(1)</script>"
-    area = profiles.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 500), name=name)
+    area = areas.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 500), name=name)
     rep = report.build_report(results, area, warnings=['<img src=x onerror="alert(2)">'])
     page = report.render_html(rep)
     assert "<script" not in page
@@ -103,7 +103,7 @@ def test_html_escapes_a_hostile_area_name(results: Any) -> None:
 
 def test_pdf_handles_any_unicode_name(results: Any) -> None:
     name = "Café ≥ NO₂ µg 漢字 \x00\u202e 🌳 $x$"
-    area = profiles.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 400), name=name)
+    area = areas.area_for_polygon(results, _lsoa_buffer(results, "E01010670", 400), name=name)
     rep = report.build_report(results, area)
     text = _pdf_text(report.render_pdf(rep))
     assert "Café ≥ NO₂ µg" in text
@@ -124,11 +124,11 @@ def test_pdf_parses_and_names_bradford_with_population(bradford_pdf: bytes) -> N
 
 def test_small_area_deciles_fall_back_to_the_county(results: Any) -> None:
     ward = resolve_place("E05001341")  # Baildon: 10 LSOAs
-    data = report.decile_data(results, profiles.area_for_place(results, ward))
+    data = deciles.decile_data(results, areas.area_for_place(results, ward))
     assert data.county_fallback and data.scope == places.COUNTY_NAME
     assert "too few" in data.note
     assert int(data.frame["n_lsoa"].sum()) == len(results.lsoa)
-    district, county = report.comparators(results, profiles.area_for_place(results, ward))
+    district, county = areas.comparators(results, areas.area_for_place(results, ward))
     assert district is not None and district.name == "Bradford"
     assert county is not None and county.code == places.COUNTY_CODE
 

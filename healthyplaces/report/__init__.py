@@ -42,20 +42,16 @@ import shapely
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from analysis import profiles
+from analysis import areas, deciles, profiles
+from analysis.areas import Area
 from analysis.engine import Results
-from analysis.profiles import Area
 from geo import crs, standards
 from healthyplaces.maps import IOD_DECILE_COLOURS, NO_DATA_COLOUR, data_uri
-from layers import catalogue, network, places
+from layers import catalogue, network
 from layers.catalogue import LAYERS
-from layers.places import load_boundaries, resolve_place
 
 #: Accessible green-space sites on the static map (Paul Tol "muted" green).
 SITE_COLOUR = "#117733"
-#: Fewest LSOAs (and deciles represented) for an area's own decile chart.
-MIN_LSOAS_FOR_DECILES = 20
-MIN_DECILES_FOR_DECILES = 5
 NETWORK_NOTE = (
     "Walking-network results cover central Leeds only offline (within "
     f"{network.LEEDS_NETWORK_RADIUS_M / 1000:g} km of Leeds city centre, OpenStreetMap 2022); "
@@ -173,29 +169,7 @@ def _yes_no(value: Any) -> str:
     return "yes" if bool(value) else "no"
 
 
-# --- Comparisons --------------------------------------------------------------------
-
-
-def comparators(results: Results, area: Area) -> tuple[Area | None, Area | None]:
-    """The district and county areas an area is compared with (``None`` where it is that area).
-
-    The district is the one holding most of the area's residents (a ward, MSOA
-    or LSOA lies in one district; a drawn area may straddle two).
-    """
-    if area.level == "county":
-        return None, None
-    county = profiles.area_for_place(results, resolve_place(places.COUNTY_CODE))
-    if area.level == "district":
-        return None, county
-    people = (
-        pd.Series(area.weights, index=results.lsoa.index)
-        .groupby(results.lsoa["district_code"])
-        .sum()
-    )
-    if people.empty or people.max() <= 0:
-        return None, county
-    district = profiles.area_for_place(results, resolve_place(str(people.idxmax())))
-    return district, county
+# --- Headline rows ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -362,108 +336,19 @@ def headline_rows(
 # --- Deciles --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DecileIndicator:
-    """A key indicator charted by IMD decile."""
-
-    column: str
-    title: str
-    units: str
-    share: bool
-    guideline: float | None = None
-    guideline_label: str = ""
-
-
-DECILE_INDICATORS: tuple[DecileIndicator, ...] = (
-    DecileIndicator(
-        f"meets_{standards.HEADLINE_TIER}",
-        "Green space ≥ 2 ha within 300 m (straight line, OSM 2023)",
-        "% of residents",
-        True,
-    ),
-    DecileIndicator(
-        "no2_ugm3",
-        "NO₂ annual mean (DEFRA PCM 2019)",
-        "µg/m³",
-        False,
-        _WHO["no2"],
-        f"WHO 2021 guideline {_WHO['no2']:g} µg/m³",
-    ),
-    DecileIndicator(
-        "blue_within_300m",
-        "Blue space within 300 m (straight line, OSM 2023)",
-        "% of residents",
-        True,
-    ),
-    DecileIndicator(
-        "habitat_shannon_1km",
-        "Habitat diversity within 1 km (OSM 2023)",
-        "Shannon index, nats",
-        False,
-    ),
-)
-
-
-@dataclass(frozen=True)
-class DecileData:
-    """Population-weighted indicator means by IMD decile, and which LSOAs they cover."""
-
-    frame: pd.DataFrame
-    scope: str
-    note: str
-    county_fallback: bool
-
-
-def decile_data(results: Results, area: Area) -> DecileData:
-    """Key indicators by IoD 2025 decile over the area's LSOAs (or the county's if too few).
-
-    Calls :func:`analysis.profiles.decile_table` with the area's weights (residents
-    counted in the area). An area with fewer than
-    :data:`MIN_LSOAS_FOR_DECILES` LSOAs or fewer than
-    :data:`MIN_DECILES_FOR_DECILES` deciles represented is charted with the
-    county's LSOAs instead, and the note says so.
-    """
-    t = results.lsoa
-    cols = [d.column for d in DECILE_INDICATORS]
-    inside = area.weights > 0
-    n_lsoas = int(inside.sum())
-    n_deciles = int(t.loc[inside, "IMD_decile"].nunique())
-    weights = area.weights
-    fallback = area.level != "county" and (
-        n_lsoas < MIN_LSOAS_FOR_DECILES or n_deciles < MIN_DECILES_FOR_DECILES
-    )
-    if fallback:
-        weights = t["population"].to_numpy(float)
-        scope = places.COUNTY_NAME
-        note = (
-            f"{area.name} has {n_lsoas:,} LSOA{'s' if n_lsoas != 1 else ''} in {n_deciles} "
-            f"IMD decile{'s' if n_deciles != 1 else ''}, too few for its own decile "
-            f"gradient, so these charts show all {len(t):,} LSOAs in "
-            f"{places.COUNTY_NAME}."
-        )
-    else:
-        scope = area.name
-        note = (
-            f"Population-weighted means over the {n_lsoas:,} LSOAs of {area.name}, "
-            "by national IoD 2025 IMD decile."
-        )
-    table = profiles.decile_table(results, weights, cols)
-    return DecileData(table, scope, note, fallback)
-
-
-def _decile_chart(ind: DecileIndicator, table: pd.DataFrame) -> bytes:
+def _decile_chart(ind: deciles.DecileIndicator, table: pd.DataFrame) -> bytes:
     values = table[ind.column].to_numpy(float) * (100.0 if ind.share else 1.0)
-    deciles = table.index.to_numpy(int)
+    codes = table.index.to_numpy(int)
     fig, ax = plt.subplots(figsize=(5.0, 3.0), dpi=150)
     present = np.isfinite(values)
     ax.bar(
-        deciles[present],
+        codes[present],
         values[present],
-        color=[IOD_DECILE_COLOURS[d - 1] for d in deciles[present]],
+        color=[IOD_DECILE_COLOURS[d - 1] for d in codes[present]],
         edgecolor="#333333",
         linewidth=0.6,
     )
-    for d, v in zip(deciles, values, strict=True):
+    for d, v in zip(codes, values, strict=True):
         label = fmt_number(v, 0 if ind.share else 1) if np.isfinite(v) else "none"
         ax.annotate(
             label,
@@ -500,7 +385,7 @@ def _png(fig: Any, tight: bool = False) -> bytes:
     return buf.getvalue()
 
 
-def decile_alt(ind: DecileIndicator, table: pd.DataFrame, scope: str) -> str:
+def decile_alt(ind: deciles.DecileIndicator, table: pd.DataFrame, scope: str) -> str:
     """Alternative text of a decile chart: what it shows and every value."""
     scale = 100.0 if ind.share else 1.0
     parts = [
@@ -516,16 +401,6 @@ def decile_alt(ind: DecileIndicator, table: pd.DataFrame, scope: str) -> str:
 
 
 # --- Static map -----------------------------------------------------------------------
-
-
-def area_boundary(area: Area) -> shapely.Geometry:
-    """The area's outline (EPSG:27700): the user polygon, or the ONS boundary of the place."""
-    if area.polygon is not None:
-        return area.polygon
-    if area.code is None:
-        raise ValueError(f"{area.name} has neither a polygon nor a place code")
-    table = load_boundaries(area.level)
-    return shapely.union_all(table.loc[table["code"] == area.code].geometry.values)
 
 
 def _scale_length(width_m: float) -> float:
@@ -854,15 +729,15 @@ def build_report(
     results
         From :func:`analysis.engine.load_results`.
     area
-        From :func:`~analysis.profiles.area_for_place` or
-        :func:`~analysis.profiles.area_for_polygon`.
+        From :func:`~analysis.areas.area_for_place` or
+        :func:`~analysis.areas.area_for_polygon`.
     warnings
         Extra notes to show first (e.g. a user boundary's validation warnings).
     today
         The generation date (default: today).
     """
     prof = profiles.profile(results, area)
-    district_area, county_area = comparators(results, area)
+    district_area, county_area = areas.comparators(results, area)
     district = profiles.profile(results, district_area) if district_area else None
     county = profiles.profile(results, county_area) if county_area else None
     name = area.name
@@ -878,18 +753,18 @@ def build_report(
     subtitle = f"{level.capitalize()}" + (f", {area.code}" if area.code else "")
     if area.parent_name and area.level not in ("district", "county"):
         subtitle += f", in {area.parent_name}"
-    deciles = decile_data(results, area)
+    by_decile = deciles.decile_data(results, area)
     charts = [
         Figure(
             ind.title,
-            _decile_chart(ind, deciles.frame),
-            decile_alt(ind, deciles.frame, deciles.scope),
+            _decile_chart(ind, by_decile.frame),
+            decile_alt(ind, by_decile.frame, by_decile.scope),
             f"{ind.title}, {ind.units}, population-weighted, by IoD 2025 IMD decile: "
-            f"{deciles.scope}.",
+            f"{by_decile.scope}.",
         )
-        for ind in DECILE_INDICATORS
+        for ind in deciles.DECILE_INDICATORS
     ]
-    boundary = area_boundary(area)
+    boundary = areas.area_boundary(area)
     map_fig = Figure(
         f"Map of {name}",
         _map_png(results, area, boundary),
@@ -923,7 +798,7 @@ def build_report(
         district_name=district_area.name if district_area else None,
         county_name=county_area.name if county_area else None,
         headline=headline_rows(prof, district, county),
-        decile_note=deciles.note,
+        decile_note=by_decile.note,
         decile_charts=charts,
         map=map_fig,
         inequality=inequality_statistics(prof),

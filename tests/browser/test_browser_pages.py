@@ -18,7 +18,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from analysis import new_park, profiles
+from analysis import areas, new_park, profiles
 from geo import crs, standards
 from healthyplaces import report
 
@@ -215,7 +215,7 @@ def test_my_area_upload_shows_its_profile(
     path = _write_geojson(circle, tmp_path / f"around-{row['lsoa21_code']}.geojson")
 
     user = _as_app_reads_it(path)
-    area = profiles.area_for_polygon(results, user.geometry, name=user.name)
+    area = areas.area_for_polygon(results, user.geometry, name=user.name)
     prof = profiles.profile(results, area)
     expected_people = report.fmt_people(prof["population"])
     expected_no2 = f"{report.fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³"
