@@ -23,7 +23,6 @@ map in EPSG:4326 longitude/latitude. Nothing here computes an indicator.
 from __future__ import annotations
 
 import base64
-import html
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -45,6 +44,7 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject
 from geo import crs
 from geo.crs import lonlat_bounds
 from geo.raster import Raster
+from healthyplaces.formatting import esc, fmt_value
 from layers import catalogue
 
 #: Web Mercator: the CRS Leaflet draws in.
@@ -144,32 +144,9 @@ def _leaflet_assets() -> tuple[str, str]:
 # --- Small helpers ----------------------------------------------------------------
 
 
-def esc(value: Any) -> str:
-    """HTML-escape any value for a tooltip; missing values become an em dash."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)) or value is pd.NA:
-        return "—"
-    return html.escape(str(value), quote=True)
-
-
 def _names(values: Iterable[Any]) -> list[str]:
     """Escaped OSM names for tooltips; missing names become ``(unnamed)``."""
     return [esc(v) if isinstance(v, str) and v.strip() else "(unnamed)" for v in values]
-
-
-def fmt_value(value: Any, units: str = "", digits: int = 1) -> str:
-    """Format a number with units for display (``12.3 µg/m³``); missing → ``no data``."""
-    if value is None or value is pd.NA:
-        return "no data"
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else "no"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return esc(value)
-    if not np.isfinite(number):
-        return "no data"
-    text = f"{number:,.0f}" if abs(number) >= 1000 else f"{number:,.{digits}f}"
-    return f"{text} {esc(units)}".strip()
 
 
 def to_display(

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-import math
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -46,6 +45,7 @@ from analysis import areas, deciles, profiles
 from analysis.areas import Area
 from analysis.engine import Results
 from geo import crs, standards
+from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, fmt_yes_no, is_missing
 from healthyplaces.maps import IOD_DECILE_COLOURS, NO_DATA_COLOUR, data_uri
 from layers import catalogue, network
 from layers.catalogue import LAYERS
@@ -136,37 +136,6 @@ class Report:
 
 
 # --- Formatting ---------------------------------------------------------------------
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return value is not None and value is not pd.NA and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def fmt_number(value: Any, digits: int = 1) -> str:
-    """``12.3``, ``546,373``; ``n/a`` when missing."""
-    if not _finite(value):
-        return "n/a"
-    v = float(value)
-    return f"{v:,.0f}" if digits == 0 else f"{v:,.{digits}f}"
-
-
-def fmt_pct(share: Any, digits: int = 1) -> str:
-    """A 0–1 share as a percentage number without the sign (``60.8``); ``n/a`` when missing."""
-    return fmt_number(float(share) * 100, digits) if _finite(share) else "n/a"
-
-
-def fmt_people(value: Any) -> str:
-    """Whole people with thousands separators (``546,373``)."""
-    return fmt_number(value, 0)
-
-
-def _yes_no(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return "yes" if bool(value) else "no"
 
 
 # --- Headline rows ------------------------------------------------------------------
@@ -391,7 +360,7 @@ def decile_alt(ind: deciles.DecileIndicator, table: pd.DataFrame, scope: str) ->
     parts = [
         f"decile {d}: {fmt_number(v * scale, 1)}"
         for d, v in table[ind.column].items()
-        if _finite(v)
+        if not is_missing(v)
     ]
     return (
         f"Bar chart of {ind.title} in {ind.units} by IMD decile over {scope}. "
@@ -422,7 +391,8 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     fig, ax = plt.subplots(figsize=(7.2, 6.4), dpi=150)
     geoms = lsoa.geometry.simplify(tol) if tol > 1 else lsoa.geometry
     colours = [
-        IOD_DECILE_COLOURS[int(d) - 1] if _finite(d) else NO_DATA_COLOUR for d in lsoa["IMD_decile"]
+        IOD_DECILE_COLOURS[int(d) - 1] if not is_missing(d) else NO_DATA_COLOUR
+        for d in lsoa["IMD_decile"]
     ]
     gpd.GeoSeries(geoms.values, crs=crs.ANALYSIS_CRS).plot(
         ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.25, alpha=0.75
@@ -507,10 +477,10 @@ def _map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
 
 
 def _slope_reading(kind: str, stat: dict[str, Any], name: str) -> str:
-    if not _finite(stat.get("value")):
+    if is_missing(stat.get("value")):
         return f"Not available for {name}: it needs at least 3 LSOAs with residents."
     v = float(stat["value"])
-    bounded = _finite(stat.get("ci_low")) and _finite(stat.get("ci_high"))
+    bounded = not is_missing(stat.get("ci_low")) and not is_missing(stat.get("ci_high"))
     if bounded and float(stat["ci_low"]) <= 0 <= float(stat["ci_high"]):
         clear = "the interval includes zero, so there is no clear gradient"
     elif v > 0:
@@ -527,7 +497,7 @@ def _slope_reading(kind: str, stat: dict[str, Any], name: str) -> str:
 
 
 def _interval(stat: dict[str, Any], scale: float = 1.0, digits: int = 2) -> str:
-    if not (_finite(stat.get("ci_low")) and _finite(stat.get("ci_high"))):
+    if not (not is_missing(stat.get("ci_low")) and not is_missing(stat.get("ci_high"))):
         return "not available"
     lo, hi = float(stat["ci_low"]) * scale, float(stat["ci_high"]) * scale
     return f"{fmt_number(lo, digits)} to {fmt_number(hi, digits)}"
@@ -538,7 +508,7 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
     name = str(prof["place"]["name"])
     sii, rii, conc = prof["sii"], prof["rii"], prof["concentration_index"]
     cv = conc.get("value")
-    if not _finite(cv):
+    if is_missing(cv):
         c_read = f"Not available for {name}."
     elif abs(float(cv)) < 0.05:
         c_read = (
@@ -553,7 +523,7 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
     return [
         Statistic(
             "Slope index of inequality (SII), percentage points",
-            fmt_number(float(sii["value"]) * 100, 1) if _finite(sii.get("value")) else "n/a",
+            fmt_number(float(sii["value"]) * 100, 1) if not is_missing(sii.get("value")) else "n/a",
             _interval(sii, 100, 1),
             "The SII is the modelled gap in the share of residents with a 2 ha green space "
             "within 300 m between the least and the most deprived ends of the population "
@@ -562,7 +532,7 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
         ),
         Statistic(
             "Relative index of inequality (RII)",
-            fmt_number(rii["value"], 2) if _finite(rii.get("value")) else "n/a",
+            fmt_number(rii["value"], 2) if not is_missing(rii.get("value")) else "n/a",
             _interval(rii),
             "The RII is the same gap divided by the average share, so places with different "
             "average access can be compared (0 = no gap).",
@@ -570,7 +540,7 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
         ),
         Statistic(
             "Concentration index",
-            fmt_number(cv, 3) if _finite(cv) else "n/a",
+            fmt_number(cv, 3) if not is_missing(cv) else "n/a",
             _interval(conc, 1, 3),
             "The concentration index runs from −1 to +1: positive when access is concentrated "
             "among less-deprived residents, negative when among more-deprived residents, and "
@@ -591,9 +561,9 @@ def access_table(prof: dict[str, Any]) -> Table:
             [
                 tier.label,
                 fmt_pct(prof["access_straight"].get(tier.name)),
-                fmt_pct(net) if _finite(net) else "not available offline",
+                fmt_pct(net) if not is_missing(net) else "not available offline",
                 fmt_pct(cov),
-                fmt_number(detour, 2) if _finite(detour) else "n/a",
+                fmt_number(detour, 2) if not is_missing(detour) else "n/a",
             ]
         )
     rows.append(
@@ -662,12 +632,12 @@ def lsoa_rows(results: Results, area: Area) -> Table:
             str(d["lsoa21_name"]),
             fmt_people(d["population"]),
             fmt_number(d["IMD_decile"], 0),
-            _yes_no(d[f"meets_{hl}"]),
-            _yes_no(d[f"net_meets_{hl}"]),
+            fmt_yes_no(d[f"meets_{hl}"]),
+            fmt_yes_no(d[f"net_meets_{hl}"]),
             fmt_number(d["no2_ugm3"]),
-            _yes_no(d["blue_within_300m"]),
+            fmt_yes_no(d["blue_within_300m"]),
             fmt_number(float(d["tiers_met_share"]) * len(standards.ACCESS_TIERS), 0),
-            _yes_no(d["double_burden"]),
+            fmt_yes_no(d["double_burden"]),
         ]
         if custom:
             row.insert(3, fmt_pct(d["_share"], 0))
