@@ -64,7 +64,6 @@ class Results:
     lsoa: gpd.GeoDataFrame
     habitat_areas: pd.DataFrame
     no2_county_median: float
-    fingerprint: str
 
 
 def load_inputs(progress: Progress = _quiet) -> Inputs:
@@ -209,7 +208,6 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         lsoa=gpd.GeoDataFrame(out, geometry="geometry", crs=crs.ANALYSIS_CRS),
         habitat_areas=areas,
         no2_county_median=no2_median,
-        fingerprint=fingerprint(),
     )
 
 

@@ -62,12 +62,3 @@ def tier_access(
         cols[f"dist_{tier.name}_m"] = dist
         cols[f"meets_{tier.name}"] = dist <= tier.distance_m
     return pd.DataFrame(cols)
-
-
-def within_counts(points: np.ndarray, geoms: np.ndarray, distance_m: float) -> np.ndarray:
-    """How many ``geoms`` lie within ``distance_m`` of each point (STRtree dwithin, bincount)."""
-    if len(geoms) == 0:
-        return np.zeros(len(points), dtype=np.int64)
-    tree = shapely.STRtree(geoms)
-    pi, _ = tree.query(points, predicate="dwithin", distance=distance_m)
-    return np.bincount(pi, minlength=len(points))

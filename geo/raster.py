@@ -37,11 +37,6 @@ class Raster:
     source: str
 
     @property
-    def cell_size(self) -> float:
-        """Cell width in metres."""
-        return float(self.transform.a)
-
-    @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(minx, miny, maxx, maxy) in metres."""
         h, w = self.values.shape

@@ -20,8 +20,6 @@ import shapely
 
 from geo.crs import ANALYSIS_CRS
 
-_HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
-
 
 @dataclass
 class ReadReport:
@@ -133,11 +131,6 @@ def _extract_family(geoms: np.ndarray, keep: str) -> np.ndarray:
         parts = [g for g in shapely.get_parts(out[i]) if g.geom_type in family]
         out[i] = shapely.union_all(parts) if parts else shapely.Polygon()
     return out
-
-
-def parse_hstore(values: pd.Series) -> list[dict[str, str]]:
-    """Parse OSM ``other_tags`` hstore strings (``"k"=>"v","k2"=>"v2"``) into dicts."""
-    return [dict(_HSTORE_PAIR.findall(v)) if isinstance(v, str) else {} for v in values.to_numpy()]
 
 
 def hstore_get(values: pd.Series, key: str) -> pd.Series:
