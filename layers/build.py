@@ -29,8 +29,10 @@ from layers import (
     population,
 )
 from layers._io import ReadReport, sha256
-from layers.bundle import MANIFEST, BundleError, atomic_path, bundle_dir, write_frame
+from layers.bundle import MANIFEST, atomic_path, bundle_dir, write_frame
 from layers.catalogue import LAYERS
+from layers.errors import BundleError
+from layers.transaction import bundle_transaction, fsync_write
 
 Progress = Callable[[str], None]
 
@@ -47,9 +49,10 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
     shared
         The raw-data folder (``../shared/data``).
     out
-        The bundle folder (created if needed). Each file is written to a
-        temporary name and moved into place, so a failed build leaves the old
-        bundle intact.
+        The bundle folder (created if needed). The build is one transaction
+        (:func:`layers.transaction.bundle_transaction`): every file is staged,
+        then all are moved into place with the manifest last, so a failed or
+        killed build leaves the previous bundle intact and valid.
     progress
         Called with a message before each step.
 
@@ -62,7 +65,14 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
         raise FileNotFoundError(
             f"Raw data not found at {shared}. Point HEALTHYPLACES_SHARED_DATA at ../shared/data."
         )
-    out.mkdir(parents=True, exist_ok=True)
+    with bundle_transaction(out) as staging:
+        manifest = _build_into(shared, staging.dir, progress)
+    progress(f"done: {len(manifest['layers'])} layers in {out}")
+    return manifest
+
+
+def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
+    """Write every layer and the manifest into ``out`` (a staging folder)."""
     entries: dict[str, dict[str, Any]] = {}
 
     progress("boundaries")
@@ -93,10 +103,12 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
         "attribution": catalogue.ATTRIBUTION,
         "layers": dict(sorted(entries.items())),
     }
-    with atomic_path(out / MANIFEST) as tmp:
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    progress(f"done: {len(entries)} layers in {out}")
+    _write_manifest(out / MANIFEST, manifest)
     return manifest
+
+
+def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    fsync_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def _entry(name: str, file: str, path: Path, rows: int, crs: str | None) -> dict[str, Any]:
@@ -162,10 +174,11 @@ def refresh_layer(
 ) -> dict[str, Any]:
     """Replace one layer of the bundle and its ``manifest.json`` entry, atomically.
 
-    The new file is written under a temporary name and moved into place
-    (:func:`layers.build.replace_layer`); only then is the manifest rewritten,
-    again through a temporary file. If writing fails, the old file and the old
-    manifest are left untouched.
+    One transaction (:func:`layers.transaction.bundle_transaction`): the lock
+    is held while the manifest is read, the new file and manifest are staged,
+    and both are moved into place, manifest last. Two refreshes at once run
+    one after the other, so neither update is lost; a failed or killed refresh
+    leaves the old file and manifest in place.
 
     Parameters
     ----------
@@ -187,11 +200,26 @@ def refresh_layer(
     """
     if name not in LAYERS:
         raise ValueError(f"Unknown layer {name!r}; choose one of {', '.join(sorted(LAYERS))}")
-    out = Path(bundle) if bundle is not None else bundle_dir()
-    manifest_path = out / MANIFEST
-    if not manifest_path.exists():
-        raise BundleError(f"Bundle manifest missing: {manifest_path}. {paths.REBUILD_HINT}")
-    manifest = json.loads(manifest_path.read_text())
+    folder = Path(bundle) if bundle is not None else bundle_dir()
+    if not (folder / MANIFEST).exists():
+        raise BundleError(f"Bundle manifest missing: {folder / MANIFEST}. {paths.REBUILD_HINT}")
+    with bundle_transaction(folder) as staging:
+        # Read the manifest under the lock, so a concurrent refresh is never lost.
+        manifest = json.loads((folder / MANIFEST).read_text())
+        entry = _stage_layer(staging.dir, name, frame)
+        entry["refreshed"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        if vintage is not None:
+            entry["vintage"] = vintage
+        if source is not None:
+            entry["source"] = source
+        manifest["layers"][name] = entry
+        manifest["layers"] = dict(sorted(manifest["layers"].items()))
+        _write_manifest(staging.dir / MANIFEST, manifest)
+    return entry
+
+
+def _stage_layer(out: Path, name: str, frame: pd.DataFrame | Raster) -> dict[str, Any]:
+    """Write one refreshed layer into ``out`` and return its manifest entry."""
     entries: dict[str, dict[str, Any]] = {}
     if LAYERS[name].kind == "raster":
         if not isinstance(frame, Raster):
@@ -205,14 +233,4 @@ def refresh_layer(
                 raise ValueError(f"{name}: the frame has no CRS")
             frame = frame.to_crs(crs.ANALYSIS_CRS)
         replace_layer(out, name, frame, entries)
-    entry = entries[name]
-    entry["refreshed"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    if vintage is not None:
-        entry["vintage"] = vintage
-    if source is not None:
-        entry["source"] = source
-    manifest["layers"][name] = entry
-    manifest["layers"] = dict(sorted(manifest["layers"].items()))
-    with atomic_path(manifest_path) as tmp:
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return entry
+    return entries[name]

@@ -27,8 +27,22 @@ import pyarrow.parquet as pq
 from layers import paths
 from layers._io import sha256
 from layers.errors import BundleError
+from layers.transaction import JOURNAL, file_mode, locked, recover
 
 MANIFEST = "manifest.json"
+
+__all__ = [
+    "MANIFEST",
+    "BundleError",
+    "atomic_path",
+    "bundle_dir",
+    "fingerprint",
+    "manifest",
+    "raster_path",
+    "read_table",
+    "verify",
+    "write_frame",
+]
 
 
 def bundle_dir() -> Path:
@@ -91,7 +105,19 @@ def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gp
         If the file is missing, fails its checksum or cannot be parsed, naming
         the file and how to rebuild it.
     """
-    path = _checked(_path(name, ".parquet"))
+    folder = bundle_dir()
+    with locked(folder):
+        _finish_interrupted_commit(folder)
+        return _read_verified(_checked(_path(name, ".parquet")), columns)
+
+
+def _finish_interrupted_commit(folder: Path) -> None:
+    """Complete a killed writer's commit before reading (call under the lock)."""
+    if (folder / JOURNAL).exists():
+        recover(folder)
+
+
+def _read_verified(path: Path, columns: list[str] | None) -> pd.DataFrame | gpd.GeoDataFrame:
     try:
         meta = pq.read_schema(path).metadata or {}
         if b"geo" in meta:
@@ -105,7 +131,10 @@ def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gp
 
 def raster_path(name: str) -> Path:
     """Path of a GeoTIFF layer in the bundle, checked to exist and match its SHA-256."""
-    return _checked(_path(name, ".tif"))
+    folder = bundle_dir()
+    with locked(folder):
+        _finish_interrupted_commit(folder)
+        return _checked(_path(name, ".tif"))
 
 
 def manifest() -> dict[str, Any]:
@@ -140,9 +169,16 @@ def fingerprint() -> str:
 
 
 def verify() -> list[str]:
-    """Check every file in the manifest against its SHA-256; return the problems found."""
+    """Check every file in the manifest against its SHA-256; return the problems found.
+
+    A killed writer's leftovers are first completed or removed
+    (:func:`layers.transaction.recover`), as the next writer would.
+    """
     problems = []
-    for name, entry in manifest()["layers"].items():
+    with locked(bundle_dir()):
+        recover(bundle_dir())
+        layers = manifest()["layers"]
+    for name, entry in layers.items():
         path = bundle_dir() / entry["file"]
         if not path.exists():
             problems.append(f"{name}: missing {path}")
@@ -163,13 +199,21 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 
 @contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``final`` and move it into place only on success."""
+    """Yield a temporary path beside ``final``; on success flush it and move it into place.
+
+    The temporary file is ``.<name>.<random>.tmp`` (cleaned up by
+    :func:`layers.transaction.recover` if a process dies holding it); the
+    final file gets the umask's permissions, not ``mkstemp``'s 0600.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=final.suffix)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, file_mode())
+        with open(tmp_path, "rb+") as f:
+            os.fsync(f.fileno())
         os.replace(tmp_path, final)
     finally:
         if tmp_path.exists():
