@@ -24,8 +24,16 @@ from geo.network import access as network_access
 from geo.network import routing
 from geo.raster import Raster
 from geo.standards import ACCESS_TIERS, AccessTier
-from layers import air_quality, bluespace, boundaries, deprivation, greenspace, network, population
-from layers.bundle import fingerprint
+from layers import (
+    air_quality,
+    bluespace,
+    boundaries,
+    deprivation,
+    greenspace,
+    network,
+    population,
+    results_store,
+)
 
 Progress = Callable[[str, float], None]
 
@@ -58,12 +66,25 @@ class Inputs:
 
 @dataclass
 class Results:
-    """LSOA indicators and what places need to aggregate them."""
+    """LSOA indicators and what places need to aggregate them.
 
-    inputs: Inputs
+    ``inputs`` (the loaded bundle layers and walking graph) are loaded on first
+    use: profiles of named places need only the LSOA table, so results read
+    back from the results store (:mod:`layers.results_store`) answer without
+    loading the bundle.
+    """
+
     lsoa: gpd.GeoDataFrame
     habitat_areas: pd.DataFrame
     no2_county_median: float
+    _inputs: Inputs | None = None
+
+    @property
+    def inputs(self) -> Inputs:
+        """The bundle layers the results were computed from (loaded lazily)."""
+        if self._inputs is None:
+            self._inputs = load_inputs()
+        return self._inputs
 
 
 def load_inputs(progress: Progress = _quiet) -> Inputs:
@@ -204,10 +225,10 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     out = pd.concat([out, hpi.reset_index(drop=True)], axis=1)
     progress("Done", 1.0)
     return Results(
-        inputs=inputs,
         lsoa=gpd.GeoDataFrame(out, geometry="geometry", crs=crs.ANALYSIS_CRS),
         habitat_areas=areas,
         no2_county_median=no2_median,
+        _inputs=inputs,
     )
 
 
@@ -226,15 +247,43 @@ _CACHE: dict[str, Results] = {}
 
 
 def load_results(progress: Progress = _quiet) -> Results:
-    """Load the bundle and compute every LSOA indicator, cached per bundle fingerprint.
+    """Every LSOA indicator: from memory, else the on-disk results store, else computed.
 
-    A rebuilt bundle has a new fingerprint, so its results are computed afresh.
+    Keyed by the bundle fingerprint and the analysis code
+    (:func:`layers.results_store.key`): a rebuilt bundle or changed code is
+    computed afresh, and the result is stored for the next process.
     """
-    key = fingerprint()
+    key = results_store.key("county")
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = compute(load_inputs(progress), progress)
+        _CACHE[key] = _stored(key) or _compute_and_store(key, progress)
     return _CACHE[key]
+
+
+def _stored(key: str) -> Results | None:
+    hit = results_store.load(key)
+    if hit is None:
+        return None
+    frames, meta = hit
+    lsoa = frames["lsoa"]
+    if not isinstance(lsoa, gpd.GeoDataFrame):
+        return None
+    stored = frames["habitat_areas"]
+    # Rebuild the frame exactly as geo.nature.class_areas builds it: pandas' sums
+    # follow the block's memory order, so this keeps every aggregate identical to the bit.
+    areas = pd.DataFrame(0.0, index=stored.index, columns=stored.columns)
+    areas.loc[:, :] = stored.to_numpy(float)
+    return Results(lsoa, areas, float(meta["no2_county_median"]))
+
+
+def _compute_and_store(key: str, progress: Progress) -> Results:
+    results = compute(load_inputs(progress), progress)
+    results_store.save(
+        key,
+        {"lsoa": results.lsoa, "habitat_areas": results.habitat_areas},
+        {"no2_county_median": results.no2_county_median},
+    )
+    return results
 
 
 # --- Indicators --------------------------------------------------------------

@@ -50,6 +50,13 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
+def dir_mode() -> int:
+    """The mode a new folder gets under the current umask (``0o777 & ~umask``)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 def fsync_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` and flush it to disk, with :func:`file_mode` permissions."""
     with open(path, "wb") as f:
