@@ -186,7 +186,8 @@ LAYERS: dict[str, LayerInfo] = {
             "vector",
             "OS Code-Point Open (Oct 2025) live postcodes with their LSOA 2021 (ONS postcode "
             "lookup Aug 2024, ONSPD Nov 2025); ONSPD Nov 2025 large-user flag (HX only); ONS "
-            "Census 2021 usual residents and age bands; OSM non-residential land 2023-07-05",
+            "Census 2021 usual residents and age bands; OSM non-residential land 2023-07-05 and "
+            "residential land 2023-08 (Leeds, Bradford, Calderdale) and 2017-04",
             ODBL,  # the weights derive from OSM land use; the OGL sources are attributed
             f"{POSTCODE_ATTRIBUTION} {_PSI}. {_OSM}",
             "2025-10 (postcodes); people from Census 2021-03-21",
@@ -197,7 +198,9 @@ LAYERS: dict[str, LayerInfo] = {
             "equal weights except: large users x 0.1 (usertype known only in the HX area), "
             "postcodes sharing one point split its weight, points on OSM industrial, "
             "commercial or retail land or in school, college, nursery or hospital grounds "
-            "x 0.25. Postcodes of 2025 carry 2021 people; no census groups other than age.",
+            "x 0.25, points on no OSM residential land x 0.25 (residential land is 2017 for "
+            "Kirklees and Wakefield). Postcodes of 2025 carry 2021 people; no census groups "
+            "other than age.",
             "people: Census 2021 usual residents; easting, northing: metres, EPSG:27700; "
             "weight: relative within the LSOA",
         ),

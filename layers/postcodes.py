@@ -3,7 +3,10 @@
 Reads ``postcodes/wy_postcodes_codepoint_open_2025_10.csv.gz`` (64,110 live
 postcodes, EPSG:27700, each with its LSOA 2021), the large-user flag where the
 ONS Postcode Directory gives it (the HX area only), and the OSM non-residential
-land and institutional grounds of ``osm/grounds_landuse_2023``; then splits the
+land and institutional grounds of ``osm/grounds_landuse_2023`` and the residential
+land of ``osm/residential_landuse_2023`` (Leeds, Bradford, Calderdale) and
+``osm/residential_landuse_2017`` (county-wide, the only one for Kirklees and
+Wakefield); then splits the
 Census 2021 population onto the postcodes with :mod:`geo.population_surface`.
 Licence: OGL v3.0 (OS, Royal Mail and ONS data); the land-use weights are from
 OpenStreetMap (ODbL 1.0).
@@ -43,6 +46,15 @@ NON_RESIDENTIAL_FILES = tuple(
         "landusage-education",
         "leisure-schoolyard",
     )
+)
+#: OSM ``landuse=residential``: a point on none of these is down-weighted. Both
+#: vintages are used, so a point on residential land in either counts as on it.
+RESIDENTIAL_FILES = (
+    *(
+        Path("osm") / "residential_landuse_2023" / f"{d}-landusage-residential.geojson.gz"
+        for d in ("leeds", "bradford", "calderdale")
+    ),
+    Path("osm") / "residential_landuse_2017" / "west-yorkshire-landusage-residential.geojson.gz",
 )
 BANDS = list(AGE_BANDS.values())
 #: Columns of the ``population_points`` layer, in order (plus ``geometry``).
@@ -86,17 +98,26 @@ def read_hx_usertype(shared: Path) -> pd.Series:
     return live.set_index("pcds")["usrtypind"].astype("Int64").rename("usertype")
 
 
-def read_non_residential(shared: Path) -> gpd.GeoDataFrame:
-    """OSM non-residential land and institutional-grounds polygons (EPSG:27700), 2023-07-05."""
-    frames = [
-        read_vector(f"/vsigzip/{shared / _GROUNDS / name}", keep="polygon", columns=[])[0]
-        for name in NON_RESIDENTIAL_FILES
-    ]
+def _polygons(paths: list[Path]) -> gpd.GeoDataFrame:
+    frames = [read_vector(f"/vsigzip/{p}", keep="polygon", columns=[])[0] for p in paths]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs.ANALYSIS_CRS)
 
 
+def read_non_residential(shared: Path) -> gpd.GeoDataFrame:
+    """OSM non-residential land and institutional-grounds polygons (EPSG:27700), 2023-07-05."""
+    return _polygons([shared / _GROUNDS / name for name in NON_RESIDENTIAL_FILES])
+
+
+def read_residential(shared: Path) -> gpd.GeoDataFrame:
+    """OSM ``landuse=residential`` polygons (EPSG:27700), Aug 2023 and Apr 2017."""
+    return _polygons([shared / path for path in RESIDENTIAL_FILES])
+
+
 def surface(
-    postcodes: pd.DataFrame, population: pd.DataFrame, non_residential: np.ndarray
+    postcodes: pd.DataFrame,
+    population: pd.DataFrame,
+    non_residential: np.ndarray,
+    residential: np.ndarray,
 ) -> gpd.GeoDataFrame:
     """Split each LSOA's population and age bands onto its postcodes.
 
@@ -109,6 +130,8 @@ def surface(
         ``age_*`` bands (Census 2021, people).
     non_residential
         Polygons (EPSG:27700) on which a postcode is down-weighted.
+    residential
+        Residential-land polygons (EPSG:27700); a postcode on none is down-weighted.
 
     Returns
     -------
@@ -130,6 +153,7 @@ def surface(
         postcodes["usertype"].eq(1).fillna(False).to_numpy(bool),
         ps.postcodes_at_point(x, y),
         ps.inside_any(points, non_residential),
+        ~ps.inside_any(points, residential),
     )
     people = ps.apportion(group, weight, pop["population"].to_numpy(np.int64))
     bands = ps.split_bands(group, people, pop[BANDS].to_numpy(np.int64))
@@ -150,8 +174,13 @@ def surface(
 
 def build(shared: Path, population: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Build the ``population_points`` layer from the raw files and the ``population`` table."""
-    polygons = read_non_residential(shared).geometry.to_numpy()
-    return {"population_points": surface(read_postcodes(shared), population, polygons)}
+    frame = surface(
+        read_postcodes(shared),
+        population,
+        read_non_residential(shared).geometry.to_numpy(),
+        read_residential(shared).geometry.to_numpy(),
+    )
+    return {"population_points": frame}
 
 
 def load_population_points() -> gpd.GeoDataFrame:
