@@ -226,7 +226,8 @@ def _pwc_distances(surface: pd.DataFrame, lsoa: pd.DataFrame, people: np.ndarray
     mx, my = ps.weighted_mean_point(
         group, people, surface["easting"].to_numpy(), surface["northing"].to_numpy(), len(lsoa)
     )
-    return np.hypot(mx - lsoa["pwc_x"].to_numpy(), my - lsoa["pwc_y"].to_numpy())
+    dist: np.ndarray = np.hypot(mx - lsoa["pwc_x"].to_numpy(), my - lsoa["pwc_y"].to_numpy())
+    return dist
 
 
 def test_surface_mean_points_lie_near_the_ons_population_weighted_centroids(
