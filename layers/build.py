@@ -27,6 +27,7 @@ from layers import (
     network,
     paths,
     population,
+    postcodes,
 )
 from layers._io import ReadReport, sha256
 from layers.bundle import MANIFEST, atomic_path, bundle_dir, write_frame
@@ -81,7 +82,10 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     progress("deprivation")
     _write_all(out, deprivation.build(shared), {}, entries)
     progress("population")
-    _write_all(out, population.build(shared), {}, entries)
+    pop_frames = population.build(shared)
+    _write_all(out, pop_frames, {}, entries)
+    progress("population surface (postcodes)")
+    _write_all(out, postcodes.build(shared, pop_frames["population"]), {}, entries)
     progress("green space (classify and merge sites)")
     gframes, greports = greenspace.build(shared, frames["districts"])
     greports["greenspace_sites"] = greports["greenspace"]

@@ -40,6 +40,12 @@ OGL_BOUNDARIES = (
     "Contains OS data © Crown copyright and database right 2021–2025"
 )
 OGL_PSI = "Contains public sector information licensed under the Open Government Licence v3.0"
+#: OS Code-Point Open and the ONS Postcode Directory (README of ../shared/data/postcodes).
+POSTCODE_ATTRIBUTION = (
+    "Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data "
+    "© Royal Mail copyright and database right 2025. Contains National Statistics data © "
+    "Crown copyright and database right 2025."
+)
 #: The full attribution every map and export carries.
 ATTRIBUTION = f"{OSM_ATTRIBUTION}. {OGL_BOUNDARIES}. {OGL_PSI}."
 
@@ -173,6 +179,30 @@ LAYERS: dict[str, LayerInfo] = {
             "1,404 LSOA21; total 2,351,573",
             "",
             "people",
+        ),
+        LayerInfo(
+            "population_points",
+            "Population surface: Census 2021 residents at their postcodes",
+            "vector",
+            "OS Code-Point Open (Oct 2025) live postcodes with their LSOA 2021 (ONS postcode "
+            "lookup Aug 2024, ONSPD Nov 2025); ONSPD Nov 2025 large-user flag (HX only); ONS "
+            "Census 2021 usual residents and age bands; OSM non-residential land 2023-07-05 and "
+            "residential land 2023-08 (Leeds, Bradford, Calderdale) and 2017-04",
+            ODBL,  # the weights derive from OSM land use; the OGL sources are attributed
+            f"{POSTCODE_ATTRIBUTION} {_PSI}. {_OSM}",
+            "2025-10 (postcodes); people from Census 2021-03-21",
+            "64,110 live postcodes in all 1,404 LSOA21 (at least 12, median 41 per LSOA); "
+            "sums to each LSOA's Census 2021 population and age bands exactly",
+            "Postcodes are not people: a postcode is about 15 delivery addresses and some are "
+            "businesses. Each LSOA's people are split over its postcodes by largest remainder, "
+            "equal weights except: large users x 0.1 (usertype known only in the HX area), "
+            "postcodes sharing one point split its weight, points on OSM industrial, "
+            "commercial or retail land or in school, college, nursery or hospital grounds "
+            "x 0.25, points on no OSM residential land x 0.25 (residential land is 2017 for "
+            "Kirklees and Wakefield). Postcodes of 2025 carry 2021 people; no census groups "
+            "other than age.",
+            "people: Census 2021 usual residents; easting, northing: metres, EPSG:27700; "
+            "weight: relative within the LSOA",
         ),
         LayerInfo(
             "greenspace",
