@@ -149,8 +149,8 @@ def read_user_area_features(
 
 def _too_big(label: str, size: int, limits: Limits) -> str:
     return (
-        f"{label} is {megabytes(size)}; the limit is {megabytes(limits.max_upload_bytes)}. "
-        "Simplify the boundary or upload fewer features."
+        f"{label} is larger than the {megabytes(limits.max_upload_bytes)} limit ({size:,} "
+        "bytes). Simplify the boundary or upload fewer features."
     )
 
 

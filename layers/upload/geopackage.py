@@ -17,6 +17,7 @@ from pyproj.exceptions import CRSError
 
 from layers.errors import UserAreaError
 from layers.upload.limits import Deadline, Limits
+from layers.upload.validation import check_on_earth
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: ``application_id`` values: "GPKG" (1.2+), "GP10", "GP11" (1.0, 1.1).
@@ -98,10 +99,11 @@ def _layer(conn: sqlite3.Connection, label: str, limits: Limits) -> str:
             "EPSG:27700 or EPSG:4326."
         )
     try:
-        pyproj.CRS.from_wkt(str(srs[0]))
+        declared = pyproj.CRS.from_wkt(str(srs[0]))
     except CRSError as exc:
         raise UserAreaError(
             f"{label} declares a CRS that cannot be parsed (srs_id {srs_id}). Re-export it "
             "with a CRS such as EPSG:27700 or EPSG:4326."
         ) from exc
+    check_on_earth(declared, label)  # GDAL may use the EPSG code instead: both must be on Earth
     return table

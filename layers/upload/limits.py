@@ -51,8 +51,8 @@ class Limits:
         Wall-clock budget for reading and checking one file, seconds.
     """
 
-    max_upload_bytes: int = 20 * 1024 * 1024
-    max_expanded_bytes: int = 50 * 1024 * 1024
+    max_upload_bytes: int = 20_000_000
+    max_expanded_bytes: int = 50_000_000
     max_zip_members: int = 16
     max_features: int = 10_000
     max_vertices: int = 250_000
@@ -68,8 +68,9 @@ LIMITS = Limits()
 
 
 def megabytes(n_bytes: float) -> str:
-    """``n_bytes`` as a short "12.3 MB" string (1 MB = 1,000,000 bytes)."""
-    return f"{n_bytes / 1e6:,.1f} MB"
+    """``n_bytes`` as "12.3 MB", or "20 MB" for whole megabytes (1 MB = 1,000,000 bytes)."""
+    mb = n_bytes / 1e6
+    return f"{mb:,.0f} MB" if mb == int(mb) else f"{mb:,.1f} MB"
 
 
 class Deadline:

@@ -94,6 +94,17 @@ def validate(
     return UserArea(name, geometry, len(polys), source_crs, area_ha, share, msgs)
 
 
+def check_on_earth(src: pyproj.CRS, label: str) -> None:
+    """Refuse a CRS whose ellipsoid is not the Earth's (lunar, Martian …) or that has none."""
+    ellipsoid = src.ellipsoid
+    if ellipsoid is None or abs(ellipsoid.semi_major_metre / _EARTH_A_M - 1) > 0.01:
+        body = f"semi-major axis {ellipsoid.semi_major_metre:,.0f} m" if ellipsoid else "none"
+        raise UserAreaError(
+            f"{label} uses a CRS that is not on Earth ({src.name}; ellipsoid {body}). "
+            "Use a CRS such as EPSG:27700 or EPSG:4326."
+        )
+
+
 def _polygons(
     gdf: gpd.GeoDataFrame, label: str, limits: Limits, msgs: list[str]
 ) -> tuple[GeomArray, str]:
@@ -144,12 +155,7 @@ def _to_analysis(
     """Transform to EPSG:27700, refusing a non-Earth CRS and implausible coordinates."""
     try:
         src = pyproj.CRS.from_user_input(source)
-        ellipsoid = src.ellipsoid
-        if ellipsoid is None or abs(ellipsoid.semi_major_metre / _EARTH_A_M - 1) > 0.01:
-            raise UserAreaError(
-                f"{label} uses a CRS that is not on Earth or has no ellipsoid ({source_crs}); "
-                "use a CRS such as EPSG:27700 or EPSG:4326."
-            )
+        check_on_earth(src, label)
         transformer = pyproj.Transformer.from_crs(src, crs.ANALYSIS_CRS, always_xy=True)
         coords = shapely.get_coordinates(polys)
         x, y = transformer.transform(coords[:, 0], coords[:, 1], errcheck=False)
