@@ -120,7 +120,9 @@ def read_user_area_bytes(
             f"{label} has no coordinate reference system (for a Shapefile, include the .prj "
             "file in the zip). Re-export it with a CRS such as EPSG:27700 or EPSG:4326."
         )
-    return validate(gdf, name=name or Path(filename).stem, label=label, limits=limits, deadline=deadline)
+    return validate(
+        gdf, name=name or Path(filename).stem, label=label, limits=limits, deadline=deadline
+    )
 
 
 def read_user_area_features(

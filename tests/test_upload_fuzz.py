@@ -15,11 +15,12 @@ import resource
 import threading
 import time
 from collections.abc import Iterator
+from typing import ClassVar
 
+import hostile_uploads as hu
 import pytest
 import shapely
 
-import hostile_uploads as hu
 from layers.user_area import LIMITS, UserAreaError, read_user_area_bytes
 
 #: Peak resident memory of the pytest process over the suite, bytes (ru_maxrss).
@@ -31,9 +32,9 @@ MIN_PER_CLASS = 8
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.requests.append(self.path)
         self.send_response(404)
         self.end_headers()
@@ -52,7 +53,9 @@ CASES = hu.all_cases(_URL)
 @pytest.fixture(scope="module", autouse=True)
 def listener() -> Iterator[list[str]]:
     """The loopback HTTP listener every indirection case points at; it must see no request."""
-    thread = threading.Thread(target=_SERVER.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread = threading.Thread(
+        target=_SERVER.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
     thread.start()
     yield _Recorder.requests
     _SERVER.shutdown()
@@ -72,7 +75,9 @@ def test_every_class_has_cases() -> None:
     assert 180 <= len(CASES) <= 300
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.cls}-{i}-{c.filename}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{c.cls}-{i}-{c.filename}" for i, c in enumerate(CASES)]
+)
 def test_case_is_refused_with_a_message_or_answered_correctly(case: hu.Case) -> None:
     start = time.monotonic()
     try:

@@ -32,7 +32,9 @@ _DEPTH = {
     "MultiPolygon": 3,
 }
 #: A CRS name such as ``EPSG:27700`` or ``urn:ogc:def:crs:EPSG::27700`` (no paths, no URLs).
-_CRS_NAME = re.compile(r"(urn:ogc:def:crs:)?[A-Za-z][A-Za-z0-9_]{0,15}:[0-9.]{0,8}:?[A-Za-z0-9_]{1,16}")
+_CRS_NAME = re.compile(
+    r"(urn:ogc:def:crs:)?[A-Za-z][A-Za-z0-9_]{0,15}:[0-9.]{0,8}:?[A-Za-z0-9_]{1,16}"
+)
 #: RFC 7946 default: WGS 84 longitude/latitude.
 DEFAULT_CRS = "EPSG:4326"
 

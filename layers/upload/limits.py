@@ -59,7 +59,12 @@ class Limits:
     max_repair_crossings: int = 10_000
     max_union_crossings: int = 1_000_000
     max_area_ha: float = 250_000.0
-    extent_bng_m: tuple[float, float, float, float] = (-200_000.0, -200_000.0, 900_000.0, 1_400_000.0)
+    extent_bng_m: tuple[float, float, float, float] = (
+        -200_000.0,
+        -200_000.0,
+        900_000.0,
+        1_400_000.0,
+    )
     budget_s: float = 15.0
 
 

@@ -64,7 +64,9 @@ def source(kind: str, path: Path) -> str:
     return str(path)
 
 
-def read(kind: str, path: Path, label: str, limits: Limits, layer: str | None = None) -> gpd.GeoDataFrame:
+def read(
+    kind: str, path: Path, label: str, limits: Limits, layer: str | None = None
+) -> gpd.GeoDataFrame:
     """Read a checked file from the private folder with its explicit driver.
 
     Raises
@@ -86,7 +88,9 @@ def read(kind: str, path: Path, label: str, limits: Limits, layer: str | None = 
         raise
     except Exception as exc:  # GDAL reports damaged input through several exception types
         message = str(exc).replace(str(path.parent), "").replace("GeoJSON:", "")
-        raise UserAreaError(f"{label} could not be read as {DRIVERS[kind]}: {message[:200]}") from exc
+        raise UserAreaError(
+            f"{label} could not be read as {DRIVERS[kind]}: {message[:200]}"
+        ) from exc
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise UserAreaError(f"{label} has no geometry column.")
     return gdf

@@ -54,7 +54,14 @@ def extract(data: bytes, label: str, limits: Limits, folder: Path) -> Path:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         members = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as exc:
         raise UserAreaError(f"{label} is not a valid zip file ({exc}).") from exc
     with zf:
         parts = _check_directory(members, label, limits)
@@ -78,7 +85,8 @@ def _check_directory(
     if expanded > limits.max_expanded_bytes:
         raise UserAreaError(
             f"{label} expands to {megabytes(expanded)}; the limit is "
-            f"{megabytes(limits.max_expanded_bytes)}. Simplify the boundary or upload fewer features."
+            f"{megabytes(limits.max_expanded_bytes)}. Simplify the boundary or upload fewer "
+            "features."
         )
     found: dict[str, list[zipfile.ZipInfo]] = {}
     for m in members:
@@ -142,7 +150,9 @@ def _check_entry(m: zipfile.ZipInfo, label: str) -> None:
         )
 
 
-def _copy(zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path, label: str, limits: Limits) -> None:
+def _copy(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path, label: str, limits: Limits
+) -> None:
     """Copy one entry in chunks, refusing it once it passes its declared or the total size."""
     cap = min(info.file_size, limits.max_expanded_bytes)
     written = 0
