@@ -25,7 +25,7 @@ import geopandas as gpd
 
 from layers.errors import UserAreaError
 from layers.upload import geojson, geopackage, reading, shapefile
-from layers.upload.limits import LIMITS, Deadline, Limits, megabytes
+from layers.upload.limits import LIMITS, Deadline, Limits, detail, megabytes
 from layers.upload.validation import UserArea, validate
 
 __all__ = [
@@ -143,7 +143,7 @@ def read_user_area_features(
 
         data = json.dumps(collection, allow_nan=True).encode()
     except (TypeError, ValueError, RecursionError) as exc:
-        raise UserAreaError(f"The drawing could not be read as GeoJSON ({exc}).") from exc
+        raise UserAreaError(f"The drawing could not be read as GeoJSON ({detail(exc)}).") from exc
     geojson.parse(data, label, limits)
     gdf = gpd.GeoDataFrame.from_features(features, crs=geojson.DEFAULT_CRS)
     return validate(gdf, name=name, label=label, limits=limits, deadline=deadline)

@@ -20,7 +20,7 @@ import pyproj
 from pyproj.exceptions import CRSError
 
 from layers.errors import UserAreaError
-from layers.upload.limits import Limits
+from layers.upload.limits import Limits, detail
 
 #: Levels of arrays above the positions in each geometry type's ``coordinates``.
 _DEPTH = {
@@ -63,7 +63,9 @@ def parse(data: bytes, label: str, limits: Limits) -> GeoJSONSummary:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserAreaError(f"{label} is not GeoJSON: it is not UTF-8 text ({exc}).") from exc
+        raise UserAreaError(
+            f"{label} is not GeoJSON: it is not UTF-8 text ({detail(exc)})."
+        ) from exc
     try:
         doc = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError as exc:
@@ -74,7 +76,7 @@ def parse(data: bytes, label: str, limits: Limits) -> GeoJSONSummary:
                 f"{label} has a {str(exc).split()[-1]} value; every coordinate must be a "
                 "finite number (NaN and Infinity are not allowed)."
             ) from exc
-        raise UserAreaError(f"{label} is not valid JSON ({exc}).") from exc
+        raise UserAreaError(f"{label} is not valid JSON ({detail(exc)}).") from exc
     if not isinstance(doc, dict):
         raise UserAreaError(f"{label} is not GeoJSON: the top level is not a JSON object.")
     declared = _declared_crs(doc, label)

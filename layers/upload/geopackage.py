@@ -16,7 +16,7 @@ import pyproj
 from pyproj.exceptions import CRSError
 
 from layers.errors import UserAreaError
-from layers.upload.limits import Deadline, Limits
+from layers.upload.limits import Deadline, Limits, detail
 from layers.upload.validation import check_on_earth
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -49,7 +49,9 @@ def check(path: Path, label: str, limits: Limits, deadline: Deadline) -> str:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
-        raise UserAreaError(f"{label} could not be opened as a GeoPackage ({exc}).") from exc
+        raise UserAreaError(
+            f"{label} could not be opened as a GeoPackage ({detail(exc)})."
+        ) from exc
 
     def _over_budget() -> int:
         return 1 if deadline.remaining_s() < 0 else 0
@@ -60,7 +62,9 @@ def check(path: Path, label: str, limits: Limits, deadline: Deadline) -> str:
         return _layer(conn, label, limits)
     except sqlite3.Error as exc:
         deadline.check("reading the GeoPackage")
-        raise UserAreaError(f"{label} is a damaged or unusable GeoPackage ({exc}).") from exc
+        raise UserAreaError(
+            f"{label} is a damaged or unusable GeoPackage ({detail(exc)})."
+        ) from exc
     finally:
         conn.close()
 

@@ -8,6 +8,7 @@ budget by :class:`Deadline`.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -76,6 +77,16 @@ def megabytes(n_bytes: float) -> str:
     """``n_bytes`` as "12.3 MB", or "20 MB" for whole megabytes (1 MB = 1,000,000 bytes)."""
     mb = n_bytes / 1e6
     return f"{mb:,.0f} MB" if mb == int(mb) else f"{mb:,.1f} MB"
+
+
+#: The private folder's path in a library's message (never shown to the user).
+_PRIVATE_PATH = re.compile(r"\S*hp-upload-[^/\s]*/?")
+
+
+def detail(exc: BaseException, max_chars: int = 160) -> str:
+    """A library's error text for a message: one line, no private path, ``max_chars`` at most."""
+    text = " ".join(_PRIVATE_PATH.sub("", str(exc)).split())
+    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
 
 
 class Deadline:

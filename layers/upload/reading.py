@@ -24,7 +24,7 @@ import geopandas as gpd
 import pyogrio
 
 from layers.errors import UserAreaError
-from layers.upload.limits import Limits
+from layers.upload.limits import Limits, detail
 
 #: GDAL configuration for reading user files (https://gdal.org/user/configoptions.html).
 LOCKDOWN: dict[str, str] = {
@@ -87,10 +87,7 @@ def read(
     except UserAreaError:
         raise
     except Exception as exc:  # GDAL reports damaged input through several exception types
-        message = str(exc).replace(str(path.parent), "").replace("GeoJSON:", "")
-        raise UserAreaError(
-            f"{label} could not be read as {DRIVERS[kind]}: {message[:200]}"
-        ) from exc
+        raise UserAreaError(f"{label} could not be read as {DRIVERS[kind]}: {detail(exc)}") from exc
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise UserAreaError(f"{label} has no geometry column.")
     return gdf

@@ -23,7 +23,7 @@ import pyproj
 from pyproj.exceptions import CRSError
 
 from layers.errors import UserAreaError
-from layers.upload.limits import Limits, megabytes
+from layers.upload.limits import Limits, detail, megabytes
 
 ZIP_MAGIC = b"PK\x03\x04"
 _PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -62,7 +62,7 @@ def extract(data: bytes, label: str, limits: Limits, folder: Path) -> Path:
         OSError,
         EOFError,
     ) as exc:
-        raise UserAreaError(f"{label} is not a valid zip file ({exc}).") from exc
+        raise UserAreaError(f"{label} is not a valid zip file ({detail(exc)}).") from exc
     with zf:
         parts = _check_directory(members, label, limits)
         for suffix, info in parts.items():
@@ -167,7 +167,7 @@ def _copy(
                     )
                 dst.write(chunk)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError) as exc:
-        raise UserAreaError(f"{label} is a damaged zip file ({exc}).") from exc
+        raise UserAreaError(f"{label} is a damaged zip file ({detail(exc)}).") from exc
 
 
 def _check_headers(folder: Path, label: str, limits: Limits) -> None:

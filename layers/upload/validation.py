@@ -22,7 +22,7 @@ from geo.standards import M2_PER_HA
 from layers.bundle import read_table
 from layers.errors import UserAreaError
 from layers.upload.geometry import GeomArray, polygonal, repair, segment_crossings
-from layers.upload.limits import LIMITS, Deadline, Limits
+from layers.upload.limits import LIMITS, Deadline, Limits, detail
 
 #: WGS 84 semi-major axis, metres (NIMA TR8350.2); an Earth CRS's ellipsoid is within 1 %.
 _EARTH_A_M = 6_378_137.0
@@ -162,7 +162,7 @@ def _to_analysis(
     except (CRSError, ProjError) as exc:
         raise UserAreaError(
             f"{label}: its CRS ({source_crs}) cannot be transformed to British National Grid "
-            f"(EPSG:27700): {str(exc)[:160]}"
+            f"(EPSG:27700): {detail(exc)}"
         ) from exc
     xy = np.column_stack([np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)])
     x0, y0, x1, y1 = limits.extent_bng_m
