@@ -1,150 +1,174 @@
 """Read and validate a user's boundary: GeoJSON, GeoPackage or zipped Shapefile, any CRS.
 
-Every failure is a :class:`UserAreaError` whose message says what was wrong
-and what to do; nothing is silently dropped. The result is one (multi)polygon
-in EPSG:27700.
+This is the one gate for uploaded boundaries (app "My area", the CLI's
+``--boundary``, the scenario tool's park) and drawn shapes. Every failure is
+a :class:`UserAreaError` whose message names the user's file, says what was
+wrong and, for a limit, what the limit is; nothing is silently dropped. The
+result is one (multi)polygon in EPSG:27700.
+
+Steps: size; format from the magic bytes and structure, checked in Python
+(:mod:`layers.upload.geojson`, :mod:`~layers.upload.geopackage`,
+:mod:`~layers.upload.shapefile`) before GDAL sees the file; the file written
+under a fixed name into a private folder and opened with an explicit driver,
+GDAL's network and indirection off (:mod:`~layers.upload.reading`); then the
+geometry checks (:mod:`~layers.upload.validation`). Limits are in
+:mod:`layers.upload.limits`, and the whole is held to ``LIMITS.budget_s``.
 """
 
 from __future__ import annotations
 
 import tempfile
-import warnings
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
-import pyogrio
-import shapely
 
-from geo import crs
-from layers.bundle import read_table
 from layers.errors import UserAreaError
+from layers.upload import geojson, geopackage, reading, shapefile
+from layers.upload.limits import LIMITS, Deadline, Limits, detail, megabytes
+from layers.upload.validation import UserArea, validate
 
-#: Largest upload accepted, bytes.
-MAX_BYTES = 20 * 1024 * 1024
-#: Largest area accepted, hectares (the county is about 203,000 ha).
-MAX_AREA_HA = 250_000.0
+__all__ = [
+    "LIMITS",
+    "MAX_AREA_HA",
+    "MAX_BYTES",
+    "SUFFIXES",
+    "Limits",
+    "UserArea",
+    "UserAreaError",
+    "read_user_area",
+    "read_user_area_bytes",
+    "read_user_area_features",
+    "validate",
+]
+
+#: Largest upload accepted, bytes (``LIMITS.max_upload_bytes``).
+MAX_BYTES = LIMITS.max_upload_bytes
+#: Largest area accepted, hectares (``LIMITS.max_area_ha``; the county is about 203,000 ha).
+MAX_AREA_HA = LIMITS.max_area_ha
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+_KIND = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "shapefile"}
+_NAMES = {"geojson": "GeoJSON", "gpkg": "a GeoPackage", "shapefile": "a zip file"}
 
 
-@dataclass
-class UserArea:
-    """A validated user boundary (EPSG:27700)."""
+def read_user_area(path: Path | str, name: str | None = None, limits: Limits = LIMITS) -> UserArea:
+    """Read and validate a boundary file on disk (the CLI's ``--boundary``).
 
-    name: str
-    geometry: shapely.Geometry
-    n_features: int
-    source_crs: str
-    area_ha: float
-    share_in_county: float
-    warnings: list[str] = field(default_factory=list)
-
-
-def read_user_area_bytes(data: bytes, filename: str) -> UserArea:
-    """Validate an uploaded file given as bytes (as Streamlit's uploader provides)."""
-    if len(data) > MAX_BYTES:
-        raise UserAreaError(
-            f"{filename} is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
-            "Simplify the boundary or upload fewer features."
-        )
-    suffix = Path(filename).suffix.lower()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
-        return read_user_area(path, name=Path(filename).stem)
-
-
-def read_user_area(path: Path, name: str | None = None) -> UserArea:
-    """Read and validate a boundary file.
-
-    Checks, in order: the file type; that it opens; that it has a CRS
-    (GeoJSON without a ``crs`` member is WGS 84 by RFC 7946); that it has
-    polygons; that they are not empty (invalid ones are repaired with
-    ``make_valid`` and a warning says so); the area limit; and that the area
-    overlaps West Yorkshire.
+    The path is only ever opened by Python; GDAL sees a private copy.
     """
     path = Path(path)
-    name = name or path.stem
-    suffix = path.suffix.lower()
+    label = path.name or str(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise UserAreaError(f"{label} is not a file.")
+        if size > limits.max_upload_bytes:
+            raise UserAreaError(_too_big(label, size, limits))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserAreaError(f"{label} cannot be read: {exc.strerror or exc}.") from exc
+    return read_user_area_bytes(data, label, name=name, limits=limits)
+
+
+def read_user_area_bytes(
+    data: bytes, filename: str, name: str | None = None, limits: Limits = LIMITS
+) -> UserArea:
+    """Validate an uploaded file given as bytes (as Streamlit's uploader provides).
+
+    Parameters
+    ----------
+    data
+        The file's content.
+    filename
+        The user's file name: chooses the expected format and names the file in messages.
+    name
+        The area's name (default: the file's stem).
+    """
+    label = Path(filename).name or "the upload"
+    deadline = Deadline(label, limits.budget_s)
+    if len(data) > limits.max_upload_bytes:
+        raise UserAreaError(_too_big(label, len(data), limits))
+    suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise UserAreaError(
-            f"{path.name}: unsupported file type {suffix or '(none)'}. Upload GeoJSON (.geojson), "
+            f"{label}: unsupported file type {suffix or '(none)'}. Upload GeoJSON (.geojson), "
             "GeoPackage (.gpkg) or a zipped Shapefile (.zip with .shp, .shx, .dbf and .prj)."
         )
-    if path.stat().st_size > MAX_BYTES:
-        raise UserAreaError(f"{path.name} is larger than {MAX_BYTES / 1e6:.0f} MB.")
-    source = str(path)
-    if suffix == ".zip":
-        source = _shapefile_in_zip(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gdf = pyogrio.read_dataframe(source, on_invalid="ignore")
-    except Exception as exc:  # pyogrio raises several types for unreadable input
-        raise UserAreaError(f"{path.name} could not be read as a vector file: {exc}") from exc
-    if gdf.crs is None:
-        if suffix in (".geojson", ".json"):
-            gdf = gdf.set_crs("EPSG:4326")
+    kind = _KIND[suffix]
+    _check_content_matches(data, label, kind)
+    declared = None
+    if kind == "geojson":
+        declared = geojson.parse(data, label, limits).crs
+    deadline.check("checking the file's structure")
+    with tempfile.TemporaryDirectory(prefix="hp-upload-") as tmp:
+        folder = Path(tmp)
+        layer = None
+        if kind == "shapefile":
+            path = shapefile.extract(data, label, limits, folder)
         else:
-            raise UserAreaError(
-                f"{path.name} has no coordinate reference system (for a Shapefile, include the "
-                ".prj file in the zip). Re-export it with a CRS such as EPSG:27700 or EPSG:4326."
-            )
-    return validate(gdf, name=name)
-
-
-def validate(gdf: gpd.GeoDataFrame, name: str = "Custom area") -> UserArea:
-    """Validate polygons (any CRS) and dissolve them into one EPSG:27700 geometry."""
-    msgs: list[str] = []
-    if len(gdf) == 0:
-        raise UserAreaError("The file has no features.")
-    geoms = gdf.geometry
-    empty = geoms.isna() | geoms.is_empty
-    if empty.all():
-        raise UserAreaError("Every geometry in the file is empty.")
-    polys = geoms[~empty & geoms.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if len(polys) == 0:
-        kinds = ", ".join(sorted(set(geoms[~empty].geom_type)))
+            path = folder / f"upload{'.geojson' if kind == 'geojson' else '.gpkg'}"
+            path.write_bytes(data)
+            if kind == "gpkg":
+                layer = geopackage.check(path, label, limits, deadline)
+        deadline.check("checking the file's structure")
+        gdf = reading.read(kind, path, label, limits, layer=layer)
+    deadline.check("reading the file")
+    if declared is not None:
+        gdf = gdf.set_crs(declared, allow_override=True)
+    elif gdf.crs is None and kind == "shapefile":
         raise UserAreaError(
-            f"The file has no polygons (found {kinds}). Upload an area, not points or lines."
+            f"{label} has no coordinate reference system (for a Shapefile, include the .prj "
+            "file in the zip). Re-export it with a CRS such as EPSG:27700 or EPSG:4326."
         )
-    if len(polys) < len(gdf):
-        msgs.append(f"{len(gdf) - len(polys)} non-polygon or empty feature(s) were ignored.")
-    source_crs = gdf.crs.to_string() if gdf.crs else "unknown"
-    polys = gpd.GeoSeries(polys.values, crs=gdf.crs).to_crs(crs.ANALYSIS_CRS)
-    invalid = ~polys.is_valid
-    if invalid.any():
-        polys = polys.make_valid()
-        msgs.append(f"{int(invalid.sum())} invalid polygon(s) were repaired with make_valid.")
-    geometry = shapely.union_all(
-        [g for g in shapely.get_parts(polys.values) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return validate(
+        gdf, name=name or Path(filename).stem, label=label, limits=limits, deadline=deadline
     )
-    if geometry.is_empty or geometry.area <= 0:
-        raise UserAreaError("The polygons have no area after repair.")
-    area_ha = geometry.area / 1e4
-    if area_ha > MAX_AREA_HA:
-        raise UserAreaError(
-            f"The area is {area_ha:,.0f} ha, larger than West Yorkshire; upload a smaller area."
-        )
-    county = read_table("county").geometry.iloc[0]
-    share = shapely.area(shapely.intersection(geometry, county)) / geometry.area
-    if share <= 0:
-        raise UserAreaError(
-            "The area is outside West Yorkshire (no overlap with Bradford, Calderdale, Kirklees, "
-            f"Leeds or Wakefield). Check its CRS: it was read as {source_crs}."
-        )
-    if share < 0.999:
-        msgs.append(f"Only {share:.0%} of the area is inside West Yorkshire; the rest has no data.")
-    return UserArea(name, geometry, len(polys), source_crs, area_ha, float(share), msgs)
 
 
-def _shapefile_in_zip(path: Path) -> str:
+def read_user_area_features(
+    features: list[dict[str, Any]], name: str = "Drawn area", limits: Limits = LIMITS
+) -> UserArea:
+    """Validate shapes drawn on the map (Leaflet.draw GeoJSON features, WGS 84 lon/lat).
+
+    The features go through the same GeoJSON structure check as an upload
+    (counts, finite numbers, geometry types) and then :func:`validate`.
+    """
+    label = "the drawing"
+    deadline = Deadline(label, limits.budget_s)
+    if not isinstance(features, list) or not features:
+        raise UserAreaError("Draw a polygon or a rectangle: the drawing is empty.")
+    collection = {"type": "FeatureCollection", "features": features}
     try:
-        with zipfile.ZipFile(path) as zf:
-            shps = [n for n in zf.namelist() if n.lower().endswith(".shp")]
-    except zipfile.BadZipFile as exc:
-        raise UserAreaError(f"{path.name} is not a valid zip file.") from exc
-    if not shps:
-        raise UserAreaError(f"{path.name} contains no .shp file.")
-    return f"/vsizip/{path}/{shps[0]}"
+        import json
+
+        data = json.dumps(collection, allow_nan=True).encode()
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise UserAreaError(f"The drawing could not be read as GeoJSON ({detail(exc)}).") from exc
+    geojson.parse(data, label, limits)
+    gdf = gpd.GeoDataFrame.from_features(features, crs=geojson.DEFAULT_CRS)
+    return validate(gdf, name=name, label=label, limits=limits, deadline=deadline)
+
+
+def _too_big(label: str, size: int, limits: Limits) -> str:
+    return (
+        f"{label} is larger than the {megabytes(limits.max_upload_bytes)} limit ({size:,} "
+        "bytes). Simplify the boundary or upload fewer features."
+    )
+
+
+def _check_content_matches(data: bytes, label: str, kind: str) -> None:
+    """Refuse a file whose content is another format than its name says (content confusion)."""
+    if geopackage.looks_like(data):
+        found = "gpkg"
+    elif shapefile.looks_like(data):
+        found = "shapefile"
+    elif data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        found = "geojson"
+    else:
+        found = "other"
+    if found != kind:
+        what = _NAMES.get(found, "neither GeoJSON, a GeoPackage nor a zip file")
+        raise UserAreaError(
+            f"{label} is named as {_NAMES[kind].removeprefix('a ')} but its content is {what}. "
+            "Upload GeoJSON (.geojson), GeoPackage (.gpkg) or a zipped Shapefile (.zip)."
+        )
