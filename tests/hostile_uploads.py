@@ -114,7 +114,7 @@ def _understate_sizes(data: bytes, size: int = 1000) -> bytes:
     """The zip with every entry's declared expanded size set to ``size`` bytes (a lying bomb)."""
     buf = bytearray(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        pos = zf.start_dir  # type: ignore[attr-defined]
+        pos = zf.start_dir
         for info in zf.infolist():
             struct.pack_into("<I", buf, info.header_offset + 22, size)
             name_len, extra_len, comment_len = struct.unpack_from("<3H", buf, pos + 28)
@@ -227,7 +227,7 @@ def zip_paths() -> Iterator[Case]:
     yield Case("zip_paths", "bzip2.zip", buf.getvalue())
     enc = bytearray(zip_members({f"area{k}": v for k, v in parts.items()}))
     with zipfile.ZipFile(io.BytesIO(bytes(enc))) as zf:
-        pos = zf.start_dir  # type: ignore[attr-defined]
+        pos = zf.start_dir
         for info in zf.infolist():
             enc[info.header_offset + 6] |= 1
             enc[pos + 8] |= 1
@@ -251,13 +251,15 @@ def vrt(source: str) -> bytes:
 
 def gdalg(path: str) -> bytes:
     """A GDALG pipeline reading ``path`` (GDAL 3.11+)."""
-    return dumps(
-        {
-            "type": "gdal_streamed_alg",
-            "command_line": f"gdal vector pipeline ! read {path} "
-            "! write --output-format stream streamed_dataset",
-            "relative_paths_relative_to_this_file": False,
-        }
+    return bytes(
+        dumps(
+            {
+                "type": "gdal_streamed_alg",
+                "command_line": f"gdal vector pipeline ! read {path} "
+                "! write --output-format stream streamed_dataset",
+                "relative_paths_relative_to_this_file": False,
+            }
+        )
     )
 
 
