@@ -13,7 +13,7 @@ import streamlit as st
 
 from app_pages import _place
 from healthyplaces.formatting import md_escape
-from layers import paths
+from layers import bundle, paths
 from layers.errors import BundleError
 
 #: The command that rebuilds the bundle from the raw public data.
@@ -23,20 +23,32 @@ REBUILD_COMMAND = "healthyplaces bundle build"
 def show_bundle_error(exc: BaseException) -> None:
     """The one message for a missing or corrupt bundle file: which file, and how to rebuild it.
 
-    A :class:`~layers.errors.BundleError` names its file; a raw pyarrow error
-    that escaped the bundle reader is reported against the bundle folder.
+    A :class:`~layers.errors.BundleError` names its file; for a raw pyarrow
+    error that escaped the bundle reader, the bundle is verified against its
+    manifest (:func:`layers.bundle.verify`) to name the damaged file.
     """
     folder = paths.bundle_dir()
-    if isinstance(exc, BundleError):
-        detail = str(exc)
-    else:
-        detail = (
-            f"A file in the bundle folder {folder} could not be parsed ({exc}). "
-            f"{paths.REBUILD_HINT}"
-        )
+    detail = str(exc) if isinstance(exc, BundleError) else _name_damaged_files(exc)
     st.error(f"**The data bundle cannot be read.** {md_escape(detail)}", icon="🚫")
     st.caption(f"Bundle folder: {md_escape(folder)}. To rebuild it, run:")
     st.code(REBUILD_COMMAND, language="bash")
+
+
+def _name_damaged_files(exc: BaseException) -> str:
+    """The message for an unnamed read error: which bundle files fail their SHA-256, if any."""
+    try:
+        problems = bundle.verify()
+    except BundleError as missing:  # no manifest, or a corrupt one
+        return f"{missing} (reading failed with: {exc})"
+    if problems:
+        return (
+            f"{'; '.join(problems)}: the file does not match its SHA-256 in manifest.json "
+            f"(reading it failed with: {exc}). {paths.REBUILD_HINT}"
+        )
+    return (
+        f"A file in the bundle folder {paths.bundle_dir()} could not be parsed ({exc}). "
+        f"{paths.REBUILD_HINT}"
+    )
 
 
 def run(render: Callable[[], None]) -> None:

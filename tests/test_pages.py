@@ -224,7 +224,13 @@ def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
 
 HOSTILE = "![x](http://127.0.0.1:9/p.png) <img src=x onerror=alert(1)>"
 #: Element types whose text is not Markdown (table cells, chart specs, component payloads).
-_NOT_MARKDOWN = {"arrow_data_frame", "arrow_table", "vega_lite_chart", "component_instance"}
+_NOT_MARKDOWN = {
+    "dataframe",
+    "arrow_data_frame",
+    "arrow_table",
+    "vega_lite_chart",
+    "component_instance",
+}
 
 
 def _markdown_texts(node: Any) -> Iterator[str]:
@@ -254,7 +260,7 @@ def test_a_hostile_area_name_renders_as_literal_text(results: Any) -> None:
     assert escaped in at.success[0].value  # the area was read, under its hostile name
     assert at.header[0].value == f"Profile: {escaped}"
     texts = list(_markdown_texts(at._tree))
-    assert any("p.png" in t for t in texts)  # the name did reach the Markdown elements …
+    assert any("onerror" in t for t in texts)  # the name did reach the Markdown elements …
     for text in texts:  # … but never as an image, a link or a tag
         assert "![" not in text and "](" not in text
         assert not re.search(r"(?<!\\)<img", text), text
