@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Toggle
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -37,7 +38,7 @@ def _app() -> AppTest:
     return at
 
 
-def _toggle(at: AppTest, label: str):
+def _toggle(at: AppTest, label: str) -> Toggle:
     return next(t for t in at.toggle if t.label == label)
 
 
@@ -148,7 +149,9 @@ def test_downloads_page_offers_geojson() -> None:
     assert "wards_e08000032.geojson" in label and "30 features" in label
 
 
-def test_missing_bundle_shows_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+def test_missing_bundle_shows_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(tmp_path / "nowhere"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
