@@ -1,43 +1,62 @@
 """Healthy Places West Yorkshire: the Streamlit app (presentation only).
 
-Run with ``streamlit run app.py`` (or ``make run``). Pages live in ``app_pages/``;
-the place chosen in the sidebar is shared between them through
-``st.session_state["place_code"]``.
+Run with ``streamlit run app.py`` (or ``make run``). Each page is a module in
+``app_pages/`` with a ``render()`` function; every page runs inside
+:func:`app_pages._frame.run`, which draws the sidebar place picker (the chosen
+place is ``st.session_state["place_code"]``, see :mod:`app_pages._place`) and
+turns a missing or corrupt bundle file into one clear message.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(
-    page_title="Healthy Places West Yorkshire",
-    page_icon="🌳",
-    layout="wide",
-    initial_sidebar_state="expanded",
+from app_pages import (
+    _frame,
+    downloads,
+    map_explorer,
+    my_area,
+    place_profile,
+    reports,
+    scenarios,
 )
 
-from app_pages import _shared as sh  # noqa: E402 - after set_page_config
-from layers.bundle import BundleError  # noqa: E402
 
-PAGES = [
-    st.Page("app_pages/map_explorer.py", title="Map explorer", icon=":material/map:", default=True),
-    st.Page("app_pages/place_profile.py", title="Place profile", icon=":material/analytics:"),
-    st.Page("app_pages/my_area.py", title="My area", icon=":material/draw:"),
-    st.Page("app_pages/scenarios.py", title="Scenarios", icon=":material/park:"),
-    st.Page("app_pages/reports.py", title="Reports", icon=":material/description:"),
-    st.Page("app_pages/downloads.py", title="Downloads", icon=":material/download:"),
-]
+def pages() -> list[st.Page]:
+    """The app's pages, in menu order (the map explorer first)."""
+    return [
+        st.Page(
+            map_explorer.render,
+            title="Map explorer",
+            icon=":material/map:",
+            url_path="map_explorer",
+            default=True,
+        ),
+        st.Page(
+            place_profile.render,
+            title="Place profile",
+            icon=":material/analytics:",
+            url_path="place_profile",
+        ),
+        st.Page(my_area.render, title="My area", icon=":material/draw:", url_path="my_area"),
+        st.Page(scenarios.render, title="Scenarios", icon=":material/park:", url_path="scenarios"),
+        st.Page(reports.render, title="Reports", icon=":material/description:", url_path="reports"),
+        st.Page(
+            downloads.render, title="Downloads", icon=":material/download:", url_path="downloads"
+        ),
+    ]
 
 
 def main() -> None:
-    """Sidebar place picker, then the chosen page; a bundle problem stops with a clear error."""
-    page = st.navigation(PAGES)
-    st.sidebar.markdown("### Healthy Places West Yorkshire")
-    try:
-        sh.place_picker()
-        page.run()
-    except BundleError as exc:
-        sh.show_bundle_error(exc)
+    """Page configuration, navigation, then the chosen page inside the common frame."""
+    st.set_page_config(
+        page_title="Healthy Places West Yorkshire",
+        page_icon="🌳",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    page = st.navigation(pages())
+    _frame.run(page.run)
 
 
 main()

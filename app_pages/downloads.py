@@ -1,6 +1,7 @@
 """Downloads: any bundle layer (or the LSOA results) for the chosen place, as a file.
 
-Presentation only: the export itself is :func:`healthyplaces.export.export_download`.
+Presentation only: the export itself is :func:`healthyplaces.export.export_download`
+(cached in :mod:`app_pages._cache`).
 """
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import _shared as sh
+from app_pages import _cache, _place
 from healthyplaces import export
+from healthyplaces.formatting import md_escape
 from layers import catalogue
 from layers.catalogue import LAYERS
 
@@ -26,23 +28,19 @@ def _title(name: str) -> str:
     return LAYERS[name].title
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _prepare(layer: str, place_code: str, fmt: str, fp: str) -> tuple[bytes, str, str, int]:
-    return export.export_download(layer, place_code, fmt)
-
-
 def _schema_table(layer: str) -> pd.DataFrame:
     return pd.DataFrame(export.property_schema(layer), columns=["property", "type"])
 
 
 def render() -> None:
     """The page."""
-    place = sh.current_place()
+    place = _place.chosen_place()
     st.title("Downloads")
     st.caption(
-        f"Data for **{place.name}** ({place.level}, {place.code}). Change the place in the sidebar."
+        f"Data for **{md_escape(place.name)}** ({place.level}, {place.code}). "
+        "Change the place in the sidebar."
     )
-    layers = [n for n in export.exportable_layers()]
+    layers = export.exportable_layers()
     default = layers.index("greenspace_sites") if "greenspace_sites" in layers else 0
     layer = st.selectbox("Layer", layers, index=default, format_func=lambda n: f"{_title(n)} ({n})")
     fmt = st.radio("Format", list(export.FORMATS), format_func=FORMAT_LABELS.get, horizontal=False)
@@ -56,8 +54,8 @@ def render() -> None:
 
     key = (layer, place.code, fmt)
     if st.button("Prepare download", type="primary"):
-        with st.spinner(f"Exporting {layer} for {place.name}…"):
-            st.session_state["_export"] = (key, _prepare(layer, place.code, fmt, sh.bundle_key()))
+        with st.spinner(f"Exporting {layer} for {md_escape(place.name)}…"):
+            st.session_state["_export"] = (key, _cache.download(layer, place.code, fmt))
     prepared = st.session_state.get("_export")
     if prepared and prepared[0] == key:
         data, name, mime, n = prepared[1]
@@ -81,6 +79,3 @@ def render() -> None:
             "longitude, latitude (RFC 7946), 6 decimals."
         )
     st.caption(catalogue.ATTRIBUTION)
-
-
-render()

@@ -1,7 +1,7 @@
 """Map explorer: the chosen place on a map with switchable layers and legends.
 
-Presentation only: layers come from ``layers`` (through the cached helpers in
-``_shared``), indicators from ``analysis.engine``, drawing from
+Presentation only: layers come from ``layers`` (through the caches in
+:mod:`app_pages._cache`), indicators from ``analysis.engine``, drawing from
 ``healthyplaces.maps``.
 """
 
@@ -14,10 +14,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis import engine
-from app_pages import _analysis as an
-from app_pages import _shared as sh
+from app_pages import _cache, _place
 from geo import standards
 from healthyplaces import maps
+from healthyplaces.formatting import md_escape
 from layers import network
 from layers.catalogue import LAYERS
 from layers.places import Place
@@ -47,7 +47,8 @@ def _gaps_note() -> None:
     with st.expander("All known data gaps, by layer"):
         for info in LAYERS.values():
             if info.gaps:
-                st.markdown(f"- **{info.title}** ({info.vintage}): {info.gaps}")
+                title, vintage, gaps = (md_escape(t) for t in (info.title, info.vintage, info.gaps))
+                st.markdown(f"- **{title}** ({vintage}): {gaps}")
 
 
 #: Pollutant rasters on the map and their colour ramps (colour-blind safe).
@@ -100,16 +101,16 @@ def _layer_controls() -> dict[str, Any]:
 
 def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     """Assemble the folium map for ``place`` and the chosen layers (drawing only)."""
-    outline = sh.place_geometry(place)
+    outline = _place.place_geometry(place)
     bounds = outline.total_bounds
     tol = maps.SIMPLIFY_M.get(place.level, 20.0)
     county = place.level == "county"
     m = maps.base_map(bounds, tiles=c["tiles"])
-    lsoa_view = maps.in_view(sh.layer("lsoa21"), bounds)
+    lsoa_view = maps.in_view(_cache.layer("lsoa21"), bounds)
     if c["iod"]:
-        maps.add_iod_deciles(m, lsoa_view, sh.layer("iod2025"), tolerance_m=tol)
+        maps.add_iod_deciles(m, lsoa_view, _cache.layer("iod2025"), tolerance_m=tol)
     if c["indicator"] or c["double_burden"]:
-        res = an.get_results()
+        res = _cache.results()
         lsoa_res = maps.in_view(res.lsoa, bounds)
         if c["indicator"]:
             meta = c["catalogue"][c["column"]]
@@ -138,7 +139,7 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
         if c[pollutant]:
             maps.add_raster(
                 m,
-                sh.layer(pollutant),
+                _cache.layer(pollutant),
                 label=f"{standards.POLLUTANT_LABELS[pollutant]} annual mean 2019",
                 units="µg/m³",
                 cmap=cmap,
@@ -147,21 +148,21 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     if c["blue"]:
         maps.add_blue_space(
             m,
-            maps.in_view(sh.layer("water"), bounds),
-            maps.in_view(sh.layer("waterways"), bounds),
+            maps.in_view(_cache.layer("water"), bounds),
+            maps.in_view(_cache.layer("waterways"), bounds),
             tolerance_m=tol,
         )
     if c["sites"]:
         maps.add_green_sites(
             m,
-            maps.in_view(sh.layer("sites"), bounds),
+            maps.in_view(_cache.layer("sites"), bounds),
             tolerance_m=tol,
             min_area_ha=maps.COUNTY_MIN_SITE_HA if county else None,
         )
     if c["boundaries"]:
-        wards = sh.boundaries("ward")
+        wards = _cache.boundaries("ward")
         maps.add_boundaries(
-            m, sh.boundaries("district"), maps.in_view(wards, bounds), tolerance_m=tol
+            m, _cache.boundaries("district"), maps.in_view(wards, bounds), tolerance_m=tol
         )
     if not county:
         maps.add_outline(m, outline, place.name, tolerance_m=tol)
@@ -174,22 +175,22 @@ def _handle_click(out: dict[str, Any] | None, level: str) -> None:
     if not click or click == st.session_state.get("_last_click"):
         return
     st.session_state["_last_click"] = click
-    row = maps.feature_at(sh.boundaries(level), float(click["lng"]), float(click["lat"]))
+    row = maps.feature_at(_cache.boundaries(level), float(click["lng"]), float(click["lat"]))
     if row is None:
         st.toast("That point is outside West Yorkshire.")
         return
-    if row["code"] != st.session_state.get(sh.PLACE_KEY):
-        sh.request_place(str(row["code"]))
+    if row["code"] != st.session_state.get(_place.PLACE_KEY):
+        _place.request_place(str(row["code"]))
         st.rerun()
 
 
 def render() -> None:
     """The page."""
-    place = sh.current_place()
+    place = _place.chosen_place()
     st.title("Map explorer")
-    parent = f", in {place.parent_name}" if place.parent_name else ""
+    parent = f", in {md_escape(place.parent_name)}" if place.parent_name else ""
     st.caption(
-        f"**{place.name}** ({place.level}, {place.code}{parent}). Choose a place in the "
+        f"**{md_escape(place.name)}** ({place.level}, {place.code}{parent}). Choose a place in the "
         "sidebar, or click the map to select the LSOA or ward under the pointer."
     )
     controls, map_col = st.columns([1, 3], gap="medium")
@@ -206,6 +207,3 @@ def render() -> None:
         )
     _handle_click(out, c["click_level"])
     _gaps_note()
-
-
-render()

@@ -2,8 +2,7 @@
 
 Presentation only: the boundary is validated by :mod:`layers.user_area`, the
 profile is :func:`analysis.profiles.profile` on
-:func:`~analysis.areas.area_for_polygon`, the report
-:mod:`healthyplaces.report`.
+:func:`~analysis.areas.area_for_polygon`, the report :mod:`healthyplaces.report`.
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ import hashlib
 import shapely
 import streamlit as st
 
-from analysis import areas, profiles
-from app_pages import _analysis as an
+from analysis import areas
+from app_pages import _area_input, _cache, _place, _profile_view, _report_view
+from healthyplaces.formatting import md_escape
 
 INSTRUCTIONS = (
     "**Upload a boundary file or draw an area on the map** to see who lives there and how "
@@ -23,39 +23,28 @@ INSTRUCTIONS = (
     "Residents are counted by the share of each LSOA's area inside your boundary."
 )
 
-st.title("My area")
-results = an.get_results()
-place = an.chosen_place()
-st.markdown(INSTRUCTIONS)
 
-result = an.area_input("myarea", place, "area")
-if result is None:
-    st.info(
-        "Upload a boundary file or draw an area on the map to see its profile.",
-        icon=":material/touch_app:",
-    )
-    st.stop()
-if result.error is not None or result.area is None:
-    st.error(f"**This boundary cannot be used.** {result.error}", icon="🚫")
-    st.stop()
-
-user = result.area
-an.show_user_area(user)
-area = areas.area_for_polygon(results, user.geometry, name=user.name)
-prof = profiles.profile(results, area)
-st.header(f"Profile: {user.name}")
-an.show_profile(results, area, prof)
-
-st.divider()
-st.subheader("Report for this area")
-token = hashlib.sha256(shapely.to_wkb(user.geometry) + user.name.encode("utf-8")).hexdigest()
-if st.button("Build the HTML and PDF report", type="primary", key="myarea-build"):
-    with st.status("Building the report…", expanded=True) as status:
-        st.write("Profile, comparisons, decile charts and map…")
-        rep = an.get_report(user=user)
-        st.write("Rendering HTML and PDF…")
-        an.render_files(rep)
-        status.update(label="Report ready", state="complete", expanded=False)
-    st.session_state["myarea-report"] = token
-if st.session_state.get("myarea-report") == token:
-    an.report_buttons(an.get_report(user=user), "myarea")
+def render() -> None:
+    """The page."""
+    st.title("My area")
+    results = _cache.results()
+    st.markdown(INSTRUCTIONS)
+    result = _area_input.area_input("myarea", _place.chosen_place(), "area")
+    if result is None:
+        st.info(
+            "Upload a boundary file or draw an area on the map to see its profile.",
+            icon=":material/touch_app:",
+        )
+        return
+    if result.error is not None or result.area is None:
+        _area_input.show_refusal(result.error)
+        return
+    user = result.area
+    _area_input.show_user_area(user)
+    area = areas.area_for_polygon(results, user.geometry, name=user.name)
+    st.header(f"Profile: {md_escape(user.name)}")
+    _profile_view.show_profile(results, area, _cache.polygon_profile(user))
+    st.divider()
+    st.subheader("Report for this area")
+    token = hashlib.sha256(shapely.to_wkb(user.geometry) + user.name.encode("utf-8")).hexdigest()
+    _report_view.build_on_click("myarea", token, user.name, lambda: _cache.area_report(user))

@@ -1,8 +1,7 @@
 """Place profile: the chosen place's headline indicators beside its district's and the county's.
 
-Presentation only: the profile is :func:`analysis.profiles.profile`, the
-decile charts :func:`geo.inequality.by_decile` (through
-:mod:`healthyplaces.report`), drawn with Altair.
+Presentation only: the profile is :func:`analysis.profiles.profile` (cached in
+:mod:`app_pages._cache`), laid out by :mod:`app_pages._profile_view`.
 """
 
 from __future__ import annotations
@@ -10,20 +9,21 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import areas
-from app_pages import _analysis as an
+from app_pages import _cache, _place, _profile_view
+from healthyplaces.formatting import md_escape
 
-place = an.chosen_place()
-st.title(f"Place profile: {place.name}")
-parent = f" in {place.parent_name}" if place.parent_name else ""
-st.caption(
-    f"{place.level.capitalize()} {place.code}{parent}. Choose another place in the "
-    "sidebar or by clicking the map explorer."
-)
 
-results = an.get_results()
-area = areas.area_for_place(results, place)
-prof = an.get_profile(place.code)
-an.show_profile(results, area, prof)
-
-st.divider()
-st.markdown("A printable version of this profile is on the **Reports** page.")
+def render() -> None:
+    """The page."""
+    place = _place.chosen_place()
+    st.title(f"Place profile: {md_escape(place.name)}")
+    parent = f" in {md_escape(place.parent_name)}" if place.parent_name else ""
+    st.caption(
+        f"{place.level.capitalize()} {place.code}{parent}. Choose another place in the "
+        "sidebar or by clicking the map explorer."
+    )
+    results = _cache.results()
+    area = areas.area_for_place(results, place)
+    _profile_view.show_profile(results, area, _cache.profile(place.code))
+    st.divider()
+    st.markdown("A printable version of this profile is on the **Reports** page.")

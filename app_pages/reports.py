@@ -7,33 +7,29 @@ Presentation only: the report model and both renderers are
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import shapely
 import streamlit as st
 
-from app_pages import _analysis as an
+from app_pages import _area_input, _cache, _place, _profile_view, _report_view
 from healthyplaces import report
-from layers.user_area import UserArea
+from healthyplaces.formatting import md_escape
 
-st.title("Reports")
-st.markdown(
+INTRO = (
     "A printable report of a place: headline indicators beside its district and West "
     "Yorkshire, charts by deprivation decile, a map, inequality statistics, access on both "
     "methods, every LSOA, methods, data sources and licences. The **HTML** report is one "
     "self-contained file that opens offline; the **PDF** has the same content."
 )
-results = an.get_results()
-place = an.chosen_place()
-
-CHOSEN = f"The chosen place: {place.name} ({place.level}, {place.code})"
 UPLOADED = "An uploaded boundary (GeoJSON, GeoPackage or zipped Shapefile)"
-choice = st.radio("Report on", [CHOSEN, UPLOADED], key="reports-choice")
 
-user: UserArea | None = None
-if choice == UPLOADED:
+
+def _uploaded() -> tuple[str, str, Callable[[], report.Report]] | None:
+    """(token, label, build) for an uploaded boundary, or None when there is none yet."""
     upload = st.file_uploader(
         "Boundary file (any coordinate reference system, up to 20 MB)",
-        type=an.UPLOAD_TYPES,
+        type=_area_input.UPLOAD_TYPES,
         key="reports-upload",
     )
     if upload is None:
@@ -41,40 +37,40 @@ if choice == UPLOADED:
             "Upload a boundary file to build its report, or choose the place above.",
             icon=":material/touch_app:",
         )
-        st.stop()
-    read = an.read_upload(upload.getvalue(), upload.name)
+        return None
+    read = _area_input.read_upload(upload.getvalue(), upload.name)
     if read.error is not None or read.area is None:
-        st.error(f"**This boundary cannot be used.** {read.error}", icon="🚫")
-        st.stop()
+        _area_input.show_refusal(read.error)
+        return None
     user = read.area
-    an.show_user_area(user)
+    _area_input.show_user_area(user)
     token = "area-" + hashlib.sha256(shapely.to_wkb(user.geometry)).hexdigest()
-    label = user.name
-else:
-    st.caption("Choose another place in the sidebar or on the map explorer.")
-    token = f"place-{place.code}"
-    label = place.name
+    return token, user.name, lambda: _cache.area_report(user)
 
-if st.button(f"Build the report for {label}", type="primary", key="reports-build"):
-    with st.status(f"Building the report for {label}…", expanded=True) as status:
-        st.write("Profile, district and county comparisons, decile charts and map…")
-        rep = an.get_report(code=place.code, user=user)
-        st.write("Rendering the HTML and the PDF…")
-        an.render_files(rep)
-        status.update(label=f"The report for {label} is ready", state="complete", expanded=False)
-    st.session_state["reports-ready"] = token
 
-if st.session_state.get("reports-ready") == token:
-    rep = an.get_report(code=place.code, user=user)
-    an.report_buttons(rep, "reports")
+def _preview(rep: report.Report) -> None:
     with st.expander("Preview: summary and headline indicators", expanded=True):
         for line in rep.summary:
-            st.markdown(f"- {line}")
-        headline = report.headline_table(rep)
-        st.dataframe(  # tall enough for every row, as on the place profile
-            an.table_frame(headline),
-            hide_index=True,
-            width="stretch",
-            height=36 * (len(headline.rows) + 1) + 4,
-        )
-        st.caption(f"Generated {rep.date}. {rep.attribution}")
+            st.markdown(f"- {md_escape(line)}")
+        _profile_view.show_table(report.headline_table(rep))
+        st.caption(f"Generated {md_escape(rep.date)}. {md_escape(rep.attribution)}")
+
+
+def render() -> None:
+    """The page."""
+    st.title("Reports")
+    st.markdown(INTRO)
+    _cache.results()
+    place = _place.chosen_place()
+    chosen = f"The chosen place: {md_escape(place.name)} ({place.level}, {place.code})"
+    choice = st.radio("Report on", [chosen, UPLOADED], key="reports-choice")
+    if choice == UPLOADED:
+        what = _uploaded()
+        if what is None:
+            return
+    else:
+        st.caption("Choose another place in the sidebar or on the map explorer.")
+        what = (f"place-{place.code}", place.name, lambda: _cache.place_report(place.code))
+    rep = _report_view.build_on_click("reports", *what)
+    if rep is not None:
+        _preview(rep)

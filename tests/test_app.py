@@ -1,15 +1,34 @@
-"""The Streamlit app under AppTest: runs cleanly, place picking, layer toggles, downloads."""
+"""The Streamlit app under AppTest: runs cleanly, place picking, layer toggles, downloads,
+and one clear message on every page for a missing or corrupt bundle file."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Toggle
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
 TIMEOUT = 120
+PAGES = ["map_explorer", "place_profile", "my_area", "scenarios", "reports", "downloads"]
+
+
+def _run_page(name: str) -> None:
+    """One page as app.py runs it: the sidebar picker, then the page, inside the common frame."""
+    import importlib
+
+    from app_pages import _frame
+
+    _frame.run(importlib.import_module(f"app_pages.{name}").render)
+
+
+def _page(name: str) -> AppTest:
+    return AppTest.from_function(_run_page, args=(name,), default_timeout=TIMEOUT)
 
 
 def _app() -> AppTest:
@@ -19,7 +38,7 @@ def _app() -> AppTest:
     return at
 
 
-def _toggle(at: AppTest, label: str):
+def _toggle(at: AppTest, label: str) -> Toggle:
     return next(t for t in at.toggle if t.label == label)
 
 
@@ -92,9 +111,31 @@ def test_map_click_selects_the_lsoa_under_it(app: AppTest) -> None:
     assert code in app.caption[0].value
 
 
-def test_downloads_page_offers_geojson(app: AppTest) -> None:
+def test_app_registers_every_page_as_a_render_function() -> None:
+    """app.py's menu: six pages in order, each a module's ``render`` (nothing runs at import)."""
+    import importlib
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    menu = [p.get("page_name") for p in at._registered_pages.values()]
+    assert menu == [
+        "Map explorer",
+        "Place profile",
+        "My area",
+        "Scenarios",
+        "Reports",
+        "Downloads",
+    ]
+    # The default page is served at the root; the others at their module's name.
+    urls = [p.get("url_pathname") for p in at._registered_pages.values()]
+    assert urls == ["", *PAGES[1:]]
+    for name in PAGES:
+        assert callable(importlib.import_module(f"app_pages.{name}").render)
+
+
+def test_downloads_page_offers_geojson() -> None:
+    app = _page("downloads").run()
     app.sidebar.selectbox[0].set_value("E08000032").run()
-    app.switch_page("app_pages/downloads.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.title[0].value == "Downloads"
     layer = next(s for s in app.selectbox if s.label == "Layer")
@@ -108,7 +149,9 @@ def test_downloads_page_offers_geojson(app: AppTest) -> None:
     assert "wards_e08000032.geojson" in label and "30 features" in label
 
 
-def test_missing_bundle_shows_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+def test_missing_bundle_shows_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(tmp_path / "nowhere"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
@@ -122,3 +165,61 @@ def test_geojson_bytes_from_the_download_helper() -> None:
     data, name, mime, n = export_download("wards", "E08000032", "geojson")
     assert mime == "application/geo+json" and name.endswith(".geojson")
     assert len(json.loads(data)["features"]) == n == 30
+
+
+def test_a_pyarrow_error_gets_the_same_named_message() -> None:
+    """An Arrow error that escapes the bundle reader is still the bundle message, no traceback."""
+
+    def script() -> None:
+        import pyarrow as pa
+
+        from app_pages import _frame
+
+        def render() -> None:
+            raise pa.ArrowInvalid("Parquet magic bytes not found in footer")
+
+        _frame.run(render)
+
+    at = AppTest.from_function(script, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "data bundle cannot be read" in at.error[0].value
+    assert "magic bytes" in at.error[0].value
+    assert at.code[0].value == "healthyplaces bundle build"
+
+
+# --- Every page with a truncated bundle file --------------------------------------------------
+
+TRUNCATED = "greenspace_sites.parquet"  # read by every page: sites layer, results, default export
+
+
+@pytest.fixture(scope="module")
+def broken_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the committed bundle with one file cut to half its length (checksum fails)."""
+    copy = tmp_path_factory.mktemp("bundle") / "west_yorkshire"
+    shutil.copytree(ROOT / "data" / "west_yorkshire", copy)
+    path = copy / TRUNCATED
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return copy
+
+
+@pytest.fixture()
+def use_broken_bundle(broken_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(broken_bundle))
+    yield broken_bundle
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_names_a_truncated_bundle_file(name: str, use_broken_bundle: Path) -> None:
+    at = _page(name).run()
+    buttons = [b for b in at.button if b.label == "Prepare download"]
+    if not at.error and buttons:  # Downloads reads the layer when asked to export it
+        buttons[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = [e.value for e in at.error]
+    assert len(messages) == 1, messages
+    text = messages[0].replace("\\", "")
+    assert "data bundle cannot be read" in text
+    assert str(use_broken_bundle / TRUNCATED) in text
+    assert "SHA-256" in text
+    assert at.code[0].value == "healthyplaces bundle build"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -13,11 +13,11 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from analysis import areas, new_park, profiles
-from app_pages import _analysis as an
+from app_pages import _area_input as an
 from geo import crs, standards
 from healthyplaces import report
 
-PAGES = Path(__file__).resolve().parents[1] / "app_pages"
+BRADFORD = "E08000032"
 LSOA = "E01010670"  # Bradford 029A: homes about 300 m from the nearest 2 ha site
 
 
@@ -25,8 +25,20 @@ def _downloads(at: AppTest) -> set[str]:
     return {str(getattr(d, "label", "")) for d in at.get("download_button")}
 
 
-def _page(name: str) -> AppTest:
-    return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120)
+def _run_page(name: str) -> None:
+    """One page as app.py runs it: the sidebar picker, then the page, inside the common frame."""
+    import importlib
+
+    from app_pages import _frame
+
+    _frame.run(importlib.import_module(f"app_pages.{name}").render)
+
+
+def _page(name: str, place: str | None = None) -> AppTest:
+    at = AppTest.from_function(_run_page, args=(name,), default_timeout=120)
+    if place is not None:
+        at.session_state["place_code"] = place
+    return at
 
 
 def _centroid(results: Any, code: str = LSOA) -> tuple[float, float]:
@@ -65,7 +77,7 @@ def test_page_runs_without_exception(results: Any, page: str) -> None:
 
 
 def test_profile_page_shows_bradford_and_its_population(results: Any) -> None:
-    at = _page("place_profile").run()
+    at = _page("place_profile", BRADFORD).run()
     assert not at.exception
     assert "Bradford" in at.title[0].value
     metrics = {m.label: m.value for m in at.metric}
@@ -78,9 +90,7 @@ def test_profile_page_shows_bradford_and_its_population(results: Any) -> None:
 
 
 def test_profile_page_follows_the_chosen_place(results: Any) -> None:
-    at = _page("place_profile")
-    at.session_state["place_code"] = "E05001341"  # Baildon ward, in Bradford
-    at.run()
+    at = _page("place_profile", "E05001341").run()  # Baildon ward, in Bradford
     assert not at.exception
     assert "Baildon" in at.title[0].value
     assert "Bradford (district)" in at.dataframe[0].value.columns
@@ -98,7 +108,7 @@ def test_my_area_page_without_upload_shows_instructions(results: Any) -> None:
 def test_my_area_page_profiles_a_drawn_area_and_builds_its_report(
     results: Any, drawn: None
 ) -> None:
-    at = _page("my_area").run()
+    at = _page("my_area", BRADFORD).run()
     assert not at.metric  # upload is the default: nothing yet
     at.radio(key="myarea-mode").set_value(an.DRAW_MODE).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -118,7 +128,7 @@ def test_scenarios_page_without_drawing_shows_instructions(results: Any) -> None
 
 
 def test_scenarios_page_shows_gains_map_and_downloads(results: Any, drawn: None) -> None:
-    at = _page("scenarios").run()
+    at = _page("scenarios", BRADFORD).run()
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["New park"] == "3.00 ha"
@@ -133,7 +143,7 @@ def test_scenarios_page_shows_gains_map_and_downloads(results: Any, drawn: None)
 
 
 def test_reports_page_builds_html_and_pdf_downloads(results: Any) -> None:
-    at = _page("reports").run()
+    at = _page("reports", BRADFORD).run()
     assert not at.exception
     at.button(key="reports-build").click().run()
     assert not at.exception
@@ -208,3 +218,104 @@ def test_scenario_next_to_homes_gains_are_non_negative(results: Any) -> None:
     assert LSOA in set(table["lsoa21_code"])
     hl = standards.HEADLINE_TIER
     assert (table[f"after_dist_{hl}_m"] <= table[f"before_dist_{hl}_m"] + 1e-6).all()
+
+
+# --- Names reach Markdown as literal text ----------------------------------------------------
+
+HOSTILE = "![x](http://127.0.0.1:9/p.png) <img src=x onerror=alert(1)>"
+#: Element types whose text is not Markdown (table cells, chart specs, component payloads).
+_NOT_MARKDOWN = {
+    "dataframe",
+    "arrow_data_frame",
+    "arrow_table",
+    "vega_lite_chart",
+    "component_instance",
+}
+
+
+def _markdown_texts(node: Any) -> Iterator[str]:
+    """The protobuf text of every rendered element that Streamlit treats as Markdown."""
+    proto = getattr(node, "proto", None)
+    if proto is not None and getattr(node, "type", "") not in _NOT_MARKDOWN:
+        yield str(proto)
+    for child in getattr(node, "children", {}).values():
+        yield from _markdown_texts(child)
+
+
+def test_a_hostile_area_name_renders_as_literal_text(results: Any) -> None:
+    """An uploaded feature named as a Markdown image and an HTML tag shows those characters."""
+    from healthyplaces.formatting import md_escape
+
+    x, y = _centroid(results)
+    feature = _feature(shapely.Point(x, y).buffer(400))
+    feature["properties"] = {"name": HOSTILE}
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    at = _page("my_area", BRADFORD).run()
+    at.text_input(key="myarea-name").set_value(HOSTILE)
+    at.file_uploader(key="myarea-upload").upload("hostile.geojson", data, "application/geo+json")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    escaped = md_escape(HOSTILE)
+    assert escaped in at.success[0].value  # the area was read, under its hostile name
+    assert at.header[0].value == f"Profile: {escaped}"
+    texts = list(_markdown_texts(at._tree))
+    assert any("onerror" in t for t in texts)  # the name did reach the Markdown elements …
+    for text in texts:  # … but never as an image, a link or a tag
+        assert "![" not in text and "](" not in text
+        assert not re.search(r"(?<!\\)<img", text), text
+
+
+# --- The scenario downloads ------------------------------------------------------------------
+
+
+def test_scenario_geojson_has_the_affected_lsoas_and_the_park(results: Any) -> None:
+    """RFC 7946 lon/lat: each affected LSOA with before/after, the park and the merged site."""
+    from healthyplaces.export import new_park as park_export
+    from layers import catalogue
+
+    park = _park(results)
+    scen = new_park.add_park(results, park)
+    doc = json.loads(park_export.scenario_geojson(results, scen, park))
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    assert doc["attribution"] == catalogue.ATTRIBUTION
+    kinds = [f["properties"]["feature"] for f in doc["features"]]
+    assert kinds.count("affected_lsoa") == len(scen["lsoas"]) >= 1
+    assert kinds[-2:] == ["new_park", "merged_site"]
+    gdf = gpd.GeoDataFrame.from_features(doc["features"], crs=crs.DISPLAY_CRS)
+    lon_min, lat_min, lon_max, lat_max = gdf.total_bounds  # West Yorkshire in lon/lat
+    assert -2.2 < lon_min < lon_max < -1.2 and 53.5 < lat_min < lat_max < 54.0
+    metres = gdf.to_crs(crs.ANALYSIS_CRS)
+    # The drawn park is the 200 m x 150 m box: 3 ha, to the 6-decimal rounding (~0.1 m).
+    assert metres.area.iloc[-2] / 1e4 == pytest.approx(3.0, rel=1e-3)
+    assert metres.area.iloc[-1] / 1e4 == pytest.approx(scen["merged_site_ha"], rel=1e-3)
+    one = next(
+        f["properties"] for f in doc["features"] if f["properties"].get("lsoa21_code") == LSOA
+    )
+    row = scen["lsoas"].set_index("lsoa21_code").loc[LSOA]
+    hl = standards.HEADLINE_TIER
+    assert one[f"before_dist_{hl}_m"] == pytest.approx(row[f"before_dist_{hl}_m"])
+    assert one[f"after_dist_{hl}_m"] == pytest.approx(row[f"after_dist_{hl}_m"])
+    assert one[f"gained_{hl}"] == bool(row[f"gained_{hl}"])
+    assert doc["scenario"]["gain_straight"] == scen["gain_straight"]
+
+
+def test_scenario_csv_is_the_before_after_table_with_inert_names(results: Any) -> None:
+    import io
+
+    import pandas as pd
+
+    from healthyplaces.export import new_park as park_export
+    from layers import catalogue
+
+    scen = new_park.add_park(results, _park(results))
+    lsoas = scen["lsoas"].copy()
+    lsoas.loc[0, "lsoa21_name"] = '=HYPERLINK("http://127.0.0.1:9/","x")'
+    back = pd.read_csv(io.BytesIO(park_export.scenario_csv({**scen, "lsoas": lsoas})))
+    assert list(back["lsoa21_code"]) == list(lsoas["lsoa21_code"])
+    assert back.loc[0, "lsoa21_name"].startswith("'=HYPERLINK(")  # OWASP: neutralised
+    hl = standards.HEADLINE_TIER
+    assert back[f"after_dist_{hl}_m"].to_numpy() == pytest.approx(
+        lsoas[f"after_dist_{hl}_m"].to_numpy()
+    )
+    assert (back["attribution"] == catalogue.ATTRIBUTION).all()
