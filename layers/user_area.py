@@ -121,8 +121,28 @@ def read_user_area_bytes(
             "file in the zip). Re-export it with a CRS such as EPSG:27700 or EPSG:4326."
         )
     return validate(
-        gdf, name=name or Path(filename).stem, label=label, limits=limits, deadline=deadline
+        gdf,
+        name=name or _feature_name(gdf) or Path(filename).stem,
+        label=label,
+        limits=limits,
+        deadline=deadline,
     )
+
+
+#: Attribute columns that may hold an area's own name, in order of preference.
+_NAME_COLUMNS = ("name", "Name", "NAME", "title")
+#: Longest feature name kept (longer ones are cut, never refused).
+_MAX_NAME = 120
+
+
+def _feature_name(gdf: gpd.GeoDataFrame) -> str | None:
+    """The features' own name, when they share one (a ``name`` property), else None."""
+    for column in _NAME_COLUMNS:
+        if column in gdf.columns:
+            names = {str(v).strip() for v in gdf[column] if isinstance(v, str) and v.strip()}
+            if len(names) == 1:
+                return " ".join(names.pop().split())[:_MAX_NAME]
+    return None
 
 
 def read_user_area_features(

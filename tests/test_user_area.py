@@ -96,3 +96,17 @@ def test_outside_and_partly_outside_west_yorkshire(lsoa: gpd.GeoDataFrame) -> No
     too_big = shapely.box(300_000, 300_000, 600_000, 600_000)
     with pytest.raises(UserAreaError, match="larger than West Yorkshire"):
         validate(gpd.GeoDataFrame(geometry=[too_big], crs="EPSG:27700"))
+
+
+def test_an_area_takes_its_features_own_name_else_the_file_name(tmp_path: Path) -> None:
+    """The Ilkley ward fixture has ``name: Ilkley``: the area is called that, not the file."""
+    from layers.user_area import read_user_area
+
+    fixture = Path(__file__).parent / "input_data" / "upload_ilkley_ward.geojson"
+    assert read_user_area(fixture).name == "Ilkley"
+    data = json.loads(fixture.read_text())
+    for feature in data["features"]:
+        feature["properties"] = {}
+    unnamed = tmp_path / "my_patch.geojson"
+    unnamed.write_text(json.dumps(data))
+    assert read_user_area(unnamed).name == "my_patch"
