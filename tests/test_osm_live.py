@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,12 @@ import shapely
 
 from geo.network.routing import WalkGraph, multi_source
 from geo.raster import Raster
-from layers import download, osm
+from layers import osm
 from layers._io import hstore_get, sha256
 from layers.build import refresh_layer
 from layers.bundle import MANIFEST, bundle_dir, read_table, verify
-from layers.download import FetchError, fetch_url
+from layers.download import fetch_url
+from layers.errors import FetchError
 from layers.greenspace import TAG_TYPOLOGY, TYPOLOGIES
 from layers.network import NOT_WALKABLE, load_network, load_network_area, walkable
 from layers.osm import (
@@ -501,7 +503,7 @@ def test_fetch_url_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         seen["timeout"] = timeout
         raise urllib.error.URLError(OSError(101, "Network is unreachable"))
 
-    monkeypatch.setattr(download.urllib.request, "urlopen", unreachable)
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)  # as layers.download calls it
     url = "https://uk-air.defra.gov.uk/datastore/pcm/mapno22019.csv"
     with pytest.raises(FetchError) as err:
         fetch_url(url, tmp_path / "no2.csv", timeout=5)
