@@ -44,6 +44,7 @@ from layers.osm import (
     WATERWAY_COLUMNS,
     OsmFileLayers,
     from_osm_file,
+    green_sites,
 )
 
 SAMPLES = Path(__file__).parent / "input_data" / "osm"
@@ -306,6 +307,17 @@ def test_water_waterways_and_tags_from_an_osm_xml_file(tmp_path: Path) -> None:
     sites = tables["greenspace_sites"]  # the park is private: only the wood is a site
     assert len(sites) == 1 and sites["typology"].item() == "natural"
     assert {"network_nodes", "network_edges", "network_area", "blue_water"} <= tables.keys()
+
+
+def test_sites_are_merged_exactly_as_the_bundle_merges_them() -> None:
+    """``green_sites`` is the bundle build's site step: on the bundle's own features it
+    gives back the committed ``greenspace_sites`` layer, row for row and vertex for vertex."""
+    sites = green_sites(read_table("greenspace"))
+    bundle = read_table("greenspace_sites")
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(sites.drop(columns="geometry")), pd.DataFrame(bundle.drop(columns="geometry"))
+    )
+    assert sites.geometry.geom_equals_exact(bundle.geometry, tolerance=0.0).all()
 
 
 # --- Overpass loaders, with osmnx's downloads replaced by file readers -----------------
