@@ -1,8 +1,15 @@
 """DEFRA air quality: PCM cell-centre round trip, the grid, the LAQM reader, PCM vs LAQM.
 
-Known answers come from the raw CSVs in ``../shared/data/air_quality``, parsed
-with the ``csv`` module (tests that need them skip when the folder is absent),
-and from DEFRA's documented layout: 1 km cells whose (x, y) are centres.
+Known answers come from the raw CSVs parsed with the ``csv`` module and from
+DEFRA's documented layout (1 km cells whose (x, y) are centres):
+
+* the real excerpts in ``tests/input_data/air_quality`` (a 7 × 7 km window of
+  central Bradford, x 413,500–419,500 and y 429,500–435,500 m, cut from the PCM
+  2019 and 2023 files and the LAQM 2018 Bradford files: see its README) run
+  everywhere, and are checked against the committed bundle, which was built
+  from the full files;
+* the full files in ``../shared/data/air_quality`` are read only by the tests
+  that ask for the ``shared_data`` fixture (they skip without it; on CI they fail).
 """
 
 from __future__ import annotations
@@ -11,10 +18,11 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 import rasterio
+import shapely
 
-from layers import paths
 from layers.air_quality import (
     PCM_FILES,
     POLLUTANTS,
@@ -24,24 +32,34 @@ from layers.air_quality import (
 )
 from layers.bundle import manifest, raster_path, read_table
 
-AIR = paths.shared_data_dir() / "air_quality"
-needs_shared = pytest.mark.skipif(
-    not (paths.shared_data_dir() / "README.md").exists(), reason="../shared/data is not present"
-)
+EXCERPTS = Path(__file__).parent / "input_data" / "air_quality"
 LAQM_FILES = {"no2": "30-no2-2018.csv", "nox": "30-nox-2018.csv",
               "pm10": "30-pm10-2018.csv", "pm25": "30-pm25-2018.csv"}  # fmt: skip
-LAQM_CELLS = 363  # per pollutant, Bradford
+LAQM_CELLS = 363  # per pollutant, Bradford (README)
+#: The excerpt window: 1 km cell centres (EPSG:27700 m), inclusive.
+WINDOW_X, WINDOW_Y = (413_500.0, 419_500.0), (429_500.0, 435_500.0)
+WINDOW_CELLS = 7 * 7
+
+Floats = npt.NDArray[np.float64]
 
 
-def _pcm_raw(pollutant: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pcm_excerpt(pollutant: str, year: int = 2019) -> Path:
+    return EXCERPTS / f"pcm_{pollutant}_{year}_bradford_excerpt.csv"
+
+
+def _laqm_excerpt(pollutant: str) -> Path:
+    return EXCERPTS / LAQM_FILES[pollutant].replace(".csv", "-excerpt.csv")
+
+
+def _pcm_raw(path: Path) -> tuple[Floats, Floats, Floats]:
     """x, y (cell centres, m) and value of every row of a raw PCM CSV, by the csv module."""
-    with open(AIR / "pcm_2019" / PCM_FILES[pollutant], newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
         header = next(reader)
         assert header[:3] == ["ukgridcode", "x", "y"]
         rows = [(float(r[1]), float(r[2]), float("nan") if r[3] == "MISSING" else float(r[3]))
                 for r in reader]  # fmt: skip
-    x, y, v = (np.array(c) for c in zip(*rows, strict=True))
+    x, y, v = (np.array(c, dtype=np.float64) for c in zip(*rows, strict=True))
     return x, y, v
 
 
@@ -52,40 +70,78 @@ def _laqm_raw(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return preamble, list(csv.DictReader(f))
 
 
+# --- The excerpts are real windows of the raw files --------------------------------------
+
+
+@pytest.mark.parametrize("year", [2019, 2023])
+@pytest.mark.parametrize("pollutant", POLLUTANTS)
+def test_pcm_excerpt_is_a_full_crlf_window(pollutant: str, year: int) -> None:
+    raw = _pcm_excerpt(pollutant, year).read_bytes()
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and b"\n" not in b"".join(lines)  # every line ends in CRLF
+    x, y, v = _pcm_raw(_pcm_excerpt(pollutant, year))
+    assert len(v) == WINDOW_CELLS and np.isfinite(v).all()
+    assert set(zip(x, y, strict=True)) == {
+        (a, b)
+        for a in np.arange(WINDOW_X[0], WINDOW_X[1] + 1, 1_000.0)
+        for b in np.arange(WINDOW_Y[0], WINDOW_Y[1] + 1, 1_000.0)
+    }
+
+
+@pytest.mark.parametrize("pollutant", POLLUTANTS)
+def test_pcm_2023_has_the_2019_layout(pollutant: str) -> None:
+    """README: the 2023 files have the 2019 columns (value column renamed), cells and row order."""
+    with (
+        open(_pcm_excerpt(pollutant, 2019), newline="") as a,
+        open(_pcm_excerpt(pollutant, 2023), newline="") as b,
+    ):
+        old, new = list(csv.reader(a)), list(csv.reader(b))
+    assert new[0][:3] == old[0][:3] and new[0][3] == old[0][3].replace("2019", "2023")
+    assert [r[:3] for r in new[1:]] == [r[:3] for r in old[1:]]
+    raster = read_pcm_csv(_pcm_excerpt(pollutant, 2023), pollutant)
+    x, y, v = _pcm_raw(_pcm_excerpt(pollutant, 2023))
+    np.testing.assert_array_equal(raster.sample(x, y), v)
+
+
 # --- PCM: cell centres round-trip --------------------------------------------------------
 
 
-@needs_shared
 @pytest.mark.parametrize("pollutant", POLLUTANTS)
 def test_pcm_csv_values_at_cell_centres(pollutant: str) -> None:
-    x, y, v = _pcm_raw(pollutant)
-    assert len(v) == 66 * 52 and np.isfinite(v).all()  # README: no MISSING in the window
-    raster = read_pcm_csv(AIR / "pcm_2019" / PCM_FILES[pollutant], pollutant)
+    x, y, v = _pcm_raw(_pcm_excerpt(pollutant))
+    raster = read_pcm_csv(_pcm_excerpt(pollutant), pollutant)
     np.testing.assert_array_equal(raster.sample(x, y), v)  # exact: float64 both ways
-    bundle = load_pollutant(pollutant)
-    got = bundle.sample(x, y)
-    np.testing.assert_array_equal(got, v.astype(np.float32).astype(np.float64))  # float32 file
+    # The bundle raster (built from the whole window) holds the same values, as float32.
+    got = load_pollutant(pollutant).sample(x, y)
+    np.testing.assert_array_equal(got, v.astype(np.float32).astype(np.float64))
     np.testing.assert_allclose(got, v, rtol=1e-6)
 
 
-@needs_shared
+def test_pcm_excerpt_grid_is_the_window() -> None:
+    raster = read_pcm_csv(_pcm_excerpt("no2"), "no2")
+    # North-west corner = west-most centre - 500 m, north-most centre + 500 m.
+    assert (raster.transform.c, raster.transform.f) == (413_000.0, 436_000.0)
+    assert (raster.transform.a, raster.transform.e) == (1_000.0, -1_000.0)
+    assert raster.values.shape == (7, 7) and np.isfinite(raster.values).all()
+
+
 @pytest.mark.parametrize("pollutant", POLLUTANTS)
 def test_pcm_points_within_a_cell_get_that_cell(pollutant: str) -> None:
-    x, y, v = _pcm_raw(pollutant)
+    x, y, v = _pcm_raw(_pcm_excerpt(pollutant))
     raster = load_pollutant(pollutant)
     expected = v.astype(np.float32).astype(np.float64)
     for dx, dy in [(499, 0), (-499, 0), (0, 499), (0, -499), (499, 499), (-499.9, -499.9)]:
         np.testing.assert_array_equal(raster.sample(x + dx, y + dy), expected)
 
 
-@needs_shared
 def test_pcm_points_on_cell_edges_go_east_and_south() -> None:
     """``Raster.index``: a point on a shared edge belongs to the cell to its east and south."""
-    x, y, v = _pcm_raw("no2")
+    x, y, v = _pcm_raw(_pcm_excerpt("no2"))
     value = {(a, b): c for a, b, c in zip(x, y, v, strict=True)}
-    raster = read_pcm_csv(AIR / "pcm_2019" / PCM_FILES["no2"], "no2")
+    raster = read_pcm_csv(_pcm_excerpt("no2"), "no2")
     has_east = np.array([(a + 1000, b) in value for a, b in zip(x, y, strict=True)])
     east = np.array([value[(a + 1000, b)] for a, b in zip(x[has_east], y[has_east], strict=True)])
+    assert has_east.sum() == 6 * 7
     np.testing.assert_array_equal(raster.sample(x[has_east] + 500, y[has_east]), east)
     has_south = np.array([(a, b - 1000) in value for a, b in zip(x, y, strict=True)])
     south = np.array(
@@ -116,15 +172,6 @@ def test_pcm_grid_origin_cell_size_and_shape(pollutant: str) -> None:
         assert src.dtypes == ("float32",)
 
 
-@needs_shared
-def test_pcm_csv_grid_matches_the_readme_window() -> None:
-    x, y, _ = _pcm_raw("pm25")
-    assert (x.min(), x.max(), y.min(), y.max()) == (388_500, 453_500, 403_500, 454_500)
-    raster = read_pcm_csv(AIR / "pcm_2019" / PCM_FILES["pm25"], "pm25")
-    assert (raster.transform.c, raster.transform.f) == (388_000.0, 455_000.0)
-    assert raster.values.shape == (52, 66)
-
-
 def test_missing_cells_become_nan(tmp_path: Path) -> None:
     """Format test on a made-up 2 × 2 file in the PCM layout (not real data)."""
     path = tmp_path / "pcm_format_test.csv"
@@ -147,16 +194,15 @@ def test_missing_cells_become_nan(tmp_path: Path) -> None:
 # --- LAQM background maps ----------------------------------------------------------------
 
 
-@needs_shared
 @pytest.mark.parametrize("pollutant", sorted(LAQM_FILES))
 def test_laqm_reader_matches_a_direct_csv_parse(pollutant: str) -> None:
-    path = AIR / "laqm_background_2018_bradford" / LAQM_FILES[pollutant]
+    path = _laqm_excerpt(pollutant)
     preamble, rows = _laqm_raw(path)
     assert preamble[0].startswith('"Bradford City Council"')
-    assert len(rows) == LAQM_CELLS
+    assert len(rows) == 44  # the Bradford cells of the 49-cell window
     total = next(c for c in rows[0] if c.startswith("Total_"))
     table = read_laqm_csv(path)
-    assert len(table) == LAQM_CELLS
+    assert len(table) == len(rows)
     assert set(table["pollutant"]) == {pollutant} and set(table["year"]) == {2018}
     np.testing.assert_array_equal(table["x"], [float(r["x"]) for r in rows])
     np.testing.assert_array_equal(table["y"], [float(r["y"]) for r in rows])
@@ -164,23 +210,31 @@ def test_laqm_reader_matches_a_direct_csv_parse(pollutant: str) -> None:
     assert set(table["local_auth_code"]) == {30}
 
 
+@pytest.mark.parametrize("pollutant", sorted(LAQM_FILES))
+def test_laqm_excerpt_equals_the_bundle_table(pollutant: str) -> None:
+    table = read_laqm_csv(_laqm_excerpt(pollutant))
+    bundle = read_table("laqm_bradford_2018")
+    bundle = bundle[bundle["pollutant"] == pollutant].set_index(["x", "y"])["value"]
+    cells = list(zip(table["x"], table["y"], strict=True))
+    np.testing.assert_array_equal(bundle.loc[cells].to_numpy(), table["value"].to_numpy())
+
+
+def test_laqm_cells_are_the_pcm_cells_centred_in_bradford() -> None:
+    """Both grids are 1 km cell centres; LAQM's Bradford file keeps the cells centred in it."""
+    laqm = read_laqm_csv(_laqm_excerpt("no2"))
+    x, y, _ = _pcm_raw(_pcm_excerpt("no2"))
+    bradford = read_table("districts").set_index("district_name").geometry["Bradford"]
+    centred = shapely.contains_xy(bradford, x, y)
+    assert set(zip(laqm["x"], laqm["y"], strict=True)) == set(
+        zip(x[centred], y[centred], strict=True)
+    )
+
+
 def test_bundle_laqm_table_has_363_cells_per_pollutant() -> None:
     laqm = read_table("laqm_bradford_2018")
     assert laqm.groupby("pollutant").size().to_dict() == dict.fromkeys(LAQM_FILES, LAQM_CELLS)
     # Cells are 1 km centres: coordinates end in 500 m.
     assert ((laqm["x"] % 1000 == 500) & (laqm["y"] % 1000 == 500)).all()
-
-
-@needs_shared
-def test_laqm_2018_and_pcm_2019_no2_agree_on_shared_cells() -> None:
-    _, rows = _laqm_raw(AIR / "laqm_background_2018_bradford" / LAQM_FILES["no2"])
-    laqm = {(float(r["x"]), float(r["y"])): float(r["Total_NO2_18"]) for r in rows}
-    x, y, v = _pcm_raw("no2")
-    pcm = {(a, b): c for a, b, c in zip(x, y, v, strict=True)}
-    shared = sorted(laqm.keys() & pcm.keys())
-    assert len(shared) == LAQM_CELLS  # every Bradford cell lies in the PCM window
-    r = np.corrcoef([laqm[k] for k in shared], [pcm[k] for k in shared])[0, 1]
-    assert r >= 0.993  # PROVENANCE.md
 
 
 def test_bundle_laqm_and_pcm_no2_correlate() -> None:
@@ -192,14 +246,49 @@ def test_bundle_laqm_and_pcm_no2_correlate() -> None:
 
 
 def test_pcm_from_url_reads_defra_format_through_the_download_path(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from layers.air_quality import pcm_from_url, pcm_url, read_pcm_csv
+    from layers.air_quality import pcm_from_url, pcm_url
 
     assert pcm_url("pm25") == "https://uk-air.defra.gov.uk/datastore/pcm/mappm252019g.csv"
     monkeypatch.setenv("HEALTHYPLACES_CACHE", str(tmp_path))
-    src = shared_data / "air_quality" / "pcm_2019" / "pcm_no2_2019_wy.csv"
+    src = _pcm_excerpt("no2")
     raster = pcm_from_url("no2", url=src.as_uri())
-    assert (tmp_path / "defra" / src.name).exists()
+    assert (tmp_path / "defra" / src.name).read_bytes() == src.read_bytes()
     np.testing.assert_array_equal(raster.values, read_pcm_csv(src, "no2").values)
     assert raster.vintage == "2019" and src.as_uri() in raster.source
+
+
+# --- The full raw files (../shared/data: skip without it, fail on CI) --------------------
+
+
+@pytest.mark.parametrize("pollutant", POLLUTANTS)
+def test_full_pcm_window_equals_the_bundle(shared_data: Path, pollutant: str) -> None:
+    path = shared_data / "air_quality" / "pcm_2019" / PCM_FILES[pollutant]
+    x, y, v = _pcm_raw(path)
+    assert len(v) == 66 * 52 and np.isfinite(v).all()  # README: no MISSING in the window
+    assert (x.min(), x.max(), y.min(), y.max()) == (388_500, 453_500, 403_500, 454_500)
+    raster = read_pcm_csv(path, pollutant)
+    assert (raster.transform.c, raster.transform.f) == (388_000.0, 455_000.0)
+    np.testing.assert_array_equal(raster.sample(x, y), v)
+    got = load_pollutant(pollutant).sample(x, y)
+    np.testing.assert_array_equal(got, v.astype(np.float32).astype(np.float64))
+
+
+@pytest.mark.parametrize("pollutant", sorted(LAQM_FILES))
+def test_full_laqm_files_have_363_cells(shared_data: Path, pollutant: str) -> None:
+    path = shared_data / "air_quality" / "laqm_background_2018_bradford" / LAQM_FILES[pollutant]
+    _, rows = _laqm_raw(path)
+    assert len(rows) == len(read_laqm_csv(path)) == LAQM_CELLS
+
+
+def test_laqm_2018_and_pcm_2019_no2_agree_on_shared_cells(shared_data: Path) -> None:
+    air = shared_data / "air_quality"
+    _, rows = _laqm_raw(air / "laqm_background_2018_bradford" / LAQM_FILES["no2"])
+    laqm = {(float(r["x"]), float(r["y"])): float(r["Total_NO2_18"]) for r in rows}
+    x, y, v = _pcm_raw(air / "pcm_2019" / PCM_FILES["no2"])
+    pcm = {(a, b): c for a, b, c in zip(x, y, v, strict=True)}
+    shared = sorted(laqm.keys() & pcm.keys())
+    assert len(shared) == LAQM_CELLS  # every Bradford cell lies in the PCM window
+    r = np.corrcoef([laqm[k] for k in shared], [pcm[k] for k in shared])[0, 1]
+    assert r >= 0.993  # PROVENANCE.md

@@ -1,9 +1,9 @@
 """The live OSM loaders, exercised offline on real OSM files; bundle refresh; downloads.
 
-* ``from_osm_file`` reads the real central-Leeds ``.osm.pbf`` samples in
-  ``../shared/data/osm/leeds_samples`` (skipped when absent) and is checked
-  against a direct pyosmium scan of the same files and against the bundle's
-  Leeds-centre network (a different extract of the same streets).
+* ``from_osm_file`` reads the real central-Leeds ``.osm.pbf`` samples copied
+  into ``tests/input_data/osm`` (see its README) and is checked against a
+  direct pyosmium scan of the same files and against the bundle's Leeds-centre
+  network (a different extract of the same streets).
 * The Overpass loaders run with osmnx's download functions replaced by readers
   of a real OSM file, so the conversion code runs but no network is used.
 * A tiny hand-written OSM XML file (a format test, not real data) covers water,
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,43 +30,37 @@ import shapely
 
 from geo.network.routing import WalkGraph, multi_source
 from geo.raster import Raster
-from layers import download, osm_live, paths
+from layers import osm
 from layers._io import hstore_get, sha256
 from layers.build import refresh_layer
 from layers.bundle import MANIFEST, bundle_dir, read_table, verify
-from layers.download import FetchError, fetch_url
+from layers.download import fetch_url
+from layers.errors import FetchError
 from layers.greenspace import TAG_TYPOLOGY, TYPOLOGIES
 from layers.network import NOT_WALKABLE, load_network, load_network_area, walkable
-from layers.osm_live import (
+from layers.osm import (
     GREEN_COLUMNS,
     WATER_COLUMNS,
     WATERWAY_COLUMNS,
     OsmFileLayers,
     from_osm_file,
+    green_sites,
 )
 
-SAMPLES = paths.shared_data_dir() / "osm" / "leeds_samples"
+SAMPLES = Path(__file__).parent / "input_data" / "osm"
 SMALL = "Leeds_small.osm.pbf"
 UNIVERSITY = "Leeds_small_university.osm.pbf"
-needs_samples = pytest.mark.skipif(
-    not (SAMPLES / UNIVERSITY).exists(), reason="../shared/data/osm/leeds_samples is not present"
-)
 TO_BNG = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 
 
 @pytest.fixture(scope="module")
 def samples() -> dict[str, OsmFileLayers]:
-    if not (SAMPLES / UNIVERSITY).exists():
-        pytest.skip("../shared/data/osm/leeds_samples is not present")
     return {name: from_osm_file(SAMPLES / name) for name in (SMALL, UNIVERSITY)}
 
 
 @pytest.fixture(scope="module")
 def study_area() -> gpd.GeoDataFrame:
-    path = SAMPLES / "leeds_smallarea_boundary.geojson"
-    if not path.exists():
-        pytest.skip("../shared/data/osm/leeds_samples is not present")
-    return gpd.read_file(path)
+    return gpd.read_file(SAMPLES / "leeds_smallarea_boundary.geojson")
 
 
 def _raw_ways(path: Path) -> pd.DataFrame:
@@ -93,7 +88,6 @@ def _edge_way_ids(edges: gpd.GeoDataFrame) -> set[int]:
 # --- from_osm_file on the real samples -------------------------------------------------
 
 
-@needs_samples
 @pytest.mark.parametrize("name", [SMALL, UNIVERSITY])
 def test_walking_network_from_pbf(samples: dict[str, OsmFileLayers], name: str) -> None:
     net = samples[name].network
@@ -117,7 +111,6 @@ def test_walking_network_from_pbf(samples: dict[str, OsmFileLayers], name: str) 
     assert np.isfinite(dist).mean() > 0.9  # one connected core
 
 
-@needs_samples
 @pytest.mark.parametrize(
     ("name", "share_inside", "max_outside_m"),
     [
@@ -141,7 +134,6 @@ def test_nodes_fall_in_the_study_area_bbox(
     assert shapely.contains(box.buffer(max_outside_m), pts).all()
 
 
-@needs_samples
 @pytest.mark.parametrize("name", [SMALL, UNIVERSITY])
 def test_only_walkable_ways_are_in_the_network(
     samples: dict[str, OsmFileLayers], name: str
@@ -162,7 +154,6 @@ def test_only_walkable_ways_are_in_the_network(
     assert not parts & NOT_WALKABLE
 
 
-@needs_samples
 @pytest.mark.parametrize("name", [SMALL, UNIVERSITY])
 def test_green_features_from_pbf(samples: dict[str, OsmFileLayers], name: str) -> None:
     green = samples[name].greenspace
@@ -185,7 +176,6 @@ def test_green_features_from_pbf(samples: dict[str, OsmFileLayers], name: str) -
     assert samples[name].blue_water.empty and samples[name].blue_waterways.empty
 
 
-@needs_samples
 @pytest.mark.parametrize("name", [SMALL, UNIVERSITY])
 def test_sample_network_overlaps_the_bundle_network(
     samples: dict[str, OsmFileLayers], name: str
@@ -204,7 +194,6 @@ def test_sample_network_overlaps_the_bundle_network(
     assert share > 0.8
 
 
-@needs_samples
 def test_bbox_keeps_ways_touching_it(
     samples: dict[str, OsmFileLayers], study_area: gpd.GeoDataFrame
 ) -> None:
@@ -320,6 +309,17 @@ def test_water_waterways_and_tags_from_an_osm_xml_file(tmp_path: Path) -> None:
     assert {"network_nodes", "network_edges", "network_area", "blue_water"} <= tables.keys()
 
 
+def test_sites_are_merged_exactly_as_the_bundle_merges_them() -> None:
+    """``green_sites`` is the bundle build's site step: on the bundle's own features it
+    gives back the committed ``greenspace_sites`` layer, row for row and vertex for vertex."""
+    sites = green_sites(read_table("greenspace"))
+    bundle = read_table("greenspace_sites")
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(sites.drop(columns="geometry")), pd.DataFrame(bundle.drop(columns="geometry"))
+    )
+    assert sites.geometry.geom_equals_exact(bundle.geometry, tolerance=0.0).all()
+
+
 # --- Overpass loaders, with osmnx's downloads replaced by file readers -----------------
 
 
@@ -327,8 +327,6 @@ def test_water_waterways_and_tags_from_an_osm_xml_file(tmp_path: Path) -> None:
 def offline_osmnx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Replace osmnx's Overpass/Nominatim calls with readers of a real OSM file; record calls."""
     src = SAMPLES / "its-example.osm.pbf"
-    if not src.exists():
-        pytest.skip("../shared/data/osm/leeds_samples is not present")
     full, walk = tmp_path / "its.osm", tmp_path / "its-highways.osm"
     with osmium.SimpleWriter(str(full)) as writer:
         for obj in osmium.FileProcessor(str(src)):
@@ -366,7 +364,7 @@ def offline_osmnx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 
 
 def test_greenspace_from_place_offline(offline_osmnx: dict[str, Any], tmp_path: Path) -> None:
-    green = osm_live.greenspace_from_place("Leeds, UK")
+    green = osm.greenspace_from_place("Leeds, UK")
     query, tags = offline_osmnx["features"][0]
     assert query == "Leeds, UK"
     assert {(k, v) for k, values in tags.items() for v in values} == set(TAG_TYPOLOGY)
@@ -390,19 +388,19 @@ def test_greenspace_from_place_offline(offline_osmnx: dict[str, Any], tmp_path: 
     pitches = green[green["osm_value"] == "pitch"]
     assert len(pitches) > 0 and not pitches["public_access"].any()  # closed unless tagged open
     # A polygon query goes to features_from_polygon with the same tags.
-    osm_live.greenspace_from_place(offline_osmnx["box"])
+    osm.greenspace_from_place(offline_osmnx["box"])
     assert offline_osmnx["features"][1][0].equals(offline_osmnx["box"])
 
 
 def test_bluespace_from_place_offline(offline_osmnx: dict[str, Any]) -> None:
-    blue = osm_live.bluespace_from_place("Leeds, UK")
-    assert offline_osmnx["features"][0][1] == osm_live.BLUE_TAGS
+    blue = osm.bluespace_from_place("Leeds, UK")
+    assert offline_osmnx["features"][0][1] == osm.BLUE_TAGS
     assert blue["blue_water"]["water_class"].tolist() == ["pond"]
     assert blue["blue_waterways"]["waterway"].tolist() == ["river"]
 
 
 def test_walking_network_from_place_offline(offline_osmnx: dict[str, Any]) -> None:
-    net = osm_live.walking_network_from_place("Leeds, UK")
+    net = osm.walking_network_from_place("Leeds, UK")
     query, kwargs = offline_osmnx["graph"]
     assert query == "Leeds, UK" and kwargs["network_type"] == "walk"
     assert offline_osmnx["geocode"] == "Leeds, UK"
@@ -416,9 +414,9 @@ def test_walking_network_from_place_offline(offline_osmnx: dict[str, Any]) -> No
 
 def test_place_polygon_must_be_lonlat(offline_osmnx: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="EPSG:4326"):
-        osm_live.walking_network_from_place(shapely.box(428_000, 433_000, 430_000, 435_000))
+        osm.walking_network_from_place(shapely.box(428_000, 433_000, 430_000, 435_000))
     with pytest.raises(TypeError):
-        osm_live.greenspace_from_place(shapely.Point(-1.55, 53.8))
+        osm.greenspace_from_place(shapely.Point(-1.55, 53.8))
 
 
 # --- refresh_layer ----------------------------------------------------------------------
@@ -517,7 +515,7 @@ def test_fetch_url_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         seen["timeout"] = timeout
         raise urllib.error.URLError(OSError(101, "Network is unreachable"))
 
-    monkeypatch.setattr(download.urllib.request, "urlopen", unreachable)
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)  # as layers.download calls it
     url = "https://uk-air.defra.gov.uk/datastore/pcm/mapno22019.csv"
     with pytest.raises(FetchError) as err:
         fetch_url(url, tmp_path / "no2.csv", timeout=5)
