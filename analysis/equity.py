@@ -367,3 +367,75 @@ def lsoa_group_shares(results: Results) -> pd.DataFrame:
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[f"share_{g.name}"] = np.where(total > 0, counts[g.name] / total, np.nan)
     return out
+
+
+# --- Deprivation gradients with indicator-named keys ----------------------------
+
+
+def _suppress(
+    stat: dict[str, Any], keys: tuple[str, str], bounds: tuple[float, float], base: str | None
+) -> str | None:
+    return base or inequality.suppression_reason(
+        inequality.MIN_UNITS,
+        inequality.MIN_DECILES,
+        (float(stat[keys[0]]), float(stat[keys[1]])),
+        bounds,
+    )
+
+
+def _named(prefix: str, stat: dict[str, Any], value: str, reason: str | None) -> dict[str, Any]:
+    """One gradient as ``{value, ci: [low, high], suppressed}`` (values None when suppressed)."""
+    if reason is not None:
+        return {"value": None, "ci": [None, None], "suppressed": reason}
+    return {
+        "value": _nan_none(float(stat[value])),
+        "ci": [
+            _nan_none(float(stat[f"{prefix}_ci_low"])),
+            _nan_none(float(stat[f"{prefix}_ci_high"])),
+        ],
+        "suppressed": None,
+    }
+
+
+def gradients(results: Results, area: Area) -> dict[str, Any]:
+    """SII, RII and concentration index over IMD 2025, keyed by indicator name.
+
+    Keys are e.g. ``sii_meets_2ha_300m``, ``ci_no2_ugm3``.
+
+    Binary indicators (the access standards) also get the Erreygers-corrected
+    index (``erreygers_<indicator>``, Erreygers 2009). Every statistic passes
+    the one suppression rule (:func:`geo.inequality.suppression_reason`): too
+    few LSOAs or deciles, or an interval outside the statistic's possible range
+    (``[−1, 1]`` for the SII of a share and for both concentration indices).
+    These are NEW keys; the profile's existing ``sii``/``rii``/``concentration_index``
+    keep their values.
+    """
+    keep, share = _place_frame(results, area)
+    lsoa = results.lsoa.loc[keep]
+    w = lsoa["population"].to_numpy(float) * share[keep]
+    rank = lsoa["IMD_rank"].to_numpy(float)
+    base = place_suppression(results, area)
+    out: dict[str, Any] = {"method": "WLS on the population ridit of IMD 2025 rank (LSOAs)"}
+    for key, (col, _, kind, _) in INDICATORS.items():
+        y = lsoa[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        s = inequality.slope_index(y, rank, w)
+        c = inequality.concentration_index(y, rank, w)
+        sii_bounds = (-1.0, 1.0) if kind == "share" else (-np.inf, np.inf)
+        out[f"sii_{key}"] = _named(
+            "sii", s, "sii", _suppress(s, ("sii_ci_low", "sii_ci_high"), sii_bounds, base)
+        )
+        out[f"rii_{key}"] = _named(
+            "rii", s, "rii", _suppress(s, ("rii_ci_low", "rii_ci_high"), (-np.inf, np.inf), base)
+        )
+        out[f"ci_{key}"] = _named(
+            "ci", c, "ci", _suppress(c, ("ci_ci_low", "ci_ci_high"), (-1.0, 1.0), base)
+        )
+        if kind == "share":
+            e = inequality.erreygers_index(y, rank, w)
+            out[f"erreygers_{key}"] = _named(
+                "erreygers",
+                e,
+                "erreygers",
+                _suppress(e, ("erreygers_ci_low", "erreygers_ci_high"), (-1.0, 1.0), base),
+            )
+    return out
