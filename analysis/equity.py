@@ -257,6 +257,9 @@ def equity_profile(
             "kind": kind,
             "units": units,
             "by_group": {n: _nan_none(means[i, ki]) for n, i in pos.items()},
+            "by_group_ci": {
+                n: [_nan_none(x) for x in eq.mean_interval(samples, i, ki)] for n, i in pos.items()
+            },
             "gaps": [
                 _gap_entry(means, samples, pos[g.name], pos[g.reference], ki, reason, kind)
                 for g in GROUPS

@@ -139,6 +139,13 @@ def gap(
     )
 
 
+def mean_interval(
+    samples: GapSamples, group: int, indicator: int, alpha: float = 0.05
+) -> tuple[float, float]:
+    """95% (by default) percentile bootstrap interval of one group's mean."""
+    return _percentile(samples.means[:, group, indicator], alpha)
+
+
 def _percentile(x: FloatArray, alpha: float) -> tuple[float, float]:
     ok = x[np.isfinite(x)]
     if ok.size == 0:
