@@ -19,6 +19,10 @@ Sign conventions
   among the LESS deprived and negative when concentrated among the more deprived.
 
 The three are linked exactly: ``ci = 2 * var_w(ridit) * rii``.
+
+For a binary (0/1) indicator, :func:`erreygers_index` gives the
+Erreygers-corrected concentration index, and :func:`suppression_reason` is the
+one rule that decides when a gradient or a gap is too thin to show.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ import pandas as pd
 from scipy import stats
 
 _N_DECILES = 10
+#: Fewer LSOAs than this: gradients and gaps are suppressed (a 12-LSOA ward gave an
+#: SII interval of -143 to +96 points).
+MIN_UNITS = 20
+#: Fewer IMD deciles represented than this: the deprivation ranking is too short.
+MIN_DECILES = 5
 
 
 def ridit(rank: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -74,7 +83,8 @@ def ridit(rank: np.ndarray, weights: np.ndarray) -> np.ndarray:
     _, block = np.unique(r, return_inverse=True)  # block 0 = most deprived rank
     block_pop = np.bincount(block.ravel(), weights=w.ravel())
     before = np.cumsum(block_pop) - block_pop
-    return ((before + block_pop / 2.0) / total)[block].reshape(r.shape)
+    out: np.ndarray = ((before + block_pop / 2.0) / total)[block].reshape(r.shape)
+    return out
 
 
 def slope_index(
@@ -205,6 +215,95 @@ def concentration_index(
     half = float(stats.t.ppf(1.0 - alpha / 2.0, df)) * c_se
     out.update(ci=c, ci_se=c_se, ci_ci_low=c - half, ci_ci_high=c + half)
     return out
+
+
+def erreygers_index(
+    values: np.ndarray,
+    imd_rank: np.ndarray,
+    weights: np.ndarray,
+    alpha: float = 0.05,
+    bounds: tuple[float, float] = (0.0, 1.0),
+) -> dict[str, float]:
+    """Erreygers-corrected concentration index of a bounded (e.g. 0/1) indicator.
+
+    Erreygers G (2009) "Correcting the Concentration Index", *Journal of Health
+    Economics* 28(2):504–515: for a variable bounded in ``[a, b]``,
+    ``E = 4 · μ / (b − a) · C``, with ``C`` the concentration index of
+    :func:`concentration_index` and ``μ`` the weighted mean. For a 0/1 variable
+    (``bounds=(0, 1)``) this is ``E = 4 · μ · C``; ``E`` lies in ``[−1, 1]``
+    whatever the mean, so places with different coverage compare fairly (the
+    plain ``C`` of a binary variable is bounded by ``1 − μ``, Wagstaff 2005).
+
+    The interval is that of ``C`` scaled by ``4 μ / (b − a)``, treating μ as fixed
+    (as :func:`concentration_index` does). Same sign convention: positive =
+    concentrated among the LESS deprived.
+
+    Returns
+    -------
+    dict
+        ``erreygers``, ``erreygers_ci_low``, ``erreygers_ci_high``
+        (dimensionless), ``mean`` (weighted mean, indicator units),
+        ``n_units``, ``population``.
+
+    Raises
+    ------
+    ValueError
+        If a finite value lies outside ``bounds``.
+    """
+    lo_b, hi_b = bounds
+    v = np.asarray(values, dtype=float)
+    finite = v[np.isfinite(v)]
+    if finite.size and (finite.min() < lo_b or finite.max() > hi_b):
+        raise ValueError(f"values must lie within {bounds} for the Erreygers index")
+    c = concentration_index(values, imd_rank, weights, alpha)
+    y, _, w = _clean(values, imd_rank, weights)
+    mean = float(np.sum(w * y) / w.sum()) if w.sum() > 0 else np.nan
+    scale = 4.0 * mean / (hi_b - lo_b)
+    return {
+        "erreygers": c["ci"] * scale,
+        "erreygers_ci_low": c["ci_ci_low"] * scale,
+        "erreygers_ci_high": c["ci_ci_high"] * scale,
+        "mean": mean,
+        "n_units": c["n_units"],
+        "population": c["population"],
+    }
+
+
+def suppression_reason(
+    n_units: int,
+    n_deciles: int,
+    interval: tuple[float, float] | None = None,
+    bounds: tuple[float, float] | None = None,
+) -> str | None:
+    """The one suppression rule for SII, RII, concentration indices and group gaps.
+
+    A statistic is suppressed when its place has fewer than :data:`MIN_UNITS`
+    LSOAs, or fewer than :data:`MIN_DECILES` IMD deciles represented (the
+    ranking is too short for a gradient), or when its interval is not finite or
+    reaches outside the statistic's possible range ``bounds`` (e.g. ``[−1, 1]``
+    for a concentration index or a difference of shares): an interval that
+    cannot be true says the statistic means nothing here.
+
+    Returns
+    -------
+    str or None
+        A sentence giving the reason, or ``None`` when the statistic may be shown.
+    """
+    if n_units < MIN_UNITS:
+        return f"Suppressed: {n_units} LSOAs, fewer than the {MIN_UNITS} needed for an interval."
+    if n_deciles < MIN_DECILES:
+        return f"Suppressed: only {n_deciles} IMD deciles represented, fewer than {MIN_DECILES}."
+    if interval is None:
+        return None
+    lo, hi = interval
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return "Suppressed: the interval could not be computed."
+    if bounds is not None and (lo < bounds[0] or hi > bounds[1]):
+        return (
+            f"Suppressed: the interval [{lo:.3g}, {hi:.3g}] falls outside the possible range "
+            f"[{bounds[0]:g}, {bounds[1]:g}]."
+        )
+    return None
 
 
 def by_decile(

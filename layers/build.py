@@ -22,8 +22,11 @@ from layers import (
     bluespace,
     boundaries,
     catalogue,
+    census,
+    context,
     deprivation,
     greenspace,
+    health,
     network,
     paths,
     population,
@@ -86,6 +89,10 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     _write_all(out, pop_frames, {}, entries)
     progress("population surface (postcodes)")
     _write_all(out, postcodes.build(shared, pop_frames["population"]), {}, entries)
+    progress("census 2021 topic tables, SAMHI, gardens and AHAH")
+    _write_all(out, census.build(shared), {}, entries)
+    _write_all(out, health.build(shared), {}, entries)
+    _write_all(out, context.build(shared), {}, entries)
     progress("green space (classify and merge sites)")
     gframes, greports = greenspace.build(shared, frames["districts"])
     greports["greenspace_sites"] = greports["greenspace"]

@@ -71,6 +71,115 @@ def _pcm(pollutant: str, label: str, gaps: str) -> LayerInfo:
     )
 
 
+_CENSUS = "ONS Census 2021 topic summaries (nomis bulk files; see PROVENANCE.md)"
+_PERTURBED = (
+    "ONS perturbs each table slightly: totals of one LSOA differ by up to ~10 between "
+    "tables, so each table's own total is its denominator."
+)
+
+
+def _census(name: str, title: str, unit: str, denominator: str, gaps: str = "") -> LayerInfo:
+    """A Census 2021 table: its own total is its denominator (ONS perturbation)."""
+    level = "301 MSOA 2021" if name in ("census_ts007", "census_ts037") else "1,404 LSOAs"
+    return LayerInfo(
+        name,
+        title,
+        "table",
+        _CENSUS,
+        OGL,
+        _PSI,
+        "Census 2021 (21 March 2021)",
+        level,
+        " ".join(s for s in (_PERTURBED, gaps) if s),
+        f"{unit}; denominator: {denominator}",
+    )
+
+
+_EQUITY_LAYERS = [
+    _census("census_ts001", "TS001 usual residents", "people", "total usual residents"),
+    _census("census_ts021", "TS021 ethnic group (5 groups)", "people", "total usual residents"),
+    _census("census_ts038", "TS038 disability (Equality Act)", "people", "total usual residents"),
+    _census(
+        "census_ts011",
+        "TS011 households by deprivation dimensions (0–1 / 2+)",
+        "households",
+        "total households",
+    ),
+    _census(
+        "census_ts044",
+        "TS044 accommodation type (houses / flats / caravans)",
+        "households",
+        "total households",
+        "Flats include flats in a commercial building; caravans are neither group.",
+    ),
+    _census("census_ts045", "TS045 car or van availability", "households", "total households"),
+    _census("census_ts052", "TS052 occupancy rating (bedrooms)", "households", "total households"),
+    _census("census_ts054", "TS054 tenure", "households", "total households"),
+    _census(
+        "census_ts061",
+        "TS061 method of travel to work",
+        "people in employment aged 16+",
+        "total in employment aged 16+",
+        "Census day fell in a lockdown: working from home is high.",
+    ),
+    _census(
+        "census_ts007",
+        "TS007 age (grouped from single years), MSOA",
+        "people",
+        "total usual residents",
+        "MSOA only: no LSOA single-year age table here.",
+    ),
+    _census(
+        "census_ts037",
+        "TS037 general health, MSOA",
+        "% × 10 (ONS publishes percentages to 1 d.p.)",
+        "usual residents (ONS percentages)",
+        "MSOA only, percentages only: no counts and no LSOA general health.",
+    ),
+    LayerInfo(
+        "samhi",
+        "Small Area Mental Health Index (SAMHI) v5.00",
+        "table",
+        "Daras K, Barr B (2021) SAMHI v5.00, Place-based Longitudinal Data Resource, "
+        "doi:10.17638/datacat.liverpool.ac.uk/1188",
+        OGL,
+        _PSI,
+        "2011, 2019–2022",
+        "1,404 LSOAs (mapped from LSOA 2011)",
+        "LSOA 2011 values through the ONS lookup: split LSOAs copy their parent, the 2 merged "
+        "LSOAs average theirs (approximate deciles). Index stored to 0.001.",
+        "index: unitless, higher = poorer mental health; decile 10 = worst in England; "
+        "denominator: whole population (a composite, not a count)",
+    ),
+    LayerInfo(
+        "gardens",
+        "ONS access to private outdoor space (gardens), MSOA",
+        "table",
+        "ONS, Access to garden space: Great Britain (OS MasterMap), via tbk03/foe_green_space",
+        OGL,
+        "Contains OS data © Crown copyright and database right 2020",
+        "April 2020",
+        "301 MSOA 2021 (from 299 MSOA 2011)",
+        "MSOA 2011 mapped to MSOA 2021: 297 unchanged; the 2 split MSOAs (E02002186, "
+        "E02002221) give their shares to their 4 children, without address counts.",
+        "share of addresses (0–1, stored in thousandths); denominator: residential addresses",
+    ),
+    LayerInfo(
+        "ahah",
+        "CDRC Access to Healthy Assets and Hazards (AHAH) v4",
+        "table",
+        "CDRC AHAH v4, Consumer Data Research Centre (via HollySenior/GEOG5990)",
+        OGL,
+        "CDRC AHAH v4, Consumer Data Research Centre",
+        "v4 (2022)",
+        "1,404 LSOAs",
+        "Overall index only; the domain scores are not available here.",
+        "score: higher = less healthy environment (stored × 10,000); rank 1 = healthiest in "
+        "GB; denominator: none (an index)",
+    ),
+]
+
+
 LAYERS: dict[str, LayerInfo] = {
     info.name: info
     for info in [
@@ -316,6 +425,7 @@ LAYERS: dict[str, LayerInfo] = {
             "A second source and check for Bradford only.",
             "µg/m³",
         ),
+        *_EQUITY_LAYERS,
     ]
 }
 
