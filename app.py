@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages import (
     _frame,
     downloads,
+    left_out,
     map_explorer,
     my_area,
     place_profile,
@@ -40,6 +41,12 @@ def pages() -> list[st.Page]:
         ),
         st.Page(my_area.render, title="My area", icon=":material/draw:", url_path="my_area"),
         st.Page(scenarios.render, title="Scenarios", icon=":material/park:", url_path="scenarios"),
+        st.Page(
+            left_out.render,
+            title="Who is left out",
+            icon=":material/diversity_3:",
+            url_path="left_out",
+        ),
         st.Page(reports.render, title="Reports", icon=":material/description:", url_path="reports"),
         st.Page(
             downloads.render, title="Downloads", icon=":material/download:", url_path="downloads"

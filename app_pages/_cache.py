@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from analysis import areas, engine, new_park, profiles
+from analysis import areas, engine, equity, need, new_park, profiles
 from analysis.engine import Results
 from healthyplaces import export, report
 from layers.bundle import fingerprint
@@ -137,6 +137,23 @@ def profile(code: str) -> dict[str, Any]:
     """The profile of a place (:func:`analysis.profiles.profile`), cached per place."""
     results()
     return _profile(code, bundle_key())
+
+
+@st.cache_data(show_spinner=False)
+def _equity(code: str, fp: str) -> dict[str, Any]:
+    res = _results(fp)
+    area = areas.area_for_place(res, resolve_place(code))
+    return {
+        "groups": equity.equity_profile(res, area),
+        "life_course": equity.life_course(res, area),
+        "gardens_and_parks": need.gardens_and_parks(res, area),
+    }
+
+
+def equity_views(code: str) -> dict[str, Any]:
+    """Group shares, the life course and gardens-and-parks of a place, cached per place."""
+    results()
+    return _equity(code, bundle_key())
 
 
 @st.cache_data(show_spinner=False)

@@ -13,10 +13,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analysis import areas, equity, need
-from app_pages import _analysis as an
+from analysis import equity
+from app_pages import _cache, _place
 from healthyplaces.formatting import md_escape
-from layers.places import resolve_place
 
 
 def _group_table(prof: dict[str, Any], key: str) -> pd.DataFrame:
@@ -98,12 +97,11 @@ def _num(x: float | None) -> str:
 
 
 def render() -> None:
-    """The "Who is left out" page for the place in ``st.session_state["place_code"]``."""
-    place = resolve_place(st.session_state.get("place_code", "E08000032"))
+    """The "Who is left out" page for the chosen place."""
+    place = _place.chosen_place()
     st.title(f"Who is left out: {md_escape(place.name)}")
-    results = an.get_results()
-    area = areas.area_for_place(results, place)
-    prof = equity.equity_profile(results, area)
+    views = _cache.equity_views(place.code)
+    prof = views["groups"]
     st.caption(f"Method: {md_escape(prof['method'])}. {md_escape(prof['bootstrap']['interval'])}.")
     if prof["suppression"]:
         st.info(md_escape(prof["suppression"]))
@@ -116,6 +114,6 @@ def render() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.markdown("**Gaps against the reference group** (difference and ratio, 95% CI)")
     st.dataframe(_gap_table(prof, key), hide_index=True)
-    _life_course(equity.life_course(results, area))
-    _gardens(need.gardens_and_parks(results, area))
+    _life_course(views["life_course"])
+    _gardens(views["gardens_and_parks"])
     st.caption(md_escape(prof["sources"]))

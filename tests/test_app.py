@@ -15,7 +15,15 @@ from streamlit.testing.v1.element_tree import Toggle
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 120
-PAGES = ["map_explorer", "place_profile", "my_area", "scenarios", "reports", "downloads"]
+PAGES = [
+    "map_explorer",
+    "place_profile",
+    "my_area",
+    "scenarios",
+    "left_out",
+    "reports",
+    "downloads",
+]
 
 
 def _run_page(name: str) -> None:
@@ -112,7 +120,7 @@ def test_map_click_selects_the_lsoa_under_it(app: AppTest) -> None:
 
 
 def test_app_registers_every_page_as_a_render_function() -> None:
-    """app.py's menu: six pages in order, each a module's ``render`` (nothing runs at import)."""
+    """app.py's menu: every page in order, each a module's ``render`` (nothing runs at import)."""
     import importlib
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
@@ -123,6 +131,7 @@ def test_app_registers_every_page_as_a_render_function() -> None:
         "Place profile",
         "My area",
         "Scenarios",
+        "Who is left out",
         "Reports",
         "Downloads",
     ]

@@ -291,6 +291,7 @@ def _page() -> None:
 
 def test_left_out_page_renders(results: Any) -> None:
     at = AppTest.from_function(_page, default_timeout=180)
+    at.session_state["place_code"] = "E08000032"
     at.run()
     assert not at.exception
     assert "Bradford" in at.title[0].value
