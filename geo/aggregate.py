@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 
-def weighted_mean(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Series) -> float:
+def weighted_mean(
+    values: NDArray[np.float64] | pd.Series, weights: NDArray[np.float64] | pd.Series
+) -> float:
     """Weighted mean ignoring NaN values; NaN when no weight has a value."""
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
@@ -22,7 +25,7 @@ def weighted_mean(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Serie
 
 
 def weighted_share(
-    flags: pd.Series | np.ndarray, weights: np.ndarray | pd.Series
+    flags: pd.Series | NDArray[np.bool_], weights: NDArray[np.float64] | pd.Series
 ) -> tuple[float, float]:
     """Population share meeting a yes/no indicator, among those for whom it is known.
 
@@ -50,7 +53,9 @@ def weighted_share(
     return share, coverage
 
 
-def weighted_sum(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Series) -> float:
+def weighted_sum(
+    values: NDArray[np.float64] | pd.Series, weights: NDArray[np.float64] | pd.Series
+) -> float:
     """Σ values × weights, ignoring NaN (e.g. people in double-burden LSOAs × area share)."""
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
@@ -89,7 +94,7 @@ def group_weighted(
     """
     w = table[weight_col].to_numpy(float)
     keys = table[group_col].to_numpy()
-    cols: dict[str, np.ndarray] = {"population": w}
+    cols: dict[str, NDArray[np.float64]] = {"population": w}
     for col in mean_cols:
         v = table[col].to_numpy(float)
         ok = np.isfinite(v)
