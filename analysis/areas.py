@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from analysis.engine import Results
 from geo import origins
@@ -26,8 +27,8 @@ class Area:
     name: str
     level: str
     code: str | None
-    weights: np.ndarray  # people per LSOA counted in the area (population × share)
-    share: np.ndarray  # 0–1 share of each LSOA counted
+    weights: NDArray[np.float64]  # people per LSOA counted in the area (population × share)
+    share: NDArray[np.float64]  # 0–1 share of each LSOA counted
     method: str
     polygon: shapely.Geometry | None = None
     parent_code: str | None = None

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from geo import air, crs, nature, origins, proximity, standards
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
@@ -139,7 +139,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         inputs.network_area,
         BLUE_TIERS,
     )
-    cols: dict[str, Any] = {}
+    cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
     for tier in ACCESS_TIERS:
         d_net = net[f"net_dist_{tier.name}"].to_numpy(float)
         d_str = straight[f"dist_{tier.name}_m"].to_numpy(float)
@@ -211,7 +211,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     )
 
 
-def habitats(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
+def habitats(inputs: Inputs) -> tuple[NDArray[np.object_], NDArray[np.str_]]:
     """Habitat polygons (EPSG:27700) and their classes: OSM natural/landuse plus open water."""
     g = inputs.greenspace[inputs.greenspace["osm_value"].isin(nature.HABITAT_CLASSES)]
     geoms = np.r_[np.asarray(g.geometry.values), np.asarray(inputs.water.geometry.values)]

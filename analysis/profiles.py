@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
@@ -22,7 +23,9 @@ from geo.standards import ACCESS_TIERS
 from layers import air_quality, catalogue, places
 
 
-def _slope(values: np.ndarray, rank: np.ndarray, w: np.ndarray) -> dict[str, dict[str, float]]:
+def _slope(
+    values: NDArray[np.float64], rank: NDArray[np.float64], w: NDArray[np.float64]
+) -> dict[str, dict[str, float]]:
     keep = w > 0
     s = inequality.slope_index(values[keep], rank[keep], w[keep])
     return {
@@ -250,7 +253,7 @@ DECILE_COLUMNS: list[str] = [
 
 
 def decile_table(
-    results: Results, weights: np.ndarray, columns: list[str] | None = None
+    results: Results, weights: NDArray[np.float64], columns: list[str] | None = None
 ) -> pd.DataFrame:
     """Indicators by IoD 2025 national decile (1 = most deprived), population-weighted.
 

@@ -16,7 +16,21 @@ from numpy.typing import NDArray
 def weighted_mean(
     values: NDArray[np.float64] | pd.Series, weights: NDArray[np.float64] | pd.Series
 ) -> float:
-    """Weighted mean ignoring NaN values; NaN when no weight has a value."""
+    """Weighted mean ignoring NaN values; NaN when no weight has a value.
+
+    Parameters
+    ----------
+    values
+        Indicator per unit, in its own units; NaN = missing (left out).
+    weights
+        Non-negative weight per unit (people); units with weight 0 are left out.
+
+    Returns
+    -------
+    float
+        ``Σ w·v / Σ w`` over units with a value and a positive weight, in the
+        units of ``values``; NaN when that weight is zero.
+    """
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
     ok = ~np.isnan(v) & (w > 0)
@@ -56,7 +70,20 @@ def weighted_share(
 def weighted_sum(
     values: NDArray[np.float64] | pd.Series, weights: NDArray[np.float64] | pd.Series
 ) -> float:
-    """Σ values × weights, ignoring NaN (e.g. people in double-burden LSOAs × area share)."""
+    """Σ values × weights, ignoring NaN (e.g. people in double-burden LSOAs × area share).
+
+    Parameters
+    ----------
+    values
+        Value per unit (e.g. 0/1 flags); NaN = missing (left out).
+    weights
+        Weight per unit (people, or people × area share 0–1).
+
+    Returns
+    -------
+    float
+        The weighted sum, in ``values`` units × ``weights`` units (e.g. people).
+    """
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
     ok = ~np.isnan(v)

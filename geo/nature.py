@@ -81,6 +81,19 @@ def intersection_areas(
     Pairs where the zone contains the geometry use the geometry's own area, and
     pairs where the geometry contains the zone use the zone's, so the costly
     intersection runs only on pairs that cross.
+
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    geoms
+        (Multi)Polygons to overlay, EPSG:27700.
+
+    Returns
+    -------
+    (zone_index, geom_index, area)
+        Paired arrays, one entry per intersecting pair: positions in ``zones`` and
+        ``geoms`` and the overlap area, m².
     """
     tree = shapely.STRtree(geoms)
     zi, gi = tree.query(zones, predicate="intersects")
@@ -95,7 +108,19 @@ def intersection_areas(
 
 
 def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
-    """Shannon diversity (nats) of each row of class areas; 0 where nothing is mapped."""
+    """Shannon diversity (nats) of each row of class areas; 0 where nothing is mapped.
+
+    Parameters
+    ----------
+    areas
+        One row per zone, one column per habitat class, m² (from :func:`class_areas`).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``H = −Σ pᵢ ln pᵢ`` per row, with ``pᵢ`` the class share of the mapped area
+        (nats, dimensionless).
+    """
     a = areas.to_numpy(float)
     total = a.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -105,7 +130,20 @@ def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
 
 
 def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
-    """Share (0–1) of each zone covered by the union of ``geoms`` (overlaps counted once)."""
+    """Share (0–1) of each zone covered by the union of ``geoms`` (overlaps counted once).
+
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    geoms
+        Covering (Multi)Polygons, EPSG:27700 (e.g. nature reserves).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Covered area / zone area per zone, clipped to 0–1.
+    """
     share = np.zeros(len(zones))
     if len(geoms) == 0:
         return share
@@ -122,8 +160,19 @@ def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDA
 def tree_density(zones: NDArray[np.object_], trees: gpd.GeoDataFrame) -> pd.DataFrame:
     """OSM trees per km² and tree-row length (m) per km² in each zone.
 
-    ``trees`` has ``osm_value`` ``tree`` (points or small polygons) or
-    ``tree_row`` (lines), EPSG:27700.
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    trees
+        OSM features with ``osm_value`` ``tree`` (points or small polygons, counted
+        at a point on their surface) or ``tree_row`` (lines), EPSG:27700.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per zone: ``trees_per_km2`` (trees per km²) and
+        ``tree_row_m_per_km2`` (m of tree row per km²).
     """
     km2 = shapely.area(zones) / 1e6
     is_row = (trees["osm_value"] == "tree_row").to_numpy()

@@ -50,7 +50,18 @@ class Raster:
         col: NDArray[np.float64] | NDArray[np.intp],
         row: NDArray[np.float64] | NDArray[np.intp],
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Map (fractional) column and row indexes to x, y in metres."""
+        """Map (fractional) column and row indexes to x, y in metres.
+
+        Parameters
+        ----------
+        col, row
+            Column and row indexes; whole numbers give cell corners, ``+ 0.5`` centres.
+
+        Returns
+        -------
+        (x, y)
+            Coordinates, EPSG:27700 m, shaped like the inputs.
+        """
         t = self.transform
         c, r = np.asarray(col, dtype=float), np.asarray(row, dtype=float)
         return t.a * c + t.b * r + t.c, t.d * c + t.e * r + t.f
@@ -62,6 +73,16 @@ class Raster:
 
         A point on a shared cell edge belongs to the cell to its east and south,
         as in rasterio's ``index`` with ``op=floor``.
+
+        Parameters
+        ----------
+        x, y
+            Point coordinates, EPSG:27700 m.
+
+        Returns
+        -------
+        (row, col, inside)
+            Cell indexes (meaningful only where ``inside``) and the on-grid mask.
         """
         inv = ~self.transform
         xf, yf = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
@@ -73,7 +94,18 @@ class Raster:
         return row, col, inside
 
     def sample(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Values at points (EPSG:27700 m); NaN off the grid or where there is no data."""
+        """Values at points (EPSG:27700 m); NaN off the grid or where there is no data.
+
+        Parameters
+        ----------
+        x, y
+            Point coordinates, EPSG:27700 m.
+
+        Returns
+        -------
+        numpy.ndarray of float
+            The value of the cell containing each point, in :attr:`units`.
+        """
         row, col, inside = self.index(x, y)
         out = np.full(row.shape, np.nan)
         out[inside] = self.values[row[inside], col[inside]]

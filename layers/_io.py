@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from numpy.typing import NDArray
 
 from geo.crs import ANALYSIS_CRS
 
@@ -122,10 +123,10 @@ def repair(gdf: gpd.GeoDataFrame, keep: str | None = None) -> tuple[gpd.GeoDataF
     return gdf, n
 
 
-def _extract_family(geoms: np.ndarray, keep: str) -> np.ndarray:
+def _extract_family(geoms: NDArray[np.object_], keep: str) -> NDArray[np.object_]:
     """From each geometry keep only the parts of one family (e.g. polygons)."""
     family = _FAMILIES[keep]
-    out = np.asarray(geoms, dtype=object).copy()
+    out: NDArray[np.object_] = np.asarray(geoms, dtype=object).copy()
     is_collection = shapely.get_type_id(out) == 7
     for i in np.flatnonzero(is_collection):  # rare: only repaired collections
         parts = [g for g in shapely.get_parts(out[i]) if g.geom_type in family]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+from numpy.typing import NDArray
 
 from geo import crs
 from layers._io import ReadReport, read_vector
@@ -56,7 +57,7 @@ ACCESS_DENIED = frozenset({"private", "no"})
 _AREA_MARGIN_M = 25.0
 
 
-def walkable(ways: pd.DataFrame) -> np.ndarray:
+def walkable(ways: pd.DataFrame) -> NDArray[np.bool_]:
     """Boolean mask of OSM ways a pedestrian may use.
 
     Drops motorways and unbuilt or bus-only ways (:data:`NOT_WALKABLE`),
@@ -67,7 +68,8 @@ def walkable(ways: pd.DataFrame) -> np.ndarray:
     access = ways["access"].fillna("").str.lower()
     ok = highway.ne("") & ~highway.isin(NOT_WALKABLE) & foot.ne("no")
     ok &= ~(access.isin(ACCESS_DENIED) & ~foot.isin(FOOT_ALLOWED))
-    return ok.to_numpy()
+    mask: NDArray[np.bool_] = ok.to_numpy()
+    return mask
 
 
 def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

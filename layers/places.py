@@ -223,7 +223,8 @@ def lsoa_mask(place: Place, lsoa: pd.DataFrame) -> NDArray[np.bool_]:
     column = LEVELS[place.level].lsoa_col
     if column is None:
         return np.ones(len(lsoa), dtype=bool)
-    return (lsoa[column] == place.code).to_numpy(bool)
+    mask: NDArray[np.bool_] = (lsoa[column] == place.code).to_numpy(bool)
+    return mask
 
 
 _INDEX: dict[str, PlaceIndex] = {}

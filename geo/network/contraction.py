@@ -67,7 +67,18 @@ class Core:
     tree_off: NDArray[np.float64]
 
     def covers(self, sources: NDArray[np.intp]) -> bool:
-        """Whether every source is a core node (otherwise use the full graph)."""
+        """Whether every source is a core node (otherwise use the full graph).
+
+        Parameters
+        ----------
+        sources
+            Full-graph node positions.
+
+        Returns
+        -------
+        bool
+            True when all of them are kept in the core.
+        """
         return bool(np.all(self.to_core[sources] >= 0))
 
     def multi_source(
@@ -75,7 +86,18 @@ class Core:
     ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """Nearest-source distance (m) and source for every full-graph node, via the core.
 
-        ``sources`` are full-graph positions, all covered by the core.
+        Parameters
+        ----------
+        sources
+            Full-graph node positions, all covered by the core (:meth:`covers`).
+        limit
+            Search radius, m; nodes farther away get ``inf``.
+
+        Returns
+        -------
+        (dist, nearest_source)
+            As :func:`geo.network.routing.multi_source`: metres (``inf`` where
+            unreached) and the full-graph position of the nearest source (-1 where unreached).
         """
         n = len(self.to_core)
         d_core, _, near = dijkstra(

@@ -31,13 +31,37 @@ class ShortestPaths(Protocol):
     """
 
     def covers(self, sources: NDArray[np.intp]) -> bool:
-        """Whether every node position in ``sources`` is kept by this stand-in."""
+        """Whether every node position in ``sources`` is kept by this stand-in.
+
+        Parameters
+        ----------
+        sources
+            Full-graph node positions.
+
+        Returns
+        -------
+        bool
+            True when :meth:`multi_source` may be used for them.
+        """
         ...
 
     def multi_source(
         self, sources: NDArray[np.intp], limit: float
     ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-        """Distances (m) and nearest source for every full-graph node, as on the full graph."""
+        """Distances (m) and nearest source for every full-graph node, as on the full graph.
+
+        Parameters
+        ----------
+        sources
+            Full-graph node positions (all covered).
+        limit
+            Search radius, m.
+
+        Returns
+        -------
+        (dist, nearest_source)
+            Metres (``inf`` where unreached) and source positions (-1 where unreached).
+        """
         ...
 
 
@@ -220,7 +244,23 @@ class Snap:
 def symmetric_min_csr(
     u: NDArray[np.intp], v: NDArray[np.intp], length: NDArray[np.float64], n: int
 ) -> csr_array:
-    """Symmetric CSR of the minimum length per node pair (self-loops dropped)."""
+    """Symmetric CSR of the minimum length per node pair (self-loops dropped).
+
+    Parameters
+    ----------
+    u, v
+        Node positions (0..n-1) of each edge's ends.
+    length
+        Edge lengths, m.
+    n
+        Number of nodes.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        ``n × n`` lengths (m), both directions stored, int32 indices (what
+        :mod:`scipy.sparse.csgraph` uses).
+    """
     keep = u != v
     a = np.minimum(u, v)[keep]
     b = np.maximum(u, v)[keep]
