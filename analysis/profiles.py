@@ -40,6 +40,18 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     Shares are 0–1 of the area's population; concentrations µg/m³ (annual
     means, 2019); distances metres; ``access_network`` values are ``None``
     where the offline network does not cover anyone in the area.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    area
+        From :mod:`analysis.areas`.
+
+    Returns
+    -------
+    dict
+        The profile, keyed as in ``healthyplaces profile --json`` (see :data:`UNITS`).
     """
     t = results.lsoa
     w = area.weights
@@ -218,6 +230,17 @@ def place_table(results: Results) -> pd.DataFrame:
     Values are population-weighted means or population shares (0–1) of the
     place's LSOAs (:func:`geo.aggregate.group_weighted`); ``*_coverage`` columns
     give the share of people for whom a network result exists.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place: ``code``, ``level``, ``population`` (people) and the
+        :data:`PLACE_MEANS` and :data:`PLACE_SHARES` columns.
     """
     t = pd.DataFrame(results.lsoa.drop(columns="geometry"))
     t["county_code"] = places.COUNTY_CODE
