@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from analysis.engine import Results
 from geo import origins
@@ -26,8 +27,8 @@ class Area:
     name: str
     level: str
     code: str | None
-    weights: np.ndarray  # people per LSOA counted in the area (population × share)
-    share: np.ndarray  # 0–1 share of each LSOA counted
+    weights: NDArray[np.float64]  # people per LSOA counted in the area (population × share)
+    share: NDArray[np.float64]  # 0–1 share of each LSOA counted
     method: str
     polygon: shapely.Geometry | None = None
     parent_code: str | None = None
@@ -35,7 +36,21 @@ class Area:
 
 
 def area_for_place(results: Results, place: Place) -> Area:
-    """The LSOAs of a named place (whole LSOAs by the ONS lookup)."""
+    """The LSOAs of a named place (whole LSOAs by the ONS lookup).
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    place
+        From :func:`layers.places.resolve_place`.
+
+    Returns
+    -------
+    Area
+        ``weights`` = Census 2021 population for the place's LSOAs and 0 elsewhere
+        (people); ``share`` = 1 or 0.
+    """
     mask = lsoa_mask(place, results.lsoa)
     pop = results.lsoa["population"].to_numpy(float)
     return Area(
@@ -53,14 +68,46 @@ def area_for_place(results: Results, place: Place) -> Area:
 def area_for_polygon(
     results: Results, polygon: shapely.Geometry, name: str = "Custom area"
 ) -> Area:
-    """A user polygon (EPSG:27700): LSOAs weighted by the share of their area inside it."""
+    """A user polygon (EPSG:27700): LSOAs weighted by the share of their area inside it.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    polygon
+        The boundary, EPSG:27700.
+    name
+        How the area is named in profiles and reports.
+
+    Returns
+    -------
+    Area
+        Level ``custom``; ``share`` = area share 0–1 (:func:`geo.origins.area_share`)
+        and ``weights`` = population × share (people).
+    """
     share = origins.area_share(np.asarray(results.lsoa.geometry.values), polygon)
     pop = results.lsoa["population"].to_numpy(float)
     return Area(name, "custom", None, pop * share, share, origins.AREA_SHARE, polygon=polygon)
 
 
 def area_boundary(area: Area) -> shapely.Geometry:
-    """The area's outline (EPSG:27700): the user polygon, or the ONS boundary of the place."""
+    """The area's outline (EPSG:27700): the user polygon, or the ONS boundary of the place.
+
+    Parameters
+    ----------
+    area
+        From :func:`area_for_place` or :func:`area_for_polygon`.
+
+    Returns
+    -------
+    shapely.Geometry
+        (Multi)Polygon, EPSG:27700.
+
+    Raises
+    ------
+    ValueError
+        If the area has neither a polygon nor a place code.
+    """
     if area.polygon is not None:
         return area.polygon
     if area.code is None:
@@ -73,6 +120,19 @@ def comparators(results: Results, area: Area) -> tuple[Area | None, Area | None]
 
     The district is the one holding most of the area's residents (a ward, MSOA
     or LSOA lies in one district; a drawn area may straddle two).
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    area
+        The area profiled.
+
+    Returns
+    -------
+    (district, county)
+        Whole-LSOA areas; ``district`` is None for the county, a district or an
+        area with no residents, ``county`` is None for the county itself.
     """
     if area.level == "county":
         return None, None

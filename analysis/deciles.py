@@ -83,6 +83,20 @@ def decile_data(results: Results, area: Area) -> DecileData:
     :data:`MIN_LSOAS_FOR_DECILES` LSOAs or fewer than
     :data:`MIN_DECILES_FOR_DECILES` deciles represented is charted with the
     county's LSOAs instead, and the note says so.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    area
+        The area profiled.
+
+    Returns
+    -------
+    DecileData
+        The decile table (population-weighted means, shares 0–1, ``population`` in
+        people), the scope it covers, a note for readers and whether the county
+        was used instead.
     """
     t = results.lsoa
     cols = [d.column for d in DECILE_INDICATORS]

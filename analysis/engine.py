@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from geo import air, crs, nature, origins, proximity, standards
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
@@ -88,7 +88,19 @@ class Results:
 
 
 def load_inputs(progress: Progress = _quiet) -> Inputs:
-    """Load every layer the analysis needs from the bundle."""
+    """Load every layer the analysis needs from the bundle.
+
+    Parameters
+    ----------
+    progress
+        Called with a message and a 0–1 fraction as each step starts.
+
+    Returns
+    -------
+    Inputs
+        Every table in EPSG:27700 (metres), the pollution rasters (µg/m³, 2019)
+        and the walking graph with its contracted core.
+    """
     progress("Loading boundaries, population and deprivation", 0.05)
     lsoa = boundaries.load_lsoa21()
     pop = population.load_population()
@@ -129,7 +141,21 @@ def load_inputs(progress: Progress = _quiet) -> Inputs:
 
 
 def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
-    """Compute every indicator for every LSOA (see :data:`INDICATORS` for columns and units)."""
+    """Compute every indicator for every LSOA (see :data:`INDICATORS` for columns and units).
+
+    Parameters
+    ----------
+    inputs
+        From :func:`load_inputs`.
+    progress
+        Called with a message and a 0–1 fraction as each step starts.
+
+    Returns
+    -------
+    Results
+        One row per LSOA21 (EPSG:27700), the habitat class areas (m²) and the
+        county's population-weighted median NO2 (µg/m³, 2019).
+    """
     lsoa = inputs.lsoa.copy()
     pts = origins.origin_points(lsoa)
     zones = np.asarray(lsoa.geometry.values)
@@ -160,7 +186,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         inputs.network_area,
         BLUE_TIERS,
     )
-    cols: dict[str, Any] = {}
+    cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
     for tier in ACCESS_TIERS:
         d_net = net[f"net_dist_{tier.name}"].to_numpy(float)
         d_str = straight[f"dist_{tier.name}_m"].to_numpy(float)
@@ -232,8 +258,20 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     )
 
 
-def habitats(inputs: Inputs) -> tuple[np.ndarray, np.ndarray]:
-    """Habitat polygons (EPSG:27700) and their classes: OSM natural/landuse plus open water."""
+def habitats(inputs: Inputs) -> tuple[NDArray[np.object_], NDArray[np.str_]]:
+    """Habitat polygons (EPSG:27700) and their classes: OSM natural/landuse plus open water.
+
+    Parameters
+    ----------
+    inputs
+        From :func:`load_inputs`.
+
+    Returns
+    -------
+    (geoms, classes)
+        Habitat (Multi)Polygons, EPSG:27700, and their class names
+        (:data:`geo.nature.HABITAT_CLASSES` values).
+    """
     g = inputs.greenspace[inputs.greenspace["osm_value"].isin(nature.HABITAT_CLASSES)]
     geoms = np.r_[np.asarray(g.geometry.values), np.asarray(inputs.water.geometry.values)]
     classes = np.r_[
@@ -252,6 +290,16 @@ def load_results(progress: Progress = _quiet) -> Results:
     Keyed by the bundle fingerprint and the analysis code
     (:func:`layers.results_store.key`): a rebuilt bundle or changed code is
     computed afresh, and the result is stored for the next process.
+
+    Parameters
+    ----------
+    progress
+        Called with a message and a 0–1 fraction as each step starts (only when computing).
+
+    Returns
+    -------
+    Results
+        As :func:`compute`.
     """
     key = results_store.key("county")
     if key not in _CACHE:
@@ -378,7 +426,19 @@ INDICATORS: dict[str, dict[str, str]] = {
 
 
 def lsoa_table(results: Results) -> pd.DataFrame:
-    """Every LSOA indicator as a plain table (no geometry), for CSV/JSON export."""
+    """Every LSOA indicator as a plain table (no geometry), for CSV/JSON export.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per LSOA21, the units of :data:`INDICATORS`; nullable booleans
+        become objects holding True, False or None (``<NA>``).
+    """
     drop = [c for c in ("geometry",) if c in results.lsoa.columns]
     table = pd.DataFrame(results.lsoa.drop(columns=drop))
     for col in table.columns:

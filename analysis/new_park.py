@@ -24,13 +24,20 @@ def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
 
     Recomputes only the affected origins on both methods, never the county.
 
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    polygon
+        The proposed park, EPSG:27700.
+
     Returns
     -------
     dict
-        ``new_site_ha``, ``merged_site_ha``, ``absorbed_sites``, and per tier
+        ``new_site_ha``, ``merged_site_ha`` (ha), ``absorbed_sites``, and per tier
         ``gain_straight``/``gain_network`` (extra people meeting it),
         ``gain_by_imd_decile`` (straight line, people per decile 1–10) and
-        ``lsoas`` (a table of affected LSOAs with before/after distances).
+        ``lsoas`` (a table of affected LSOAs with before/after distances, m).
     """
     t = results.lsoa
     pts = origins.origin_points(t)

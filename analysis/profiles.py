@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
@@ -22,7 +23,9 @@ from geo.standards import ACCESS_TIERS
 from layers import air_quality, catalogue, places
 
 
-def _slope(values: np.ndarray, rank: np.ndarray, w: np.ndarray) -> dict[str, dict[str, float]]:
+def _slope(
+    values: NDArray[np.float64], rank: NDArray[np.float64], w: NDArray[np.float64]
+) -> dict[str, dict[str, float]]:
     keep = w > 0
     s = inequality.slope_index(values[keep], rank[keep], w[keep])
     return {
@@ -37,6 +40,18 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     Shares are 0–1 of the area's population; concentrations µg/m³ (annual
     means, 2019); distances metres; ``access_network`` values are ``None``
     where the offline network does not cover anyone in the area.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    area
+        From :mod:`analysis.areas`.
+
+    Returns
+    -------
+    dict
+        The profile, keyed as in ``healthyplaces profile --json`` (see :data:`UNITS`).
     """
     t = results.lsoa
     w = area.weights
@@ -215,6 +230,17 @@ def place_table(results: Results) -> pd.DataFrame:
     Values are population-weighted means or population shares (0–1) of the
     place's LSOAs (:func:`geo.aggregate.group_weighted`); ``*_coverage`` columns
     give the share of people for whom a network result exists.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per place: ``code``, ``level``, ``population`` (people) and the
+        :data:`PLACE_MEANS` and :data:`PLACE_SHARES` columns.
     """
     t = pd.DataFrame(results.lsoa.drop(columns="geometry"))
     t["county_code"] = places.COUNTY_CODE
@@ -250,7 +276,7 @@ DECILE_COLUMNS: list[str] = [
 
 
 def decile_table(
-    results: Results, weights: np.ndarray, columns: list[str] | None = None
+    results: Results, weights: NDArray[np.float64], columns: list[str] | None = None
 ) -> pd.DataFrame:
     """Indicators by IoD 2025 national decile (1 = most deprived), population-weighted.
 

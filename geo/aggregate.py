@@ -10,10 +10,27 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 
-def weighted_mean(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Series) -> float:
-    """Weighted mean ignoring NaN values; NaN when no weight has a value."""
+def weighted_mean(
+    values: NDArray[np.float64] | pd.Series, weights: NDArray[np.float64] | pd.Series
+) -> float:
+    """Weighted mean ignoring NaN values; NaN when no weight has a value.
+
+    Parameters
+    ----------
+    values
+        Indicator per unit, in its own units; NaN = missing (left out).
+    weights
+        Non-negative weight per unit (people); units with weight 0 are left out.
+
+    Returns
+    -------
+    float
+        ``Σ w·v / Σ w`` over units with a value and a positive weight, in the
+        units of ``values``; NaN when that weight is zero.
+    """
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
     ok = ~np.isnan(v) & (w > 0)
@@ -22,7 +39,7 @@ def weighted_mean(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Serie
 
 
 def weighted_share(
-    flags: pd.Series | np.ndarray, weights: np.ndarray | pd.Series
+    flags: pd.Series | NDArray[np.bool_], weights: NDArray[np.float64] | pd.Series
 ) -> tuple[float, float]:
     """Population share meeting a yes/no indicator, among those for whom it is known.
 
@@ -50,8 +67,23 @@ def weighted_share(
     return share, coverage
 
 
-def weighted_sum(values: np.ndarray | pd.Series, weights: np.ndarray | pd.Series) -> float:
-    """Σ values × weights, ignoring NaN (e.g. people in double-burden LSOAs × area share)."""
+def weighted_sum(
+    values: NDArray[np.float64] | pd.Series, weights: NDArray[np.float64] | pd.Series
+) -> float:
+    """Σ values × weights, ignoring NaN (e.g. people in double-burden LSOAs × area share).
+
+    Parameters
+    ----------
+    values
+        Value per unit (e.g. 0/1 flags); NaN = missing (left out).
+    weights
+        Weight per unit (people, or people × area share 0–1).
+
+    Returns
+    -------
+    float
+        The weighted sum, in ``values`` units × ``weights`` units (e.g. people).
+    """
     v = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
     ok = ~np.isnan(v)
@@ -89,7 +121,7 @@ def group_weighted(
     """
     w = table[weight_col].to_numpy(float)
     keys = table[group_col].to_numpy()
-    cols: dict[str, np.ndarray] = {"population": w}
+    cols: dict[str, NDArray[np.float64]] = {"population": w}
     for col in mean_cols:
         v = table[col].to_numpy(float)
         ok = np.isfinite(v)

@@ -24,6 +24,16 @@ _Geo = TypeVar("_Geo", gpd.GeoDataFrame, gpd.GeoSeries)
 def to_analysis(gdf: _Geo) -> _Geo:
     """Project a GeoDataFrame or GeoSeries to :data:`ANALYSIS_CRS` (EPSG:27700, metres).
 
+    Parameters
+    ----------
+    gdf
+        Geometries in any declared CRS.
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        The same type, in EPSG:27700.
+
     Raises
     ------
     ValueError
@@ -35,7 +45,23 @@ def to_analysis(gdf: _Geo) -> _Geo:
 
 
 def to_lonlat(gdf: _Geo) -> _Geo:
-    """Project a GeoDataFrame or GeoSeries to :data:`DISPLAY_CRS` (EPSG:4326, degrees)."""
+    """Project a GeoDataFrame or GeoSeries to :data:`DISPLAY_CRS` (EPSG:4326, degrees).
+
+    Parameters
+    ----------
+    gdf
+        Geometries in any declared CRS.
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        The same type, in EPSG:4326 (longitude, latitude).
+
+    Raises
+    ------
+    ValueError
+        If ``gdf`` has no CRS.
+    """
     if gdf.crs is None:
         raise ValueError("geometry has no CRS; cannot project to EPSG:4326")
     return gdf.to_crs(DISPLAY_CRS)
@@ -44,7 +70,21 @@ def to_lonlat(gdf: _Geo) -> _Geo:
 def lonlat_bounds(
     bounds: Sequence[float], crs: str = ANALYSIS_CRS
 ) -> tuple[float, float, float, float]:
-    """(west, south, east, north) in degrees from (minx, miny, maxx, maxy) in ``crs``."""
+    """(west, south, east, north) in degrees from (minx, miny, maxx, maxy) in ``crs``.
+
+    Parameters
+    ----------
+    bounds
+        (minx, miny, maxx, maxy) in ``crs`` units (metres for EPSG:27700).
+    crs
+        CRS of ``bounds`` (default EPSG:27700).
+
+    Returns
+    -------
+    tuple of float
+        (west, south, east, north), EPSG:4326 degrees; the box edges are densified
+        (21 points) so the result contains the whole projected box.
+    """
     if crs == DISPLAY_CRS:
         w, s, e, n = bounds
         return float(w), float(s), float(e), float(n)

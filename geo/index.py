@@ -64,6 +64,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
 HIGHER_IS_WORSE = "higher_is_worse"
@@ -117,7 +118,7 @@ def rankit(values: pd.Series, direction: str) -> pd.Series:
     return pd.Series(stats.norm.ppf((rank.to_numpy() - 0.5) / max(n, 1)), index=values.index)
 
 
-def exponential_transform(rank_share: np.ndarray) -> np.ndarray:
+def exponential_transform(rank_share: NDArray[np.float64]) -> NDArray[np.float64]:
     """IMD/AHAH exponential transform of a scaled rank.
 
     Parameters
@@ -133,7 +134,8 @@ def exponential_transform(rank_share: np.ndarray) -> np.ndarray:
     """
     r = np.asarray(rank_share, dtype=float)
     k = -np.expm1(-_EXP_MAX / _EXP_SCALE)  # 1 - exp(-100/23)
-    return -_EXP_SCALE * np.log1p(-r * k)
+    out: NDArray[np.float64] = -_EXP_SCALE * np.log1p(-r * k)
+    return out
 
 
 def healthy_places_index(
@@ -217,7 +219,9 @@ def _domain_weights(
     return dict(zip(domains, (values / values.sum()).tolist(), strict=True))
 
 
-def _weighted_row_mean(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _weighted_row_mean(
+    matrix: NDArray[np.float64], weights: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Row means of ``matrix`` weighted by ``weights``, skipping NaN and renormalising."""
     present = np.isfinite(matrix)
     den = present @ weights

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy import stats
 
 _N_DECILES = 10
@@ -41,7 +42,7 @@ MIN_UNITS = 20
 MIN_DECILES = 5
 
 
-def ridit(rank: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def ridit(rank: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
     """Population-weighted ridit of each unit, ordered from most to least deprived.
 
     Units are sorted by ``rank`` ascending (IMD rank 1 = most deprived in England).
@@ -83,14 +84,14 @@ def ridit(rank: np.ndarray, weights: np.ndarray) -> np.ndarray:
     _, block = np.unique(r, return_inverse=True)  # block 0 = most deprived rank
     block_pop = np.bincount(block.ravel(), weights=w.ravel())
     before = np.cumsum(block_pop) - block_pop
-    out: np.ndarray = ((before + block_pop / 2.0) / total)[block].reshape(r.shape)
+    out: NDArray[np.float64] = ((before + block_pop / 2.0) / total)[block].reshape(r.shape)
     return out
 
 
 def slope_index(
-    values: np.ndarray,
-    imd_rank: np.ndarray,
-    weights: np.ndarray,
+    values: NDArray[np.float64],
+    imd_rank: NDArray[np.float64],
+    weights: NDArray[np.float64],
     alpha: float = 0.05,
 ) -> dict[str, float]:
     """Slope and relative index of inequality, with confidence intervals.
@@ -157,9 +158,9 @@ def slope_index(
 
 
 def concentration_index(
-    values: np.ndarray,
-    imd_rank: np.ndarray,
-    weights: np.ndarray,
+    values: NDArray[np.float64],
+    imd_rank: NDArray[np.float64],
+    weights: NDArray[np.float64],
     alpha: float = 0.05,
 ) -> dict[str, float]:
     """Population-weighted concentration index over the deprivation ranking.
@@ -358,7 +359,7 @@ def by_decile(
         raise ValueError(f"{weight_col} must be finite and non-negative")
     vals = _as_float_matrix(frame.loc[keep, cols])
     present = np.isfinite(vals)
-    idx = d.astype(np.int64) - 1
+    idx = d.astype(np.intp) - 1
     num = _group_sum(idx, np.where(present, vals, 0.0) * w[:, None])
     den = _group_sum(idx, present * w[:, None])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -369,15 +370,15 @@ def by_decile(
     return out
 
 
-def _check_same_length(*arrays: np.ndarray) -> None:
+def _check_same_length(*arrays: NDArray[np.float64]) -> None:
     """Raise ValueError unless all arrays have the same length."""
     if len({a.shape for a in arrays}) > 1:
         raise ValueError("inputs must have the same length")
 
 
 def _clean(
-    values: np.ndarray, rank: np.ndarray, weights: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values: NDArray[np.float64], rank: NDArray[np.float64], weights: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Drop unusable units and return (values, ridit, weights) of those kept.
 
     A unit is kept when its value, rank and weight are finite and its weight is
@@ -395,7 +396,7 @@ def _clean(
 
 
 def _wls_slope(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray
+    x: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64]
 ) -> tuple[float, float, int, float] | None:
     """WLS slope of y on x, its standard error, residual df and the weighted mean of y.
 
@@ -416,16 +417,17 @@ def _wls_slope(
     return slope, float(np.sqrt(sigma2 / sxx)), n - 2, float(y_bar)
 
 
-def _as_float_matrix(frame: pd.DataFrame) -> np.ndarray:
+def _as_float_matrix(frame: pd.DataFrame) -> NDArray[np.float64]:
     """Columns as a float matrix; booleans become 0/1 and missing values NaN."""
     if len(frame.columns) == 0:
         return np.zeros((len(frame), 0))
-    return np.column_stack(
+    matrix: NDArray[np.float64] = np.column_stack(
         [frame[c].astype("Float64").to_numpy(dtype=float, na_value=np.nan) for c in frame.columns]
     )
+    return matrix
 
 
-def _group_sum(idx: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+def _group_sum(idx: NDArray[np.intp], matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     """Sum the rows of ``matrix`` into ``_N_DECILES`` groups given 0-based ``idx``."""
     out = np.zeros((_N_DECILES, matrix.shape[1]))
     np.add.at(out, idx, matrix)

@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 #: OSM value → habitat class (``natural=*``, ``landuse=*`` only: leisure tags are uses).
 HABITAT_CLASSES: dict[str, str] = {
@@ -40,7 +41,9 @@ HABITAT_CLASSES: dict[str, str] = {
 
 
 def class_areas(
-    polygons: np.ndarray, habitat_geoms: np.ndarray, habitat_class: np.ndarray
+    polygons: NDArray[np.object_],
+    habitat_geoms: NDArray[np.object_],
+    habitat_class: NDArray[np.str_],
 ) -> pd.DataFrame:
     """Area (m²) of each habitat class inside each polygon.
 
@@ -71,13 +74,26 @@ def class_areas(
 
 
 def intersection_areas(
-    zones: np.ndarray, geoms: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    zones: NDArray[np.object_], geoms: NDArray[np.object_]
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
     """Exact overlap areas of every intersecting (zone, geometry) pair, m².
 
     Pairs where the zone contains the geometry use the geometry's own area, and
     pairs where the geometry contains the zone use the zone's, so the costly
     intersection runs only on pairs that cross.
+
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    geoms
+        (Multi)Polygons to overlay, EPSG:27700.
+
+    Returns
+    -------
+    (zone_index, geom_index, area)
+        Paired arrays, one entry per intersecting pair: positions in ``zones`` and
+        ``geoms`` and the overlap area, m².
     """
     tree = shapely.STRtree(geoms)
     zi, gi = tree.query(zones, predicate="intersects")
@@ -91,18 +107,43 @@ def intersection_areas(
     return zi, gi, area
 
 
-def shannon(areas: pd.DataFrame) -> np.ndarray:
-    """Shannon diversity (nats) of each row of class areas; 0 where nothing is mapped."""
+def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
+    """Shannon diversity (nats) of each row of class areas; 0 where nothing is mapped.
+
+    Parameters
+    ----------
+    areas
+        One row per zone, one column per habitat class, m² (from :func:`class_areas`).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        ``H = −Σ pᵢ ln pᵢ`` per row, with ``pᵢ`` the class share of the mapped area
+        (nats, dimensionless).
+    """
     a = areas.to_numpy(float)
     total = a.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(total > 0, a / total, 0.0)
         terms = np.where(p > 0, -p * np.log(p), 0.0)
-    return np.asarray(terms.sum(axis=1))
+    return np.asarray(terms.sum(axis=1), dtype=np.float64)
 
 
-def covered_share(zones: np.ndarray, geoms: np.ndarray) -> np.ndarray:
-    """Share (0–1) of each zone covered by the union of ``geoms`` (overlaps counted once)."""
+def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
+    """Share (0–1) of each zone covered by the union of ``geoms`` (overlaps counted once).
+
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    geoms
+        Covering (Multi)Polygons, EPSG:27700 (e.g. nature reserves).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Covered area / zone area per zone, clipped to 0–1.
+    """
     share = np.zeros(len(zones))
     if len(geoms) == 0:
         return share
@@ -116,24 +157,35 @@ def covered_share(zones: np.ndarray, geoms: np.ndarray) -> np.ndarray:
     return np.clip(share, 0.0, 1.0)
 
 
-def tree_density(zones: np.ndarray, trees: gpd.GeoDataFrame) -> pd.DataFrame:
+def tree_density(zones: NDArray[np.object_], trees: gpd.GeoDataFrame) -> pd.DataFrame:
     """OSM trees per km² and tree-row length (m) per km² in each zone.
 
-    ``trees`` has ``osm_value`` ``tree`` (points or small polygons) or
-    ``tree_row`` (lines), EPSG:27700.
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    trees
+        OSM features with ``osm_value`` ``tree`` (points or small polygons, counted
+        at a point on their surface) or ``tree_row`` (lines), EPSG:27700.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per zone: ``trees_per_km2`` (trees per km²) and
+        ``tree_row_m_per_km2`` (m of tree row per km²).
     """
     km2 = shapely.area(zones) / 1e6
     is_row = (trees["osm_value"] == "tree_row").to_numpy()
     geoms = trees.geometry.values
     pts = shapely.point_on_surface(np.asarray(geoms[~is_row]))
-    count: np.ndarray = np.zeros(len(zones))
+    count: NDArray[np.float64] = np.zeros(len(zones))
     if len(pts):
         zi, _ = shapely.STRtree(pts).query(zones, predicate="contains")
         count = np.bincount(zi, minlength=len(zones)).astype(np.float64)
     rows = np.asarray(geoms[is_row])
-    length: np.ndarray = np.zeros(len(zones))
+    length: NDArray[np.float64] = np.zeros(len(zones))
     if len(rows):
         zi, ri = shapely.STRtree(rows).query(zones, predicate="intersects")
         seg = shapely.length(shapely.intersection(zones[zi], rows[ri]))
-        length = np.bincount(zi, weights=seg, minlength=len(zones))
+        length = np.asarray(np.bincount(zi, weights=seg, minlength=len(zones)), dtype=np.float64)
     return pd.DataFrame({"trees_per_km2": count / km2, "tree_row_m_per_km2": length / km2})

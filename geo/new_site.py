@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
-from geo.sites import M2_PER_HA
-from geo.standards import ACCESS_TIERS, AccessTier
+from geo.standards import ACCESS_TIERS, M2_PER_HA, AccessTier
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,10 @@ class NewSite:
     geometry: shapely.Geometry
     area_ha: float
     new_area_ha: float
-    absorbed: np.ndarray
+    absorbed: NDArray[np.intp]
 
 
-def add_site(site_geoms: np.ndarray, polygon: shapely.Geometry) -> NewSite:
+def add_site(site_geoms: NDArray[np.object_], polygon: shapely.Geometry) -> NewSite:
     """Merge ``polygon`` with the existing sites it overlaps or touches.
 
     Parameters
@@ -52,12 +52,12 @@ def add_site(site_geoms: np.ndarray, polygon: shapely.Geometry) -> NewSite:
         geometry=geom,
         area_ha=float(shapely.area(geom) / M2_PER_HA),
         new_area_ha=float(shapely.area(polygon) / M2_PER_HA),
-        absorbed=np.asarray(absorbed, dtype=np.int64),
+        absorbed=np.asarray(absorbed, dtype=np.intp),
     )
 
 
 def straight_line_update(
-    points: np.ndarray,
+    points: NDArray[np.object_],
     before: pd.DataFrame,
     site: NewSite,
     tiers: Sequence[AccessTier] = ACCESS_TIERS,

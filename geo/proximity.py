@@ -14,14 +14,29 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from geo.standards import ACCESS_TIERS, AccessTier
 
 
-def nearest_distance(points: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+def nearest_distance(
+    points: NDArray[np.object_], geoms: NDArray[np.object_]
+) -> NDArray[np.float64]:
     """Distance (m) from each point to the nearest geometry; inf when ``geoms`` is empty.
 
     Uses :meth:`shapely.STRtree.query_nearest`, so it is exact and vectorised.
+
+    Parameters
+    ----------
+    points
+        Origins (shapely Points), EPSG:27700.
+    geoms
+        Features to reach (any geometry), EPSG:27700; 0 m from a point inside one.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Straight-line distance per point, m.
     """
     out = np.full(len(points), np.inf)
     if len(geoms) == 0 or len(points) == 0:
@@ -33,9 +48,9 @@ def nearest_distance(points: np.ndarray, geoms: np.ndarray) -> np.ndarray:
 
 
 def tier_access(
-    points: np.ndarray,
-    site_geoms: np.ndarray,
-    site_area_ha: np.ndarray,
+    points: NDArray[np.object_],
+    site_geoms: NDArray[np.object_],
+    site_area_ha: NDArray[np.float64],
     tiers: Sequence[AccessTier] = ACCESS_TIERS,
 ) -> pd.DataFrame:
     """Straight-line distance to the nearest qualifying site, and whether each tier is met.
@@ -55,7 +70,7 @@ def tier_access(
         For each tier ``T``: ``dist_T_m`` (m) and ``meets_T`` (bool: distance ≤ the tier's
         distance, so a site exactly at the threshold meets it).
     """
-    cols: dict[str, np.ndarray] = {}
+    cols: dict[str, NDArray[np.float64] | NDArray[np.bool_]] = {}
     for tier in tiers:
         qualifying = site_geoms[site_area_ha >= tier.min_ha]
         dist = nearest_distance(points, qualifying)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from numpy.typing import NDArray
 
 from geo.crs import ANALYSIS_CRS
 
@@ -38,6 +39,14 @@ class ReadReport:
         return self
 
     def as_dict(self) -> dict[str, int]:
+        """The counts under the names written to ``manifest.json``.
+
+        Returns
+        -------
+        dict
+            ``features_read``, ``geometries_repaired``, ``empty_or_unreadable_dropped``
+            and ``wrong_geometry_type_dropped`` (feature counts).
+        """
         return {
             "features_read": self.read,
             "geometries_repaired": self.repaired,
@@ -109,6 +118,18 @@ def repair(gdf: gpd.GeoDataFrame, keep: str | None = None) -> tuple[gpd.GeoDataF
 
     When ``keep`` names a family, a repaired GeometryCollection is reduced to the
     parts of that family, so a bow-tie polygon stays a (multi)polygon.
+
+    Parameters
+    ----------
+    gdf
+        Features in any CRS (repair does not reproject).
+    keep
+        ``"polygon"``, ``"line"``, ``"point"`` or None (keep whatever ``make_valid`` gives).
+
+    Returns
+    -------
+    (GeoDataFrame, int)
+        The frame (a copy if anything changed) and the number of geometries repaired.
     """
     geoms = gdf.geometry.values
     invalid = ~shapely.is_valid(geoms)
@@ -122,10 +143,10 @@ def repair(gdf: gpd.GeoDataFrame, keep: str | None = None) -> tuple[gpd.GeoDataF
     return gdf, n
 
 
-def _extract_family(geoms: np.ndarray, keep: str) -> np.ndarray:
+def _extract_family(geoms: NDArray[np.object_], keep: str) -> NDArray[np.object_]:
     """From each geometry keep only the parts of one family (e.g. polygons)."""
     family = _FAMILIES[keep]
-    out = np.asarray(geoms, dtype=object).copy()
+    out: NDArray[np.object_] = np.asarray(geoms, dtype=object).copy()
     is_collection = shapely.get_type_id(out) == 7
     for i in np.flatnonzero(is_collection):  # rare: only repaired collections
         parts = [g for g in shapely.get_parts(out[i]) if g.geom_type in family]
@@ -134,7 +155,20 @@ def _extract_family(geoms: np.ndarray, keep: str) -> np.ndarray:
 
 
 def hstore_get(values: pd.Series, key: str) -> pd.Series:
-    """One tag from an hstore column, as strings (``None`` where absent)."""
+    """One tag from an hstore column, as strings (``None`` where absent).
+
+    Parameters
+    ----------
+    values
+        ogr2ogr ``other_tags`` strings (``"key"=>"value",...``).
+    key
+        The OSM tag key, e.g. ``"access"``.
+
+    Returns
+    -------
+    pandas.Series
+        The tag's value per row (object dtype), ``None`` where the key is absent.
+    """
     pattern = rf'"{re.escape(key)}"=>"((?:[^"\\]|\\.)*)"'
     return (
         values.astype("string")
@@ -145,12 +179,36 @@ def hstore_get(values: pd.Series, key: str) -> pd.Series:
 
 
 def id_text(ids: pd.Series) -> pd.Series:
-    """OSM ids as text without a float's ``.0`` (some files store them as numbers)."""
+    """OSM ids as text without a float's ``.0`` (some files store them as numbers).
+
+    Parameters
+    ----------
+    ids
+        OSM ids as numbers or text; unparseable values become ``<NA>``.
+
+    Returns
+    -------
+    pandas.Series
+        String dtype, e.g. ``"123"``.
+    """
     return pd.to_numeric(ids, errors="coerce").astype("Int64").astype("string")
 
 
 def osm_ref(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """``way/123``, ``relation/456`` or ``node/789`` from the ogr2ogr OSM columns."""
+    """``way/123``, ``relation/456`` or ``node/789`` from the ogr2ogr OSM columns.
+
+    Parameters
+    ----------
+    gdf
+        OSM features with ``osm_id`` and ``osm_way_id`` (ogr2ogr's OSM driver).
+
+    Returns
+    -------
+    pandas.Series
+        The OSM reference per row, indexed like ``gdf``: ``way/`` where
+        ``osm_way_id`` is set, otherwise ``node/`` for points, ``way/`` for lines
+        and ``relation/`` for the rest.
+    """
     way = id_text(gdf["osm_way_id"])
     oid = id_text(gdf["osm_id"])
     kind = np.where(
@@ -164,7 +222,18 @@ def osm_ref(gdf: gpd.GeoDataFrame) -> pd.Series:
 
 
 def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file."""
+    """Hex SHA-256 of a file.
+
+    Parameters
+    ----------
+    path
+        The file, read in 1 MiB chunks.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

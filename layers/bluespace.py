@@ -37,7 +37,18 @@ BLUE_WATERWAYS = frozenset({"river", "canal"})
 
 
 def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
-    """Build ``blue_water`` (polygons) and ``blue_waterways`` (lines) from raw OSM files."""
+    """Build ``blue_water`` (polygons) and ``blue_waterways`` (lines) from raw OSM files.
+
+    Parameters
+    ----------
+    shared
+        The shared-data folder (``../shared/data``, see :mod:`layers.paths`).
+
+    Returns
+    -------
+    (tables, reports)
+        Layer name → GeoDataFrame (EPSG:27700), and layer name → :class:`~layers._io.ReadReport`.
+    """
     water, wrep = read_vector(
         shared / "osm" / "greenblue_2023" / "west-yorkshire-natural-water.geojson",
         keep="polygon",

@@ -23,7 +23,19 @@ LEVELS = ("county", "district", "ward", "msoa", "lsoa")
 
 
 def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
-    """Build the boundary layers from ``shared/boundaries`` (raw ONS files)."""
+    """Build the boundary layers from ``shared/boundaries`` (raw ONS files).
+
+    Parameters
+    ----------
+    shared
+        The shared-data folder (``../shared/data``, see :mod:`layers.paths`).
+
+    Returns
+    -------
+    (tables, reports)
+        Layer name → GeoDataFrame (EPSG:27700; LSOA21 with population-weighted
+        centroids ``pwc_x``, ``pwc_y`` in m), and layer name → :class:`~layers._io.ReadReport`.
+    """
     src = shared / "boundaries"
     reports: dict[str, ReadReport] = {}
 

@@ -27,7 +27,19 @@ IOD2025_DOMAINS = (
 
 
 def build(shared: Path) -> dict[str, pd.DataFrame]:
-    """Build ``iod2025`` (LSOA21) and ``imd2019`` (LSOA11) tables from the raw MHCLG CSVs."""
+    """Build ``iod2025`` (LSOA21) and ``imd2019`` (LSOA11) tables from the raw MHCLG CSVs.
+
+    Parameters
+    ----------
+    shared
+        The shared-data folder (``../shared/data``, see :mod:`layers.paths`).
+
+    Returns
+    -------
+    dict
+        ``iod2025`` and ``imd2019`` tables (scores, ranks 1 = most deprived in
+        England, deciles 1–10), sorted by LSOA code.
+    """
     src = shared / "deprivation"
     iod = pd.read_csv(src / "wy_iod2025_lsoa21.csv")
     sub = pd.read_csv(src / "wy_iod2025_lsoa21_subdomains.csv")
@@ -54,6 +66,17 @@ def load_imd2019(on_lsoa21: bool = False) -> pd.DataFrame:
     LSOA11; where two LSOA11 merged into one LSOA21 (change code ``M``) the
     scores are averaged and the rank and decile of the more deprived one kept,
     which is the cautious choice for targeting.
+
+    Parameters
+    ----------
+    on_lsoa21
+        Map to LSOA21 (True) or keep the published LSOA11 rows (False).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``*_score``/``*_pct`` (MHCLG units), ``*_rank`` (1 = most deprived) and
+        ``*_decile`` (1–10) per LSOA11 or LSOA21 code.
     """
     imd = read_table("imd2019")
     if not on_lsoa21:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+from numpy.typing import NDArray
 
 from geo import crs
 from layers._io import ReadReport, read_vector
@@ -56,18 +57,29 @@ ACCESS_DENIED = frozenset({"private", "no"})
 _AREA_MARGIN_M = 25.0
 
 
-def walkable(ways: pd.DataFrame) -> np.ndarray:
+def walkable(ways: pd.DataFrame) -> NDArray[np.bool_]:
     """Boolean mask of OSM ways a pedestrian may use.
 
     Drops motorways and unbuilt or bus-only ways (:data:`NOT_WALKABLE`),
     ``foot=no``, and ``access=private|no`` unless ``foot`` explicitly allows walking.
+
+    Parameters
+    ----------
+    ways
+        OSM ways with ``highway``, ``foot`` and ``access`` tag columns (missing = untagged).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each walkable way, in row order.
     """
     highway = ways["highway"].fillna("").str.lower()
     foot = ways["foot"].fillna("").str.lower()
     access = ways["access"].fillna("").str.lower()
     ok = highway.ne("") & ~highway.isin(NOT_WALKABLE) & foot.ne("no")
     ok &= ~(access.isin(ACCESS_DENIED) & ~foot.isin(FOOT_ALLOWED))
-    return ok.to_numpy()
+    mask: NDArray[np.bool_] = ok.to_numpy()
+    return mask
 
 
 def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -172,7 +184,19 @@ def network_area() -> gpd.GeoDataFrame:
 
 
 def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
-    """Build ``network_nodes``, ``network_edges`` and ``network_area`` from the Leeds lines."""
+    """Build ``network_nodes``, ``network_edges`` and ``network_area`` from the Leeds lines.
+
+    Parameters
+    ----------
+    shared
+        The shared-data folder (``../shared/data``, see :mod:`layers.paths`).
+
+    Returns
+    -------
+    (tables, reports)
+        The three tables (EPSG:27700, lengths in m; see :func:`graph_from_lines`)
+        and the read report of the raw lines.
+    """
     path = shared / NETWORK_FILE
     ways, report = read_vector(
         f"/vsigzip/{path}", keep="line", columns=["osm_id", "name", "highway", "foot", "access"]

@@ -73,7 +73,15 @@ class Place:
 def load_boundaries(level: str) -> gpd.GeoDataFrame:
     """Polygons of one level (``county``, ``district``, ``ward``, ``msoa``, ``lsoa``), EPSG:27700.
 
-    Every level has ``code`` and ``name`` columns besides its own.
+    Parameters
+    ----------
+    level
+        A key of :data:`LEVELS`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The level's table with ``code`` and ``name`` columns besides its own, EPSG:27700.
     """
     lv = LEVELS[level]
     gdf = read_table(lv.table)
@@ -157,6 +165,16 @@ class PlaceIndex:
         levels, the larger area (county > district > ward > msoa > lsoa) wins, as
         a user typing "Bradford" means the district.
 
+        Parameters
+        ----------
+        query
+            A GSS code or a place name (surrounding spaces ignored).
+
+        Returns
+        -------
+        Place
+            The place, with its level and parent.
+
         Raises
         ------
         PlaceNotFound
@@ -202,28 +220,75 @@ class PlaceIndex:
         )
 
     def outlines(self, level: str) -> gpd.GeoDataFrame:
-        """Polygons of every place of ``level`` (EPSG:27700), read once."""
+        """Polygons of every place of ``level`` (EPSG:27700), read once.
+
+        Parameters
+        ----------
+        level
+            A key of :data:`LEVELS`.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            As :func:`load_boundaries`, cached on this index.
+        """
         if level not in self._outlines:
             self._outlines[level] = load_boundaries(level)
         return self._outlines[level]
 
     def geometry(self, place: Place) -> shapely.Geometry:
-        """The place's own boundary polygon (EPSG:27700), dissolved if stored in parts."""
+        """The place's own boundary polygon (EPSG:27700), dissolved if stored in parts.
+
+        Parameters
+        ----------
+        place
+            From :meth:`resolve`.
+
+        Returns
+        -------
+        shapely.Geometry
+            (Multi)Polygon, EPSG:27700.
+        """
         table = self.outlines(place.level)
         return shapely.union_all(np.asarray(table.loc[table["code"] == place.code].geometry))
 
     def frame(self, place: Place) -> gpd.GeoDataFrame:
-        """The place's boundary as a one-row GeoDataFrame (``code``, ``name``), EPSG:27700."""
+        """The place's boundary as a one-row GeoDataFrame (``code``, ``name``), EPSG:27700.
+
+        Parameters
+        ----------
+        place
+            From :meth:`resolve`.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns ``code``, ``name`` and ``geometry`` (EPSG:27700).
+        """
         table = self.outlines(place.level)
         return table.loc[table["code"] == place.code, ["code", "name", "geometry"]]
 
 
 def lsoa_mask(place: Place, lsoa: pd.DataFrame) -> NDArray[np.bool_]:
-    """Which rows of an LSOA21 table make up ``place`` (by the ONS best-fit lookup)."""
+    """Which rows of an LSOA21 table make up ``place`` (by the ONS best-fit lookup).
+
+    Parameters
+    ----------
+    place
+        Any place; the county selects every row.
+    lsoa
+        LSOA21 table with the level code columns (``district_code``, ``ward_code``, ...).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each row in the place.
+    """
     column = LEVELS[place.level].lsoa_col
     if column is None:
         return np.ones(len(lsoa), dtype=bool)
-    return (lsoa[column] == place.code).to_numpy(bool)
+    mask: NDArray[np.bool_] = (lsoa[column] == place.code).to_numpy(bool)
+    return mask
 
 
 _INDEX: dict[str, PlaceIndex] = {}
@@ -250,5 +315,16 @@ def places() -> pd.DataFrame:
 
 
 def resolve_place(query: str) -> Place:
-    """Resolve a code or unambiguous name with the bundle's :class:`PlaceIndex`."""
+    """Resolve a code or unambiguous name with the bundle's :class:`PlaceIndex`.
+
+    Parameters
+    ----------
+    query
+        A GSS code or a place name.
+
+    Returns
+    -------
+    Place
+        See :meth:`PlaceIndex.resolve` (which raises the same errors).
+    """
     return place_index().resolve(query)

@@ -23,7 +23,24 @@ AGE_BANDS = {
 
 
 def build(shared: Path) -> dict[str, pd.DataFrame]:
-    """Build the ``population`` table (LSOA21) from the raw ONS CSV."""
+    """Build the ``population`` table (LSOA21) from the raw ONS CSV.
+
+    Parameters
+    ----------
+    shared
+        The shared-data folder (``../shared/data``, see :mod:`layers.paths`).
+
+    Returns
+    -------
+    dict
+        ``population``: ``lsoa21_code``, ``population`` and ``age_*`` bands
+        (Census 2021 usual residents, people), sorted by code.
+
+    Raises
+    ------
+    ValueError
+        If the age bands do not sum to the total for some LSOA.
+    """
     pop = pd.read_csv(shared / "population" / "wy_census2021_usual_residents_lsoa21_age6.csv")
     pop = pop.rename(columns={"total_usual_residents": "population", **AGE_BANDS})
     bands = list(AGE_BANDS.values())

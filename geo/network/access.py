@@ -19,10 +19,12 @@ All coordinates are EPSG:27700 metres.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from geo.network.contraction import contract
 from geo.network.routing import WalkGraph, multi_source, origin_distance, snap
@@ -34,11 +36,34 @@ NETWORK_EXTENT = "the complete offline network (central Leeds only)"
 ENTRANCE_TOUCH_M = 1.0
 
 
+@dataclass(frozen=True, eq=False)
+class NetworkOptions:
+    """How sites are entered from the network, and how its complete area is described.
+
+    Attributes
+    ----------
+    access_distance_m
+        Access-node distance, m (default :data:`~geo.standards.ACCESS_NODE_DISTANCE_M`, 30 m).
+    entrances
+        Optional OSM entrance Points, EPSG:27700 (see :func:`site_access_nodes`).
+    extent
+        How the complete-network area is described in ``net_reason``.
+    """
+
+    access_distance_m: float = ACCESS_NODE_DISTANCE_M
+    entrances: NDArray[np.object_] | None = None
+    extent: str = NETWORK_EXTENT
+
+
+#: The GHSCI defaults: 30 m access nodes, no entrances, the central-Leeds network.
+DEFAULT_OPTIONS = NetworkOptions()
+
+
 def contract_for(
     graph: WalkGraph,
-    *feature_sets: np.ndarray,
+    *feature_sets: NDArray[np.object_],
     distance_m: float = ACCESS_NODE_DISTANCE_M,
-    entrances: np.ndarray | None = None,
+    entrances: NDArray[np.object_] | None = None,
 ) -> WalkGraph:
     """The graph with a contracted core that keeps every access node of these features.
 
@@ -54,17 +79,26 @@ def contract_for(
     *feature_sets
         Arrays of polygons or lines (EPSG:27700) that may become sources:
         green-space sites, blue space.
+    distance_m
+        Access-node distance, m.
+    entrances
+        Optional OSM entrance Points, EPSG:27700 (see :func:`site_access_nodes`).
+
+    Returns
+    -------
+    WalkGraph
+        ``graph`` with a :class:`~geo.network.contraction.Core` attached.
     """
     nodes = [site_access_nodes(graph, geoms, distance_m, entrances)[1] for geoms in feature_sets]
-    return contract(graph, np.concatenate([np.zeros(0, dtype=np.int64), *nodes]))
+    return contract(graph, np.concatenate([np.zeros(0, dtype=np.intp), *nodes]))
 
 
 def site_access_nodes(
     graph: WalkGraph,
-    site_geoms: np.ndarray,
+    site_geoms: NDArray[np.object_],
     distance_m: float = ACCESS_NODE_DISTANCE_M,
-    entrances: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    entrances: NDArray[np.object_] | None = None,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The network nodes through which each site is entered.
 
     By default (the GHSCI approach) these are all nodes within ``distance_m``
@@ -109,7 +143,7 @@ def site_access_nodes(
         which, nearest = graph.node_tree.query_nearest(
             ent, max_distance=distance_m, all_matches=False
         )
-        ent_node = np.full(len(ent), -1, dtype=np.int64)
+        ent_node = np.full(len(ent), -1, dtype=np.intp)
         ent_node[which] = nearest
         pair_node = ent_node[ent_row]
         usable = pair_node >= 0
@@ -119,7 +153,7 @@ def site_access_nodes(
         keep = ~by_entrance[site]
         site = np.r_[site[keep], e_site]
         node = np.r_[node[keep], e_node]
-    pairs = np.unique(np.column_stack([site, node]).astype(np.int64), axis=0)
+    pairs: NDArray[np.intp] = np.unique(np.column_stack([site, node]).astype(np.intp), axis=0)
     return pairs[:, 0], pairs[:, 1]
 
 
@@ -132,8 +166,11 @@ def _format_distance(d: float) -> str:
 
 
 def _disk_inside(
-    x: np.ndarray, y: np.ndarray, area: shapely.Geometry, distances: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    area: shapely.Geometry,
+    distances: NDArray[np.float64],
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
     """Which origins' disks of each radius lie wholly inside ``area``.
 
     Returns ``(has_xy, inside, ok)``: finite coordinates, origin inside the
@@ -152,17 +189,17 @@ def _disk_inside(
 
 
 def _reasons(
-    has_xy: np.ndarray,
-    inside: np.ndarray,
-    ok: np.ndarray,
+    has_xy: NDArray[np.bool_],
+    inside: NDArray[np.bool_],
+    ok: NDArray[np.bool_],
     tiers: Sequence[AccessTier],
     extent: str,
-) -> np.ndarray:
+) -> NDArray[np.object_]:
     """One ``net_reason`` string per origin ("" when every tier is available)."""
     bits = (ok.astype(np.int64) << np.arange(ok.shape[1], dtype=np.int64)).sum(axis=1)
     code = np.where(~has_xy, -2, np.where(~inside, -1, bits))
     uniq, inverse = np.unique(code, return_inverse=True)
-    texts = []
+    texts: list[str] = []
     for c in uniq:  # a handful of distinct patterns, not one per origin
         if c == -2:
             texts.append("origin has no coordinates")
@@ -179,21 +216,20 @@ def _reasons(
             )
             walks = "walk" if len(labels) == 1 else "walks"
             texts.append(f"origin's {listed} {walks} would leave {extent}")
-    return np.asarray(texts, dtype=object)[inverse.ravel()]
+    reasons: NDArray[np.object_] = np.asarray(texts, dtype=object)[inverse.ravel()]
+    return reasons
 
 
 def network_tier_access(
     graph: WalkGraph,
-    origin_x: np.ndarray,
-    origin_y: np.ndarray,
-    site_geoms: np.ndarray,
-    site_area_ha: np.ndarray,
+    origin_x: NDArray[np.float64],
+    origin_y: NDArray[np.float64],
+    site_geoms: NDArray[np.object_],
+    site_area_ha: NDArray[np.float64],
     area_polygon: shapely.Geometry,
     tiers: Sequence[AccessTier] = ACCESS_TIERS,
     *,
-    access_distance_m: float = ACCESS_NODE_DISTANCE_M,
-    entrances: np.ndarray | None = None,
-    extent: str = NETWORK_EXTENT,
+    options: NetworkOptions = DEFAULT_OPTIONS,
 ) -> pd.DataFrame:
     """Walking distance from each origin to the nearest site of each tier's size.
 
@@ -218,12 +254,9 @@ def network_tier_access(
         (Multi)Polygon where the network is complete, EPSG:27700.
     tiers
         Size/distance standards.
-    access_distance_m
-        Access-node distance, m.
-    entrances
-        Optional OSM entrance Points (see :func:`site_access_nodes`).
-    extent
-        How ``area_polygon`` is described in ``net_reason``.
+    options
+        Access-node distance (m), optional OSM entrance Points and how
+        ``area_polygon`` is described in ``net_reason`` (:class:`NetworkOptions`).
 
     Returns
     -------
@@ -253,7 +286,9 @@ def network_tier_access(
     snapped = snap(
         graph, x[any_ok], y[any_ok], max_distance=float(distances[ok.any(axis=0)].max(initial=0.0))
     )
-    site_index, node_index = site_access_nodes(graph, site_geoms, access_distance_m, entrances)
+    site_index, node_index = site_access_nodes(
+        graph, site_geoms, options.access_distance_m, options.entrances
+    )
 
     columns: dict[str, object] = {}
     for j, tier in enumerate(tiers):
@@ -268,11 +303,13 @@ def network_tier_access(
         columns[dist_col] = dist
         columns[meets_col] = _meets(dist, ok[:, j], tier.distance_m)
         columns[avail_col] = ok[:, j].copy()
-    columns["net_reason"] = _reasons(has_xy, inside, ok, tiers, extent)
+    columns["net_reason"] = _reasons(has_xy, inside, ok, tiers, options.extent)
     return pd.DataFrame(columns)
 
 
-def _meets(dist: np.ndarray, available: np.ndarray, distance_m: float) -> pd.arrays.BooleanArray:
+def _meets(
+    dist: NDArray[np.float64], available: NDArray[np.bool_], distance_m: float
+) -> pd.arrays.BooleanArray:
     """Nullable ``dist <= distance_m``, ``<NA>`` where not available."""
     return pd.arrays.BooleanArray(dist <= distance_m, ~available)
 
@@ -280,14 +317,13 @@ def _meets(dist: np.ndarray, available: np.ndarray, distance_m: float) -> pd.arr
 def scenario_network_access(
     graph: WalkGraph,
     access: pd.DataFrame,
-    origin_x: np.ndarray,
-    origin_y: np.ndarray,
+    origin_x: NDArray[np.float64],
+    origin_y: NDArray[np.float64],
     new_site_geom: shapely.Geometry,
     new_site_area_ha: float,
     tiers: Sequence[AccessTier] = ACCESS_TIERS,
     *,
-    access_distance_m: float = ACCESS_NODE_DISTANCE_M,
-    entrances: np.ndarray | None = None,
+    options: NetworkOptions = DEFAULT_OPTIONS,
 ) -> pd.DataFrame:
     """Update :func:`network_tier_access` results for one new green-space site.
 
@@ -317,10 +353,9 @@ def scenario_network_access(
         Its area, ha.
     tiers
         Size/distance standards (as used for ``access``).
-    access_distance_m
-        Access-node distance, m.
-    entrances
-        Optional OSM entrance Points (see :func:`site_access_nodes`).
+    options
+        Access-node distance (m) and optional OSM entrance Points, as used for
+        ``access`` (:class:`NetworkOptions`; ``extent`` is not used here).
 
     Returns
     -------
@@ -338,7 +373,10 @@ def scenario_network_access(
     if not qualifying:
         return out
     _, nodes = site_access_nodes(
-        graph, np.array([new_site_geom], dtype=object), access_distance_m, entrances
+        graph,
+        np.array([new_site_geom], dtype=object),
+        options.access_distance_m,
+        options.entrances,
     )
     if len(nodes) == 0:
         return out
@@ -348,7 +386,9 @@ def scenario_network_access(
     # access_distance_m of the site, so farther origins cannot change.
     candidate = np.flatnonzero(available.any(axis=1))
     reach = shapely.dwithin(
-        new_site_geom, shapely.points(x[candidate], y[candidate]), d_max + access_distance_m
+        new_site_geom,
+        shapely.points(x[candidate], y[candidate]),
+        d_max + options.access_distance_m,
     )
     near = candidate[np.asarray(reach, dtype=bool)]
     snapped = snap(graph, x[near], y[near], max_distance=d_max)

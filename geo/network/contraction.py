@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from geo.network.routing import UNREACHED, WalkGraph, symmetric_min_csr
+
+#: Per-node arrays gathered through an index: distances (m) or node positions.
+_Value = TypeVar("_Value", np.float64, np.intp)
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,25 +55,49 @@ class Core:
     """
 
     csr: csr_array
-    kept: np.ndarray
-    to_core: np.ndarray
-    chain_nodes: np.ndarray
-    chain_a: np.ndarray
-    chain_off_a: np.ndarray
-    chain_b: np.ndarray
-    chain_off_b: np.ndarray
-    tree_nodes: np.ndarray
-    tree_root: np.ndarray
-    tree_off: np.ndarray
+    kept: NDArray[np.intp]
+    to_core: NDArray[np.intp]
+    chain_nodes: NDArray[np.intp]
+    chain_a: NDArray[np.intp]
+    chain_off_a: NDArray[np.float64]
+    chain_b: NDArray[np.intp]
+    chain_off_b: NDArray[np.float64]
+    tree_nodes: NDArray[np.intp]
+    tree_root: NDArray[np.intp]
+    tree_off: NDArray[np.float64]
 
-    def covers(self, sources: np.ndarray) -> bool:
-        """Whether every source is a core node (otherwise use the full graph)."""
+    def covers(self, sources: NDArray[np.intp]) -> bool:
+        """Whether every source is a core node (otherwise use the full graph).
+
+        Parameters
+        ----------
+        sources
+            Full-graph node positions.
+
+        Returns
+        -------
+        bool
+            True when all of them are kept in the core.
+        """
         return bool(np.all(self.to_core[sources] >= 0))
 
-    def multi_source(self, sources: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    def multi_source(
+        self, sources: NDArray[np.intp], limit: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """Nearest-source distance (m) and source for every full-graph node, via the core.
 
-        ``sources`` are full-graph positions, all covered by the core.
+        Parameters
+        ----------
+        sources
+            Full-graph node positions, all covered by the core (:meth:`covers`).
+        limit
+            Search radius, m; nodes farther away get ``inf``.
+
+        Returns
+        -------
+        (dist, nearest_source)
+            As :func:`geo.network.routing.multi_source`: metres (``inf`` where
+            unreached) and the full-graph position of the nearest source (-1 where unreached).
         """
         n = len(self.to_core)
         d_core, _, near = dijkstra(
@@ -79,8 +108,8 @@ class Core:
             limit=limit,
             return_predecessors=True,
         )
-        dist = np.full(n, np.inf)
-        nearest = np.full(n, -1, dtype=np.int64)
+        dist: NDArray[np.float64] = np.full(n, np.inf)
+        nearest: NDArray[np.intp] = np.full(n, -1, dtype=np.intp)
         dist[self.kept] = d_core
         reached = near != UNREACHED
         nearest[self.kept[reached]] = self.kept[near[reached]]
@@ -101,7 +130,9 @@ class Core:
         return dist, nearest
 
 
-def _gather(values: np.ndarray, index: np.ndarray, missing: float = np.inf) -> np.ndarray:
+def _gather(
+    values: NDArray[_Value], index: NDArray[np.intp], missing: float = np.inf
+) -> NDArray[_Value]:
     """``values[index]`` with ``missing`` where ``index`` is -1."""
     out = np.full(len(index), missing, dtype=values.dtype)
     ok = index >= 0
@@ -109,7 +140,7 @@ def _gather(values: np.ndarray, index: np.ndarray, missing: float = np.inf) -> n
     return out
 
 
-def contract(graph: WalkGraph, protected: np.ndarray) -> WalkGraph:
+def contract(graph: WalkGraph, protected: NDArray[np.intp]) -> WalkGraph:
     """The same graph with a :class:`Core` attached, which ``routing.multi_source`` uses.
 
     Parameters
@@ -121,11 +152,11 @@ def contract(graph: WalkGraph, protected: np.ndarray) -> WalkGraph:
         Sources outside this set make ``multi_source`` fall back to the full graph.
     """
     keep = np.zeros(graph.n_nodes, dtype=bool)
-    keep[np.asarray(protected, dtype=np.int64)] = True
+    keep[np.asarray(protected, dtype=np.intp)] = True
     return dataclasses.replace(graph, core=build_core(graph.csr, keep))
 
 
-def build_core(csr: csr_array, protected: np.ndarray) -> Core:
+def build_core(csr: csr_array, protected: NDArray[np.bool_]) -> Core:
     """Prune unprotected trees, contract unprotected chains; see the module docstring.
 
     Parameters
@@ -136,9 +167,9 @@ def build_core(csr: csr_array, protected: np.ndarray) -> Core:
         Boolean mask of nodes that must stay.
     """
     n = csr.shape[0]
-    row = np.repeat(np.arange(n), np.diff(csr.indptr))
-    col = csr.indices.astype(np.int64)
-    w = csr.data.astype(float)
+    row: NDArray[np.intp] = np.repeat(np.arange(n), np.diff(csr.indptr))
+    col: NDArray[np.intp] = csr.indices.astype(np.intp)
+    w: NDArray[np.float64] = csr.data.astype(np.float64)
 
     alive, parent, parent_w = _prune_trees(n, row, col, w, protected)
     root, off = _resolve_roots(alive, parent, parent_w)
@@ -149,7 +180,7 @@ def build_core(csr: csr_array, protected: np.ndarray) -> Core:
     chain_nodes, (a_of, off_a, b_of, off_b), (ca, cb, cl) = _chains(n, row, col, w, chain, anchor)
 
     kept = np.flatnonzero(anchor)
-    to_core = np.full(n, -1, dtype=np.int64)
+    to_core = np.full(n, -1, dtype=np.intp)
     to_core[kept] = np.arange(len(kept))
     direct = anchor[row] & anchor[col]
     link = ca != cb  # a chain from an anchor back to itself adds no shortcut
@@ -177,11 +208,15 @@ def build_core(csr: csr_array, protected: np.ndarray) -> Core:
 
 
 def _prune_trees(
-    n: int, row: np.ndarray, col: np.ndarray, w: np.ndarray, protected: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n: int,
+    row: NDArray[np.intp],
+    col: NDArray[np.intp],
+    w: NDArray[np.float64],
+    protected: NDArray[np.bool_],
+) -> tuple[NDArray[np.bool_], NDArray[np.intp], NDArray[np.float64]]:
     """Remove unprotected leaves until none are left; record each one's parent and edge length."""
     alive = np.ones(n, dtype=bool)
-    parent = np.full(n, -1, dtype=np.int64)
+    parent = np.full(n, -1, dtype=np.intp)
     parent_w = np.zeros(n)
     while True:  # one pass per layer of leaves: about as many as the longest spur has nodes
         live_edge = alive[row] & alive[col]
@@ -198,8 +233,8 @@ def _prune_trees(
 
 
 def _resolve_roots(
-    alive: np.ndarray, parent: np.ndarray, parent_w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    alive: NDArray[np.bool_], parent: NDArray[np.intp], parent_w: NDArray[np.float64]
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Follow parent pointers (by doubling) to the live node each pruned node hangs from."""
     n = len(alive)
     root = np.where(alive, np.arange(n), parent)
@@ -215,11 +250,16 @@ def _resolve_roots(
 
 
 def _chains(
-    n: int, row: np.ndarray, col: np.ndarray, w: np.ndarray, chain: np.ndarray, anchor: np.ndarray
+    n: int,
+    row: NDArray[np.intp],
+    col: NDArray[np.intp],
+    w: NDArray[np.float64],
+    chain: NDArray[np.bool_],
+    anchor: NDArray[np.bool_],
 ) -> tuple[
-    np.ndarray,
-    tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    tuple[np.ndarray, np.ndarray, np.ndarray],
+    NDArray[np.intp],
+    tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]],
+    tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]],
 ]:
     """Chain nodes, their anchors and offsets, and one (a, b, length) edge per chain."""
     inner = chain[row] & chain[col]
@@ -227,7 +267,7 @@ def _chains(
     _, label = connected_components(graph.tocsr(), directed=False)
     chain_nodes = np.flatnonzero(chain)
     if len(chain_nodes) == 0:
-        empty_i = np.zeros(0, dtype=np.int64)
+        empty_i = np.zeros(0, dtype=np.intp)
         empty_f = np.zeros(0)
         return empty_i, (empty_i, empty_f, empty_i, empty_f), (empty_i, empty_i, empty_f)
     # the two end links of every chain (chain node → anchor), sorted by chain
@@ -250,15 +290,15 @@ def _chains(
     d, _, near = dijkstra(
         sub_graph, directed=True, indices=anchors_used, min_only=True, return_predecessors=True
     )
-    slot = np.full(n, -1, dtype=np.int64)
+    slot = np.full(n, -1, dtype=np.intp)
     slot[labels] = np.arange(len(labels))
     s = slot[label[chain_nodes]]
     ok = s >= 0
-    a_of = np.full(len(chain_nodes), -1, dtype=np.int64)
-    b_of = np.full(len(chain_nodes), -1, dtype=np.int64)
+    a_of = np.full(len(chain_nodes), -1, dtype=np.intp)
+    b_of = np.full(len(chain_nodes), -1, dtype=np.intp)
     off_a = np.full(len(chain_nodes), np.inf)
     off_b = np.full(len(chain_nodes), np.inf)
-    nearest_end = near[chain_nodes[ok]].astype(np.int64)
+    nearest_end = near[chain_nodes[ok]].astype(np.intp)
     sa, sb = a1[s[ok]], a2[s[ok]]
     a_of[ok] = nearest_end
     off_a[ok] = d[chain_nodes[ok]]

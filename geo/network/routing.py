@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
@@ -29,12 +30,38 @@ class ShortestPaths(Protocol):
     Declared here, not imported, so that routing depends on nothing above it.
     """
 
-    def covers(self, sources: np.ndarray) -> bool:
-        """Whether every node position in ``sources`` is kept by this stand-in."""
+    def covers(self, sources: NDArray[np.intp]) -> bool:
+        """Whether every node position in ``sources`` is kept by this stand-in.
+
+        Parameters
+        ----------
+        sources
+            Full-graph node positions.
+
+        Returns
+        -------
+        bool
+            True when :meth:`multi_source` may be used for them.
+        """
         ...
 
-    def multi_source(self, sources: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
-        """Distances (m) and nearest source for every full-graph node, as on the full graph."""
+    def multi_source(
+        self, sources: NDArray[np.intp], limit: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+        """Distances (m) and nearest source for every full-graph node, as on the full graph.
+
+        Parameters
+        ----------
+        sources
+            Full-graph node positions (all covered).
+        limit
+            Search radius, m.
+
+        Returns
+        -------
+        (dist, nearest_source)
+            Metres (``inf`` where unreached) and source positions (-1 where unreached).
+        """
         ...
 
 
@@ -77,14 +104,14 @@ class WalkGraph:
     """
 
     csr: csr_array
-    node_ids: np.ndarray
-    node_x: np.ndarray
-    node_y: np.ndarray
-    edge_u: np.ndarray
-    edge_v: np.ndarray
-    edge_length: np.ndarray
-    edge_geoms: np.ndarray
-    edge_starts_at_u: np.ndarray
+    node_ids: NDArray[np.generic]
+    node_x: NDArray[np.float64]
+    node_y: NDArray[np.float64]
+    edge_u: NDArray[np.intp]
+    edge_v: NDArray[np.intp]
+    edge_length: NDArray[np.float64]
+    edge_geoms: NDArray[np.object_]
+    edge_starts_at_u: NDArray[np.bool_]
     edge_tree: shapely.STRtree
     node_tree: shapely.STRtree
     core: ShortestPaths | None = None
@@ -97,13 +124,13 @@ class WalkGraph:
     @classmethod
     def from_arrays(
         cls,
-        node_x: np.ndarray,
-        node_y: np.ndarray,
-        edge_u: np.ndarray,
-        edge_v: np.ndarray,
-        edge_length: np.ndarray,
-        edge_geoms: np.ndarray | None = None,
-        node_ids: np.ndarray | None = None,
+        node_x: NDArray[np.float64],
+        node_y: NDArray[np.float64],
+        edge_u: NDArray[np.intp],
+        edge_v: NDArray[np.intp],
+        edge_length: NDArray[np.float64],
+        edge_geoms: NDArray[np.object_] | None = None,
+        node_ids: NDArray[np.generic] | None = None,
     ) -> WalkGraph:
         """Build from plain arrays.
 
@@ -121,12 +148,12 @@ class WalkGraph:
         node_ids
             Original node labels; defaults to ``0..n-1``.
         """
-        node_x = np.asarray(node_x, dtype=float)
-        node_y = np.asarray(node_y, dtype=float)
+        node_x = np.asarray(node_x, dtype=np.float64)
+        node_y = np.asarray(node_y, dtype=np.float64)
         n = len(node_x)
-        u = np.asarray(edge_u, dtype=np.int64)
-        v = np.asarray(edge_v, dtype=np.int64)
-        length = np.asarray(edge_length, dtype=float)
+        u = np.asarray(edge_u, dtype=np.intp)
+        v = np.asarray(edge_v, dtype=np.intp)
+        length = np.asarray(edge_length, dtype=np.float64)
         if len(u) and (u.min() < 0 or v.min() < 0 or max(u.max(), v.max()) >= n):
             raise ValueError("edge ends must be node positions 0..n-1")
         if np.any(length < 0) or not np.all(np.isfinite(length)):
@@ -208,14 +235,32 @@ class Snap:
         ends, m (they sum to the edge length); NaN where ``edge`` is -1.
     """
 
-    edge: np.ndarray
-    distance: np.ndarray
-    along_u: np.ndarray
-    along_v: np.ndarray
+    edge: NDArray[np.intp]
+    distance: NDArray[np.float64]
+    along_u: NDArray[np.float64]
+    along_v: NDArray[np.float64]
 
 
-def symmetric_min_csr(u: np.ndarray, v: np.ndarray, length: np.ndarray, n: int) -> csr_array:
-    """Symmetric CSR of the minimum length per node pair (self-loops dropped)."""
+def symmetric_min_csr(
+    u: NDArray[np.intp], v: NDArray[np.intp], length: NDArray[np.float64], n: int
+) -> csr_array:
+    """Symmetric CSR of the minimum length per node pair (self-loops dropped).
+
+    Parameters
+    ----------
+    u, v
+        Node positions (0..n-1) of each edge's ends.
+    length
+        Edge lengths, m.
+    n
+        Number of nodes.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        ``n × n`` lengths (m), both directions stored, int32 indices (what
+        :mod:`scipy.sparse.csgraph` uses).
+    """
     keep = u != v
     a = np.minimum(u, v)[keep]
     b = np.maximum(u, v)[keep]
@@ -231,7 +276,12 @@ def symmetric_min_csr(u: np.ndarray, v: np.ndarray, length: np.ndarray, n: int) 
     return graph
 
 
-def snap(graph: WalkGraph, x: np.ndarray, y: np.ndarray, max_distance: float | None = None) -> Snap:
+def snap(
+    graph: WalkGraph,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    max_distance: float | None = None,
+) -> Snap:
     """Snap points to their nearest edge (not node).
 
     Parameters
@@ -250,10 +300,10 @@ def snap(graph: WalkGraph, x: np.ndarray, y: np.ndarray, max_distance: float | N
         its two ends (m). Ties between equidistant edges are broken arbitrarily;
         the walking distance is the same either way only if the ends are.
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
     n = len(x)
-    edge = np.full(n, -1, dtype=np.int64)
+    edge = np.full(n, -1, dtype=np.intp)
     distance = np.full(n, np.inf)
     along_u = np.full(n, np.nan)
     along_v = np.full(n, np.nan)
@@ -276,8 +326,8 @@ def snap(graph: WalkGraph, x: np.ndarray, y: np.ndarray, max_distance: float | N
 
 
 def multi_source(
-    graph: WalkGraph, sources: np.ndarray, limit: float = np.inf
-) -> tuple[np.ndarray, np.ndarray]:
+    graph: WalkGraph, sources: NDArray[np.intp], limit: float = np.inf
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     """Distance from every node to its nearest source node: one Dijkstra.
 
     Parameters
@@ -300,26 +350,28 @@ def multi_source(
     n = graph.n_nodes
     # dedupe with a mask (O(n), no sort): a repeated source would be pushed on the heap twice
     is_source = np.zeros(n, dtype=bool)
-    is_source[np.asarray(sources, dtype=np.int64)] = True
-    src = np.flatnonzero(is_source).astype(np.int32)
+    is_source[np.asarray(sources, dtype=np.intp)] = True
+    src = np.flatnonzero(is_source)
     if len(src) == 0:
-        return np.full(n, np.inf), np.full(n, -1, dtype=np.int64)
+        return np.full(n, np.inf), np.full(n, -1, dtype=np.intp)
     if graph.core is not None and graph.core.covers(src):
         return graph.core.multi_source(src, limit)
     dist, _, nearest = dijkstra(
         graph.csr,
         directed=True,  # the CSR already holds both directions
-        indices=src,
+        indices=src.astype(np.int32),  # csgraph's own index type: no conversion inside
         min_only=True,
         limit=limit,
         return_predecessors=True,
     )
-    nearest = nearest.astype(np.int64)
-    nearest[nearest == UNREACHED] = -1
-    return np.asarray(dist, dtype=float), nearest
+    nearest_source: NDArray[np.intp] = nearest.astype(np.intp)
+    nearest_source[nearest_source == UNREACHED] = -1
+    return np.asarray(dist, dtype=np.float64), nearest_source
 
 
-def origin_distance(graph: WalkGraph, snapped: Snap, node_dist: np.ndarray) -> np.ndarray:
+def origin_distance(
+    graph: WalkGraph, snapped: Snap, node_dist: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Walking distance from each snapped origin to the nearest source, m.
 
     ``snap distance + min(along_u + dist[u], along_v + dist[v])``. When a source
@@ -337,7 +389,7 @@ def origin_distance(graph: WalkGraph, snapped: Snap, node_dist: np.ndarray) -> n
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray of float
         Metres; ``inf`` where the origin was not snapped or no source was reached
         (within the ``limit`` used for ``node_dist``).
     """
