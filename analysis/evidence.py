@@ -94,6 +94,7 @@ class Outcome:
     unit: str
     higher: str  # what a higher value means
     lower: str
+    points: str  # the coefficient's unit, for sentences
 
 
 SAMHI_2022 = Outcome(
@@ -103,6 +104,7 @@ SAMHI_2022 = Outcome(
     "SAMHI index (unitless)",
     "poorer population mental health",
     "better population mental health",
+    "SAMHI points",
 )
 SAMHI_CHANGE = Outcome(
     "samhi_change_2019_2022",
@@ -111,6 +113,7 @@ SAMHI_CHANGE = Outcome(
     "SAMHI index points",
     "mental health that worsened more (or improved less) from 2019 to 2022",
     "mental health that worsened less (or improved more) from 2019 to 2022",
+    "SAMHI points",
 )
 BAD_HEALTH = Outcome(
     "pct_bad_or_very_bad_health",
@@ -119,6 +122,7 @@ BAD_HEALTH = Outcome(
     "% of residents (coefficients in percentage points)",
     "a larger share of residents in bad or very bad health",
     "a smaller share of residents in bad or very bad health",
+    "percentage points",
 )
 OUTCOMES = (SAMHI_2022, SAMHI_CHANGE, BAD_HEALTH)
 
@@ -296,9 +300,18 @@ def _model_entry(frame: pd.DataFrame, outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def _signed(value: float) -> str:
+    """``+0.21``, ``-0.05``; ``0.00`` without a sign when it rounds to zero."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
 def _phrase(row: dict[str, Any], outcome: Outcome) -> str:
     term = next(t for t in TERMS if t.column == row["term"])
-    ci = f"{row['coef']:+.2f} per SD, 95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}"
+    ci = (
+        f"{_signed(row['coef'])} {outcome.points} per SD, 95% CI {_signed(row['ci_low'])} "
+        f"to {_signed(row['ci_high'])}"
+    )
     if row["ci_low"] > 0:
         return f"areas with {term.more} tend to have {outcome.higher} ({ci})"
     if row["ci_high"] < 0:
@@ -316,7 +329,7 @@ def summary(area_name: str, models: list[dict[str, Any]]) -> str:
         parts = [_phrase(r, outcome) for r in model["coefficients"] if r["term"] != IMD.column]
         if parts:
             sentences.append(
-                f"{outcome.label}, {model['n']} {outcome.level}s: "
+                f"{outcome.label}, {model['n']:,} {outcome.level}s: "
                 + "; ".join(parts)
                 + ", after allowing for deprivation."
             )

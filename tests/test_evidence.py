@@ -287,6 +287,9 @@ def test_the_summary_describes_associations_never_causes(
     json.dumps(out, allow_nan=False)  # strict JSON
     text = out["summary"]
     assert "after allowing for deprivation" in text and "tend to have" in text
+    assert "1,404 LSOAs" in text and "301 MSOAs" in text
+    assert "SAMHI points per SD" in text and "percentage points per SD" in text
+    assert "-0.00" not in text and "+0.00" not in text
     for word in ("causes poor", "leads to", "because", "improves", "reduces"):
         assert word not in text
     no2 = next(c for c in _model(out, "samhi_2022")["coefficients"] if c["term"] == "no2_ugm3")
