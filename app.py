@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages import (
     _frame,
     downloads,
+    evidence,
     left_out,
     map_explorer,
     my_area,
@@ -47,6 +48,7 @@ def pages() -> list[st.Page]:
             icon=":material/diversity_3:",
             url_path="left_out",
         ),
+        st.Page(evidence.render, title="Evidence", icon=":material/science:", url_path="evidence"),
         st.Page(reports.render, title="Reports", icon=":material/description:", url_path="reports"),
         st.Page(
             downloads.render, title="Downloads", icon=":material/download:", url_path="downloads"

@@ -1,12 +1,9 @@
 """The two health tables the evidence models need: SAMHI v5 (LSOA 2021) and TS037 (MSOA 2021).
 
-A small private loader for :mod:`analysis.evidence` (issue 10, item 5). It
-reads the bundle layers ``samhi`` and ``census_ts037_health`` through
-:func:`layers.bundle.read_table` (SHA-256 checked) and raises a clear
-:class:`~layers.errors.BundleError` when the bundle does not have them yet.
-:func:`build` makes both layers from ``../shared/data`` for the bundle step,
-and :data:`CATALOGUE` holds their catalogue entries (for
-:data:`layers.catalogue.LAYERS`).
+The outcomes of :mod:`analysis.evidence` (issue 10, item 5), read from the
+bundle's ``samhi`` (:mod:`layers.health`) and ``census_ts037``
+(:mod:`layers.census`) layers, SHA-256 checked. :func:`build` reads the
+published files exactly (full precision), for checks against the bundle.
 
 Sources (``../shared/data/README.md`` and ``PROVENANCE.md``):
 
@@ -27,10 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from layers import paths
-from layers.bundle import manifest, read_table
-from layers.catalogue import OGL, OGL_PSI, LayerInfo
-from layers.errors import BundleError, HealthyPlacesError
+from layers import census, health
+from layers.errors import HealthyPlacesError
 
 #: Bundle layer names.
 SAMHI_LAYER = "samhi"
@@ -50,36 +45,6 @@ _TS037_COLUMNS = [
 ]
 
 #: Catalogue entries of the two layers (to join :data:`layers.catalogue.LAYERS`).
-CATALOGUE: dict[str, LayerInfo] = {
-    SAMHI_LAYER: LayerInfo(
-        SAMHI_LAYER,
-        "Small Area Mental Health Index (SAMHI) v5.00, LSOA 2021",
-        "table",
-        "Daras K, Barr B (2021) Small Area Mental Health Index (SAMHI) v5.00, Place-based "
-        "Longitudinal Data Resource, doi:10.17638/datacat.liverpool.ac.uk/1188",
-        OGL,
-        OGL_PSI,
-        "2011, 2019–2022",
-        "1,404 LSOA21 (from the 1,388 LSOA11)",
-        "Published on LSOA 2011: split LSOAs copy their parent's value and the 2 merged "
-        "LSOAs average their parents (approximate deciles). A composite of mental-health "
-        "admissions, antidepressant prescribing, QOF depression and DLA/PIP claims.",
-        "samhi_index_YYYY: unitless, higher = poorer mental health; samhi_dec_YYYY: England "
-        "decile, 10 = worst",
-    ),
-    TS037_LAYER: LayerInfo(
-        TS037_LAYER,
-        "Census 2021 TS037 general health, MSOA 2021",
-        "table",
-        "ONS Census 2021 TS037 (via ONSvisual/dot-density-data; see PROVENANCE.md)",
-        OGL,
-        OGL_PSI,
-        "Census 2021 (21 March 2021)",
-        "301 MSOA21",
-        "Percentages only (1 d.p.), no counts; no LSOA-level general health.",
-        "% of usual residents",
-    ),
-}
 
 
 class HealthDataError(HealthyPlacesError, ValueError):
@@ -129,29 +94,23 @@ def build(shared: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def _load(name: str, columns: list[str]) -> pd.DataFrame:
-    if name not in manifest()["layers"]:
-        raise BundleError(
-            f"The bundle at {paths.bundle_dir()} has no {name!r} layer "
-            f"({CATALOGUE[name].title}), which the evidence models need. {paths.REBUILD_HINT}"
-        )
-    frame = pd.DataFrame(read_table(name))
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise BundleError(
-            f"Bundle layer {name!r} lacks the column(s) {', '.join(missing)}. {paths.REBUILD_HINT}"
-        )
-    return frame
-
-
 def load_samhi() -> pd.DataFrame:
-    """SAMHI v5 per LSOA21 from the bundle (see :class:`HealthTables`)."""
-    return _load(SAMHI_LAYER, ["lsoa21_code", "samhi_index_2019", "samhi_index_2022"])
+    """SAMHI v5 per LSOA21 from the bundle's ``samhi`` layer (:func:`layers.health.load_samhi`).
+
+    The bundle keeps the index to 0.001 (see :mod:`layers.health`); :func:`build`
+    reads the published values exactly, for checks against the raw file.
+    """
+    return health.load_samhi()
 
 
 def load_ts037() -> pd.DataFrame:
-    """TS037 general health per MSOA21 from the bundle (see :class:`HealthTables`)."""
-    return _load(TS037_LAYER, ["msoa21_code", "pct_bad_or_very_bad_health"])
+    """TS037 per MSOA21 from the bundle's ``census_ts037`` layer, in % of usual residents."""
+    raw = census.load_table("census_ts037")
+    out = pd.DataFrame({"msoa21_code": raw["msoa21_code"]})
+    for column, stored in census.TS037_COLUMNS.items():
+        # Stored as % × 10 (one decimal place published): k / 10 is exactly float("k/10").
+        out[column] = raw[stored].to_numpy(float) / 10.0
+    return out
 
 
 def load_tables() -> HealthTables:

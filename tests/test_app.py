@@ -21,6 +21,7 @@ PAGES = [
     "my_area",
     "scenarios",
     "left_out",
+    "evidence",
     "reports",
     "downloads",
 ]
@@ -132,6 +133,7 @@ def test_app_registers_every_page_as_a_render_function() -> None:
         "My area",
         "Scenarios",
         "Who is left out",
+        "Evidence",
         "Reports",
         "Downloads",
     ]

@@ -8,6 +8,7 @@ small-sample correction) for the clustered and HC3 standard errors.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis import areas
 from analysis import evidence as ev
-from layers import evidence_data
-from layers._io import sha256
-from layers.bundle import MANIFEST, write_frame
+from layers import evidence_data, paths
 from layers.errors import BundleError
 from layers.places import resolve_place
 
@@ -60,32 +59,27 @@ def test_built_tables_match_the_raw_files(
     assert row["pct_bad_or_very_bad_health"] == pytest.approx(4.3)
 
 
-def _tiny_bundle(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
-    folder.mkdir()
-    layers = {}
-    for name, frame in frames.items():
-        path = folder / f"{name}.parquet"
-        write_frame(frame, path)
-        layers[name] = {"file": path.name, "sha256": sha256(path)}
-    (folder / MANIFEST).write_text(json.dumps({"layers": layers}))
-
-
-def test_loader_reads_the_bundle_layers_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tables: evidence_data.HealthTables
-) -> None:
-    _tiny_bundle(tmp_path / "b", {"samhi": tables.samhi, "census_ts037_health": tables.ts037})
-    monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(tmp_path / "b"))
+def test_the_bundle_tables_are_the_published_ones(tables: evidence_data.HealthTables) -> None:
+    """SAMHI is kept to 0.001 in the bundle, TS037 exactly (one decimal place as published)."""
     loaded = evidence_data.load_tables()
-    pd.testing.assert_frame_equal(loaded.samhi, tables.samhi)
-    pd.testing.assert_frame_equal(loaded.ts037, tables.ts037)
+    samhi = loaded.samhi.merge(tables.samhi, on="lsoa21_code", suffixes=("", "_raw"))
+    assert len(samhi) == 1404
+    for year in (2019, 2022):
+        diff = (samhi[f"samhi_index_{year}"] - samhi[f"samhi_index_{year}_raw"]).abs()
+        assert diff.max() <= 0.0005 + 1e-12
+    ts037 = loaded.ts037.merge(tables.ts037, on="msoa21_code", suffixes=("", "_raw"))
+    assert len(ts037) == 301
+    assert (ts037["pct_bad_or_very_bad_health"] == ts037["pct_bad_or_very_bad_health_raw"]).all()
 
 
 def test_a_bundle_without_the_layers_gives_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tables: evidence_data.HealthTables
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _tiny_bundle(tmp_path / "b", {"census_ts037_health": tables.ts037})
-    monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(tmp_path / "b"))
-    with pytest.raises(BundleError, match=r"no 'samhi' layer.*healthyplaces bundle build"):
+    copy = tmp_path / "b"
+    shutil.copytree(paths.bundle_dir(), copy, ignore=shutil.ignore_patterns(".*"))
+    (copy / "samhi.parquet").unlink()
+    monkeypatch.setenv("HEALTHYPLACES_BUNDLE", str(copy))
+    with pytest.raises(BundleError, match=r"samhi\.parquet.*healthyplaces bundle build"):
         evidence_data.load_tables()
 
 
