@@ -240,6 +240,8 @@ def base_map(
         own attributions in Leaflet's bottom-right attribution control.
     """
     west, south, east, north = lonlat_bounds(bounds, crs)
+    if not np.all(np.isfinite([west, south, east, north])):
+        raise ValueError(f"map bounds must be finite, got {tuple(bounds)!r} in {crs}")
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=10,
