@@ -60,7 +60,7 @@ class _Css(MacroElement):
     """)
 
     def __init__(self, css: str):
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Css"
         self.css = css
 
@@ -102,7 +102,7 @@ class _HtmlControl(MacroElement):
         layer: folium.FeatureGroup | None = None,
         css_class: str = "hp-legend",
     ):
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "HtmlControl"
         self.html = html_text
         self.position = position
@@ -144,7 +144,7 @@ class _FitBounds(MacroElement):
     """)
 
     def __init__(self, bounds: list[list[float]]):
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         if not np.all(np.isfinite(np.asarray(bounds, dtype=float))):
             raise ValueError(f"map bounds must be finite lat/lon degrees, got {bounds!r}")
         self._name = "FitBounds"

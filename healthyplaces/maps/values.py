@@ -43,6 +43,10 @@ SCHEMES: dict[str, str] = {
 }
 
 
+#: Opacity of a raster overlay, so boundaries and sites show through.
+_RASTER_OPACITY = 0.7
+
+
 def add_raster(
     m: folium.Map,
     raster: Raster,
@@ -50,27 +54,29 @@ def add_raster(
     label: str,
     units: str,
     cmap: str = "viridis_r",
-    vmin: float | None = None,
-    vmax: float | None = None,
+    limits: tuple[float, float] | None = None,
     guideline: float | None = None,
-    opacity: float = 0.7,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """A raster (PCM air quality) as a PNG image overlay with a colour-scale legend.
+    """A raster (PCM air quality) as a PNG image overlay (70 % opaque) with a colour-scale legend.
 
     The legend is a CSS gradient with text ticks in ``units`` (e.g. µg/m³) and,
-    if given, the ``guideline`` value (e.g. WHO 2021). ``vmin``/``vmax`` default
-    to the raster's minimum and maximum, rounded outwards.
+    if given, the ``guideline`` value (e.g. WHO 2021). ``limits`` (low, high, in
+    raster units) default to the raster's minimum and maximum, rounded outwards.
     """
     finite = raster.values[np.isfinite(raster.values)]
-    lo = float(np.floor(finite.min())) if vmin is None and finite.size else float(vmin or 0.0)
-    hi = float(np.ceil(finite.max())) if vmax is None and finite.size else float(vmax or 1.0)
+    if limits is not None:
+        lo, hi = float(limits[0]), float(limits[1])
+    elif finite.size:
+        lo, hi = float(np.floor(finite.min())), float(np.ceil(finite.max()))
+    else:
+        lo, hi = 0.0, 1.0
     rgba, (west, south, east, north) = raster_rgba(raster, cmap, lo, hi)
     fg = add_group(m, label, show, catalogue.OGL_SHORT)
     folium.raster_layers.ImageOverlay(
         image=rgba,
         bounds=[[south, west], [north, east]],
-        opacity=opacity,
+        opacity=_RASTER_OPACITY,
         interactive=False,
         cross_origin=False,
         zindex=1,
