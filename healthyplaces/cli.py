@@ -11,10 +11,18 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analysis import areas, profiles
+# Only light modules at import time: `healthyplaces --help` and a mistyped place
+# answer without loading the analysis engine. Heavy imports live in the handlers.
 from layers import catalogue, paths
+from layers.errors import HealthyPlacesError
+
+if TYPE_CHECKING:
+    from analysis.areas import Area
+    from analysis.engine import Results
+    from layers.places import Place
+    from layers.user_area import UserArea
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -87,19 +95,32 @@ def _cmd_bundle(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _area(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The results and the area named by ``PLACE`` or ``--boundary FILE``."""
-    from analysis import engine
-    from layers.places import resolve_place
-    from layers.user_area import read_user_area
+def _target(args: argparse.Namespace) -> Place | UserArea:
+    """The place (``PLACE``) or uploaded area (``--boundary FILE``), resolved once, up front.
 
-    results = engine.load_results(_progress)
+    Runs before any analysis is loaded, so an unknown place or a bad file is
+    refused at once.
+    """
     if getattr(args, "boundary", None):
-        user = read_user_area(Path(args.boundary))
-        return results, areas.area_for_polygon(results, user.geometry, name=user.name)
+        from layers.user_area import read_user_area
+
+        return read_user_area(Path(args.boundary))
     if not args.place:
         raise ValueError("name a PLACE (code or name) or give --boundary FILE")
-    return results, areas.area_for_place(results, resolve_place(args.place))
+    from layers.places import resolve_place
+
+    return resolve_place(args.place)
+
+
+def _area(target: Place | UserArea) -> tuple[Results, Area]:
+    """The engine's results and the :class:`~analysis.areas.Area` of ``target``."""
+    from analysis import areas, engine
+    from layers.places import Place
+
+    results = engine.load_results(_progress)
+    if isinstance(target, Place):
+        return results, areas.area_for_place(results, target)
+    return results, areas.area_for_polygon(results, target.geometry, name=target.name)
 
 
 def _progress(message: str, fraction: float) -> None:
@@ -110,8 +131,10 @@ def _progress(message: str, fraction: float) -> None:
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
+    target = _target(args)
+    from analysis import profiles
 
-    results, area = _area(args)
+    results, area = _area(target)
     prof = profiles.profile(results, area)
     if args.json:
         print_json(prof)
@@ -126,8 +149,10 @@ def _cmd_profile(args: argparse.Namespace) -> int:
 
 
 def _cmd_deciles(args: argparse.Namespace) -> int:
+    target = _target(args)
+    from analysis import profiles
 
-    results, area = _area(args)
+    results, area = _area(target)
     table = profiles.decile_table(results, area.weights)
     if args.json:
         records = table.reset_index().astype(object).where(table.reset_index().notna(), None)
@@ -172,17 +197,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from healthyplaces.report import build_report, write_report
-
     fmt = args.format or (
         "html" if args.output and args.output.lower().endswith(".html") else "pdf"
     )
-    results, area = _area(args)
-    warnings = []
-    if getattr(args, "boundary", None):
-        from layers.user_area import read_user_area
+    from layers.places import Place
 
-        warnings = read_user_area(Path(args.boundary)).warnings
+    target = _target(args)  # before the report's heavy imports: a bad place fails fast
+    from healthyplaces.report import build_report, write_report
+
+    warnings = [] if isinstance(target, Place) else list(target.warnings)
+    results, area = _area(target)
     report = build_report(results, area, warnings=warnings)
     stem = "".join(c if c.isalnum() else "-" for c in area.name).strip("-") or "area"
     out = Path(args.output) if args.output else Path(f"healthyplaces-{stem}.{fmt}")
@@ -258,14 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``healthyplaces`` console script."""
-    from layers.bundle import BundleError
-    from layers.errors import AmbiguousPlace, PlaceNotFound
-
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
         return handler(args)
-    except (PlaceNotFound, AmbiguousPlace, BundleError, FileNotFoundError, ValueError) as exc:
+    except (HealthyPlacesError, FileNotFoundError, ValueError) as exc:
         print(f"healthyplaces: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `healthyplaces lsoa-table | head`

@@ -48,6 +48,38 @@ POSTCODE_ATTRIBUTION = (
 )
 #: The full attribution every map and export carries.
 ATTRIBUTION = f"{OSM_ATTRIBUTION}. {OGL_BOUNDARIES}. {OGL_PSI}."
+#: Short form for a map corner: layers from ONS/OS boundaries, MHCLG IoD and DEFRA PCM (all OGL).
+OGL_SHORT = "ONS, OS, MHCLG, DEFRA: OGL v3.0"
+#: Short form for a map layer that mixes OSM-derived and OGL data.
+BOTH_SHORT = f"{OSM_ATTRIBUTION}; {OGL_SHORT}"
+#: The attribution in a PDF page footer (one line, with the place and date before it).
+PDF_FOOTER = "© OpenStreetMap contributors (ODbL); © Crown copyright 2021–2025 (OGL v3.0)"
+
+
+def sidecar_text(meta: dict[str, Any]) -> str:
+    """The plain-text ``.attribution.txt`` written beside a GeoPackage or CSV export.
+
+    ``meta`` is an export's metadata (``healthyplaces.export.metadata``): ``title``,
+    ``layer``, ``place`` (None or code/name/level), ``features``, ``attribution``,
+    ``licence``, ``source``, ``vintage``, ``units``, ``gaps`` and ``selection``.
+    """
+    place = meta["place"]
+    where = f"{place['name']} ({place['code']}, {place['level']})" if place else "West Yorkshire"
+    lines = [
+        f"{meta['title']} ({meta['layer']}) — {where}, {meta['features']:,} features",
+        "",
+        f"Attribution: {meta['attribution']}",
+        f"Licence: {meta['licence']}",
+        f"Source: {meta['source']}",
+        f"Vintage: {meta['vintage']}",
+    ]
+    if meta.get("units"):
+        lines.append(f"Units: {meta['units']}")
+    if meta.get("gaps"):
+        lines.append(f"Known gaps: {meta['gaps']}")
+    lines += [f"Selection: {meta['selection']}", ""]
+    return "\n".join(lines)
+
 
 _BND = OGL_BOUNDARIES
 _PSI = OGL_PSI

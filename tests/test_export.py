@@ -152,3 +152,26 @@ def test_catalogue_and_schema() -> None:
     assert "greenspace_sites" in layers and "air_no2_2019" not in layers
     cols = dict(property_schema("greenspace_sites"))
     assert "area_ha" in cols and "geometry" not in cols
+
+
+def test_csv_neutralises_formula_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OWASP CSV Injection: a hostile OSM name reaches the CSV as inert text."""
+    from healthyplaces.export import select
+    from layers.bundle import read_table
+
+    hostile = '=HYPERLINK("http://x","y")'
+    real = read_table("greenspace_sites")
+    doctored = real.head(3).copy()
+    doctored["name"] = [hostile, "-1+2", "Lister Park"]
+
+    def fake_read_table(layer: str, columns: list[str] | None = None) -> pd.DataFrame:
+        return doctored if layer == "greenspace_sites" else read_table(layer, columns=columns)
+
+    monkeypatch.setattr(select, "read_table", fake_read_table)
+    path = tmp_path / "sites.csv"
+    export_layer("greenspace_sites", None, "csv", path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(table["name"]) == ["'" + hostile, "'-1+2", "Lister Park"]
+    # numbers stay numbers: area_ha is unchanged and parses as a float
+    assert np.allclose(table["area_ha"].astype(float), doctored["area_ha"].to_numpy(float))
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in table.to_numpy().ravel())

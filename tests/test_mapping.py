@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import folium
@@ -186,3 +187,36 @@ def test_iod_deciles_and_double_burden_layers(county_bounds) -> None:
     maps.add_boundaries(m, load_boundaries("district"), load_boundaries("ward"))
     html = maps.finish(m).get_root().render()
     assert "IoD 2025 decile" in html and "10 LSOAs" in html
+
+
+def test_fit_bounds_skips_a_zero_size_container_and_non_finite_bounds(county_bounds) -> None:
+    """The refit guard: a 0x0 container (hidden tab, iframe not laid out) made Leaflet
+    throw "Invalid LatLng object: (NaN, NaN)" from the ResizeObserver refit."""
+    html = maps.base_map(county_bounds).get_root().render()
+    script = html[html.index("var touched = false;") :]
+    fit = script[script.index("function fit()") : script.index("fit();")]
+    guard = "if (touched || !el.clientWidth || !el.clientHeight) { return; }"
+    assert guard in fit
+    assert "isFinite(v)" in fit
+    # the guards come before Leaflet is asked to fit
+    assert fit.index(guard) < fit.index("map.fitBounds(")
+    assert fit.index("isFinite(v)") < fit.index("map.fitBounds(")
+    assert "new ResizeObserver(fit)" in script
+
+
+def test_fit_bounds_are_finite_lonlat_degrees(county_bounds) -> None:
+    html = maps.base_map(county_bounds).get_root().render()
+    raw = re.search(r"var bounds = (\[\[.*?\]\]);", html)
+    assert raw is not None
+    (south, west), (north, east) = json.loads(raw.group(1))
+    # West Yorkshire: about 53.5–54.0 °N, 2.2–1.2 °W
+    assert 53.4 < south < north < 54.1 and -2.3 < west < east < -1.1
+    with pytest.raises(ValueError, match="finite"):
+        maps.base_map([np.nan, np.nan, np.nan, np.nan])
+
+
+def test_map_corners_use_the_catalogue_short_attribution(county_bounds) -> None:
+    m = maps.base_map(county_bounds)
+    maps.add_boundaries(m, load_boundaries("district"))
+    html = m.get_root().render()
+    assert json.dumps(catalogue.OGL_SHORT)[1:-1] in html

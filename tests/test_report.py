@@ -163,3 +163,38 @@ def test_report_parser_is_registered() -> None:
     args = cli.build_parser().parse_args(["report", "Leeds", "--format", "pdf", "-o", "x.pdf"])
     assert args.place == "Leeds" and args.format == "pdf" and args.output == "x.pdf"
     assert json.dumps(args.func.__name__) == '"_cmd_report"'
+
+
+def test_lsoa_rows_count_the_standards_met_from_the_distances(results: Any) -> None:
+    """'Access standards met (of 6)' is a count of tiers whose nearest qualifying site is
+    within the tier's distance (Natural England GI Framework), recomputed here from the
+    straight-line distances themselves, not from a share."""
+    from geo import standards
+
+    area = areas.area_for_place(results, resolve_place("Bradford"))
+    table = report.lsoa_rows(results, area)
+    col = table.columns.index("Access standards met (of 6)")
+    shown = {row[0]: int(row[col]) for row in table.rows}
+    lsoa = results.lsoa.set_index("lsoa21_code")
+    expected = sum((lsoa[t.dist_col] <= t.distance_m).astype(int) for t in standards.ACCESS_TIERS)
+    assert len(shown) == int(area.weights.astype(bool).sum())
+    assert shown == {code: int(expected[code]) for code in shown}
+    assert set(shown.values()) - set(range(7)) == set()
+
+
+def test_cli_mistyped_place_is_one_line_without_loading_the_analysis() -> None:
+    """A mistyped place is refused before the engine is imported: exit 2, one line."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from healthyplaces.cli import main; rc = main(['profile', 'Bradfrod']); "
+        "print(rc, sorted(m for m in sys.modules if m == 'analysis' or m.startswith('analysis.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "2 []"
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("healthyplaces: error: No place called")
+    assert "Bradford (E08000032)" in lines[0]

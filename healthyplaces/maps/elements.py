@@ -1,0 +1,280 @@
+"""Leaflet and folium elements: the base map, switchable layer groups, legends, CSS, fit-bounds.
+
+Each layer is a :class:`LayerGroup` (switchable in a :class:`folium.LayerControl`)
+whose legend is a Leaflet control holding plain HTML text that shows and hides
+with its layer. Every string put into a tooltip or legend is HTML-escaped,
+because Leaflet sets them with ``innerHTML``. Leaflet itself is embedded
+(:mod:`healthyplaces.assets`), so maps work offline; tiles are optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import folium
+import numpy as np
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo import crs
+from geo.crs import lonlat_bounds
+from healthyplaces.assets import leaflet_assets
+from healthyplaces.formatting import esc
+from healthyplaces.palettes import OFFLINE_BACKGROUND
+from layers import catalogue
+
+
+def tooltip(fields: Sequence[str], aliases: Sequence[str]) -> folium.GeoJsonTooltip:
+    return folium.GeoJsonTooltip(
+        fields=list(fields), aliases=[esc(a) for a in aliases], sticky=True, class_name="hp-tooltip"
+    )
+
+
+class LayerGroup(folium.FeatureGroup):
+    """A switchable layer group whose members carry ``attribution`` (Leaflet credits it)."""
+
+    def __init__(self, name: str, show: bool, attribution: str):
+        super().__init__(name=name, show=show)
+        self.attribution = attribution
+
+
+def add_group(m: folium.Map, name: str, show: bool, attribution: str) -> LayerGroup:
+    fg = LayerGroup(name, show, attribution)
+    fg.add_to(m)
+    return fg
+
+
+def add_geojson(fg: LayerGroup, data: dict[str, Any], **kwargs: Any) -> folium.GeoJson:
+    """Add a GeoJSON layer to ``fg`` with the group's attribution."""
+    layer = folium.GeoJson(data, attribution=fg.attribution, **kwargs)
+    layer.add_to(fg)
+    return layer
+
+
+class _Css(MacroElement):
+    """A ``<style>`` block in the page header (kept by streamlit-folium)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+    """)
+
+    def __init__(self, css: str):
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Css"
+        self.css = css
+
+
+class _HtmlControl(MacroElement):
+    """A Leaflet control holding static HTML (legends, attribution).
+
+    When ``layer`` is given the control is on the map only while that layer is.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var ctl = L.control({position: {{ this.position|tojson }}});
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            {%- if this.layer %}
+            var layer = {{ this.layer.get_name() }};
+            if (map.hasLayer(layer)) { ctl.addTo(map); }
+            map.on("overlayadd", function(e) { if (e.layer === layer) { ctl.addTo(map); } });
+            map.on("overlayremove", function(e) { if (e.layer === layer) { ctl.remove(); } });
+            {%- else %}
+            ctl.addTo(map);
+            {%- endif %}
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(
+        self,
+        html_text: str,
+        position: str = "bottomright",
+        layer: folium.FeatureGroup | None = None,
+        css_class: str = "hp-legend",
+    ):
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "HtmlControl"
+        self.html = html_text
+        self.position = position
+        self.layer = layer
+        self.css_class = css_class
+
+
+class _FitBounds(MacroElement):
+    """Fit the map to bounds now, and again whenever its container is resized, until the user
+    pans or zooms (an iframe often gets its final size only after Leaflet starts)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds|tojson }};
+            var touched = false;
+            var el = map.getContainer();
+            function fit() {
+                // A 0x0 container (hidden tab, iframe not laid out yet) makes
+                // Leaflet compute NaN zoom and throw "Invalid LatLng (NaN, NaN)".
+                if (touched || !el.clientWidth || !el.clientHeight) { return; }
+                var ok = bounds.every(function(c) {
+                    return c.every(function(v) { return isFinite(v); });
+                });
+                if (!ok) { return; }
+                map.invalidateSize();
+                map.fitBounds(bounds, {animate: false, paddingTopLeft: [8, 8],
+                                       paddingBottomRight: [8, 40]});
+            }
+            fit();
+            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function(ev) {
+                el.addEventListener(ev, function() { touched = true; }, {passive: true});
+            });
+            if (window.ResizeObserver) { new ResizeObserver(fit).observe(el); }
+            setTimeout(fit, 250);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]):
+        super().__init__()  # type: ignore[no-untyped-call]
+        if not np.all(np.isfinite(np.asarray(bounds, dtype=float))):
+            raise ValueError(f"map bounds must be finite lat/lon degrees, got {bounds!r}")
+        self._name = "FitBounds"
+        self.bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return [[v for v in corner] for corner in self.bounds]
+
+
+_BASE_CSS = """
+.hp-legend, .hp-attribution {
+  background: rgba(255,255,255,0.93); color: #1a1a1a; padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.35 system-ui, -apple-system,
+  "Segoe UI", Roboto, Arial, sans-serif; max-width: 260px;
+}
+.hp-legend h4 { margin: 0 0 4px; font-size: 12.5px; font-weight: 600; }
+.hp-legend ul { list-style: none; margin: 0; padding: 0; }
+.hp-legend ul.cols2 { display: grid; grid-template-columns: 1fr 1fr; column-gap: 8px; }
+.hp-legend ol.strip { display: flex; list-style: none; margin: 2px 0 0; padding: 0; }
+.hp-legend ol.strip li { flex: 1; display: block; text-align: center; margin: 0; }
+.hp-legend ol.strip .sw { display: block; width: auto; height: 12px; }
+.hp-legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+.hp-legend .sw { display: inline-block; width: 16px; height: 12px; flex: none;
+  border: 1px solid rgba(0,0,0,0.45); }
+.hp-legend .ln { display: inline-block; width: 18px; height: 0; flex: none;
+  border-top: 3px solid; }
+.hp-legend .ramp { height: 12px; border: 1px solid rgba(0,0,0,0.45); margin: 2px 0; }
+.hp-legend .ticks { display: flex; justify-content: space-between; }
+.hp-legend p { margin: 3px 0 0; color: #333; }
+.hp-legend:focus, .hp-attribution:focus { outline: 2px solid #1b7837; }
+.hp-attribution { max-width: 380px; font-size: 10px; line-height: 1.25; padding: 3px 6px; }
+.hp-tooltip th { text-align: left; padding-right: 6px; }
+"""
+
+
+def add_legend(
+    m: folium.Map, layer: folium.FeatureGroup, title: str, body: str, note: str = ""
+) -> None:
+    """Add a legend control tied to ``layer``: a titled, focusable region of plain text."""
+    note_html = f"<p>{esc(note)}</p>" if note else ""
+    text = (
+        f'<div role="group" tabindex="0" aria-label="Legend: {esc(title)}">'
+        f"<h4>{esc(title)}</h4>{body}{note_html}</div>"
+    )
+    _HtmlControl(text, "bottomright", layer).add_to(m)
+
+
+def swatch_list(items: Iterable[tuple[str, str]], kind: str = "sw", columns: int = 1) -> str:
+    rows = "".join(
+        f'<li><span class="{kind}" style="{"border-top-color" if kind == "ln" else "background"}:'
+        f'{colour}" aria-hidden="true"></span>{esc(label)}</li>'
+        for colour, label in items
+    )
+    return f'<ul class="cols2">{rows}</ul>' if columns == 2 else f"<ul>{rows}</ul>"
+
+
+def swatch_strip(colours: Sequence[str], labels: Sequence[str]) -> str:
+    """A horizontal row of swatches with a short text label under each (deciles)."""
+    cells = "".join(
+        f'<li><span class="sw" style="background:{c}" aria-hidden="true"></span>{esc(lab)}</li>'
+        for c, lab in zip(colours, labels, strict=True)
+    )
+    return f'<ol class="strip">{cells}</ol>'
+
+
+def base_map(
+    bounds: Sequence[float],
+    tiles: bool = False,
+    *,
+    crs: str = crs.ANALYSIS_CRS,
+    height: str | int = "100%",
+) -> folium.Map:
+    """A Leaflet map fitted to ``bounds``, with the project attribution always visible.
+
+    Parameters
+    ----------
+    bounds
+        (minx, miny, maxx, maxy) of the area to show, in ``crs`` (EPSG:27700 metres
+        by default; pass ``crs="EPSG:4326"`` for lon/lat degrees).
+    tiles
+        True: CartoDB Positron tiles (needs the internet). False (offline): no
+        tiles and a plain light background, never a grid of grey missing tiles.
+    crs
+        CRS of ``bounds``.
+    height
+        Map height (CSS length or pixels).
+
+    Returns
+    -------
+    folium.Map
+        With Leaflet embedded (works offline), a scale bar, the full
+        :data:`catalogue.ATTRIBUTION` in a fixed bottom-left box and the layers'
+        own attributions in Leaflet's bottom-right attribution control.
+    """
+    west, south, east, north = lonlat_bounds(bounds, crs)
+    if not np.all(np.isfinite([west, south, east, north])):
+        raise ValueError(f"map bounds must be finite, got {tuple(bounds)!r} in {crs}")
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=10,
+        tiles=None,
+        control_scale=True,
+        height=height,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+    )
+    js, css = leaflet_assets()
+    m.default_js = [("leaflet", js)]
+    m.default_css = [("leaflet_css", css)]
+    background = "" if tiles else f".leaflet-container {{ background: {OFFLINE_BACKGROUND}; }}"
+    _Css(_BASE_CSS + background).add_to(m)
+    if tiles:
+        folium.TileLayer(
+            tiles="https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+            attr=f'{catalogue.OSM_ATTRIBUTION}, © <a href="https://carto.com/attributions">CARTO</a>',
+            name="Background map (CartoDB Positron)",
+            subdomains="abcd",
+            max_zoom=20,
+            control=False,
+        ).add_to(m)
+    _FitBounds([[south, west], [north, east]]).add_to(m)
+    attribution = (
+        f'<div role="contentinfo" tabindex="0" aria-label="Data attribution">'
+        f"{esc(catalogue.ATTRIBUTION)}</div>"
+    )
+    _HtmlControl(attribution, "bottomleft", None, "hp-attribution").add_to(m)
+    return m
+
+
+def finish(m: folium.Map, collapsed: bool = False) -> folium.Map:
+    """Add the layer switcher (call after every layer is added)."""
+    folium.LayerControl(collapsed=collapsed, position="topleft").add_to(m)
+    return m

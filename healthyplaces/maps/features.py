@@ -1,0 +1,215 @@
+"""Map overlays of features: boundaries, the chosen place's outline, green-space sites, blue space.
+
+Presentation only: each takes EPSG:27700 data that ``layers`` loaded and draws
+it as a switchable layer with a legend.
+"""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from healthyplaces.formatting import esc, fmt_value
+from healthyplaces.maps.display import (
+    SIMPLIFY_M,
+    display_names,
+    feature_collection,
+    to_display,
+)
+from healthyplaces.maps.elements import (
+    LayerGroup,
+    add_geojson,
+    add_group,
+    add_legend,
+    swatch_list,
+    tooltip,
+)
+from healthyplaces.palettes import (
+    TYPOLOGY_COLOURS,
+    WATER_FILL,
+    WATER_LINE,
+)
+from layers import catalogue
+
+
+def add_boundaries(
+    m: folium.Map,
+    districts: gpd.GeoDataFrame,
+    wards: gpd.GeoDataFrame | None = None,
+    *,
+    tolerance_m: float = SIMPLIFY_M["county"],
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """District (thick) and ward (thin) outlines, with names on hover.
+
+    ``districts`` and ``wards`` are EPSG:27700 polygons with ``code`` and ``name``
+    (as from :func:`layers.boundaries.load_boundaries`).
+    """
+    fg = add_group(m, "Boundaries (districts and wards)", show, catalogue.OGL_SHORT)
+    if wards is not None and len(wards):
+        w = to_display(wards, ["code", "name"], tolerance_m)
+        props = pd.DataFrame({"n": [esc(v) for v in w["name"]], "c": [esc(v) for v in w["code"]]})
+        add_geojson(
+            fg,
+            feature_collection(w, props),
+            name="Wards",
+            style_function=lambda f: {
+                "color": "#555555",
+                "weight": 0.8,
+                "fill": True,
+                "fillOpacity": 0.0,
+                "opacity": 0.8,
+            },
+            tooltip=tooltip(["n", "c"], ["Ward", "Code"]),
+        )
+    d = to_display(districts, ["code", "name"], tolerance_m)
+    props = pd.DataFrame({"n": [esc(v) for v in d["name"]], "c": [esc(v) for v in d["code"]]})
+    add_geojson(
+        fg,
+        feature_collection(d, props),
+        name="Districts",
+        style_function=lambda f: {"color": "#222222", "weight": 2.4, "fill": False, "opacity": 0.9},
+        tooltip=tooltip(["n", "c"], ["District", "Code"]) if wards is None else None,
+    )
+    items = [("#222222", "District boundary")]
+    if wards is not None:
+        items.append(("#555555", "Ward boundary (2025)"))
+    add_legend(m, fg, "Boundaries", swatch_list(items, "ln"))
+    return fg
+
+
+def add_outline(
+    m: folium.Map, geometry: gpd.GeoDataFrame, label: str, tolerance_m: float = SIMPLIFY_M["county"]
+) -> folium.FeatureGroup:
+    """The chosen place's outline (EPSG:27700 polygons), always on, not in the switcher."""
+    fg = LayerGroup(f"Selected: {label}", True, catalogue.OGL_SHORT)
+    fg.control = False
+    fg.add_to(m)
+    g = to_display(geometry, [], tolerance_m)
+    props = pd.DataFrame({"n": [esc(label)] * len(g)})
+    add_geojson(
+        fg,
+        feature_collection(g, props),
+        style_function=lambda f: {
+            "color": "#000000",
+            "weight": 3,
+            "dashArray": "6 4",
+            "fill": False,
+        },
+        interactive=False,
+    )
+    return fg
+
+
+def add_green_sites(
+    m: folium.Map,
+    sites: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = SIMPLIFY_M["county"],
+    min_area_ha: float | None = None,
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Publicly accessible green-space sites coloured by typology.
+
+    Parameters
+    ----------
+    sites
+        EPSG:27700 polygons with ``typology`` (a key of
+        :data:`layers.greenspace.TYPOLOGIES`), ``name`` (OSM, may be null) and
+        ``area_ha`` (hectares), as from :func:`layers.greenspace.load_sites`.
+    min_area_ha
+        If given (county scale: :data:`COUNTY_MIN_SITE_HA`), only sites of at
+        least this many hectares are drawn, and the legend says so. Smaller
+        sites are narrower than a pixel at county zoom and would double the page.
+    """
+    from layers.greenspace import TYPOLOGIES
+
+    fg = add_group(m, "Green space sites (OSM)", show, catalogue.OSM_ATTRIBUTION)
+    shown = sites if min_area_ha is None else sites[sites["area_ha"] >= min_area_ha]
+    g = to_display(shown, ["typology", "name", "area_ha"], tolerance_m)
+    props = pd.DataFrame(
+        {
+            "n": display_names(g["name"]),
+            "t": [esc(TYPOLOGIES.get(t, t)) for t in g["typology"]],
+            "a": [fmt_value(a, "ha", 2) for a in g["area_ha"]],
+            "k": g["typology"].astype(str).to_numpy(),
+        }
+    )
+    colours = TYPOLOGY_COLOURS
+    if len(g):
+        add_geojson(
+            fg,
+            feature_collection(g, props),
+            style_function=lambda f: {
+                "color": colours.get(f["properties"]["k"], "#117733"),
+                "weight": 0.6,
+                "fillColor": colours.get(f["properties"]["k"], "#117733"),
+                "fillOpacity": 0.6,
+            },
+            tooltip=tooltip(["n", "t", "a"], ["Site", "Type", "Area"]),
+        )
+    present = [t for t in TYPOLOGIES if t in set(sites["typology"])]
+    note = "Publicly accessible OSM green space, merged into sites."
+    if min_area_ha is not None and len(shown) < len(sites):
+        note += (
+            f" Showing the {len(shown):,} sites of {min_area_ha:g} ha or more of "
+            f"{len(sites):,}; choose a district or smaller place to see them all."
+        )
+    add_legend(
+        m,
+        fg,
+        "Green space sites by type",
+        swatch_list(((colours[t], TYPOLOGIES[t]) for t in present), columns=2),
+        note,
+    )
+    return fg
+
+
+def add_blue_space(
+    m: folium.Map,
+    water: gpd.GeoDataFrame,
+    waterways: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = SIMPLIFY_M["county"],
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Blue space: water polygons and river/canal lines (EPSG:27700 input).
+
+    ``water`` has ``name``, ``water_class`` and ``blue_space``; ``waterways``
+    has ``name``, ``waterway`` and ``blue_space`` (as from ``layers.bluespace``).
+    Only rows with ``blue_space`` true are drawn.
+    """
+    fg = add_group(m, "Blue space (OSM water, rivers and canals)", show, catalogue.OSM_ATTRIBUTION)
+    w = water[water["blue_space"]] if "blue_space" in water else water
+    if len(w):
+        g = to_display(w, ["name", "water_class"], tolerance_m)
+        props = pd.DataFrame(
+            {"n": display_names(g["name"]), "t": [esc(v) for v in g["water_class"]]}
+        )
+        add_geojson(
+            fg,
+            feature_collection(g, props),
+            style_function=lambda f: {
+                "color": WATER_LINE,
+                "weight": 0.6,
+                "fillColor": WATER_FILL,
+                "fillOpacity": 0.85,
+            },
+            tooltip=tooltip(["n", "t"], ["Water", "Type"]),
+        )
+    ww = waterways[waterways["blue_space"]] if "blue_space" in waterways else waterways
+    if len(ww):
+        g = to_display(ww, ["name", "waterway"], tolerance_m)
+        props = pd.DataFrame({"n": display_names(g["name"]), "t": [esc(v) for v in g["waterway"]]})
+        add_geojson(
+            fg,
+            feature_collection(g, props),
+            style_function=lambda f: {"color": WATER_LINE, "weight": 2.0, "opacity": 0.9},
+            tooltip=tooltip(["n", "t"], ["Waterway", "Type"]),
+        )
+    body = swatch_list([(WATER_FILL, "Lakes, reservoirs, ponds")]) + swatch_list(
+        [(WATER_LINE, "Rivers and canals")], "ln"
+    )
+    add_legend(m, fg, "Blue space", body, "OSM water 2023; waterways 2018.")
+    return fg

@@ -1,0 +1,91 @@
+"""The report model: formatted text, tables, statistics and PNG figures, with no layout.
+
+:func:`~healthyplaces.report.build.build_report` fills it; the HTML and PDF
+renderers lay the same model out. Every number carries its units and data year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layers import network
+
+NETWORK_NOTE = (
+    "Walking-network results cover central Leeds only offline (within "
+    f"{network.LEEDS_NETWORK_RADIUS_M / 1000:g} km of Leeds city centre, OpenStreetMap 2022); "
+    "elsewhere they are reported as not available, never as a number, and the straight-line "
+    "results are shown."
+)
+
+DECILE_AXIS = "IoD 2025 IMD decile (1 = most deprived 10% in England)"
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One headline indicator of the area beside its district and the county."""
+
+    label: str
+    value: str
+    units: str
+    year: str
+    district: str | None
+    county: str | None
+    benchmark: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG figure with a title, alternative text and a caption."""
+
+    title: str
+    png: bytes
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of already formatted text; ``numeric`` marks right-aligned columns."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """An inequality statistic, its 95% interval and plain-language readings."""
+
+    name: str
+    value: str
+    interval: str
+    explanation: str
+    reading: str
+
+
+@dataclass
+class Report:
+    """Everything a place report shows, as formatted text, tables and PNGs."""
+
+    title: str
+    place_name: str
+    subtitle: str
+    date: str
+    population: str
+    summary: list[str]
+    district_name: str | None
+    county_name: str | None
+    headline: list[HeadlineRow]
+    decile_note: str
+    decile_charts: list[Figure]
+    map: Figure
+    inequality: list[Statistic]
+    access: Table
+    coverage_notes: list[str]
+    lsoa_table: Table
+    methods: list[str]
+    sources: Table
+    attribution: str
+    vintages: list[str]
+    warnings: list[str] = field(default_factory=list)
