@@ -162,6 +162,41 @@ def _cmd_deciles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_equity(args: argparse.Namespace) -> int:
+    target = _target(args)
+    from analysis import comparator, equity, need
+
+    results, area = _area(target)
+    out = {
+        "place": {"code": area.code, "name": area.name, "level": area.level},
+        "groups": equity.equity_profile(results, area),
+        "life_course": equity.life_course(results, area),
+        "gardens_and_parks": need.gardens_and_parks(results, area),
+        "gradients": equity.gradients(results, area),
+        "ahah_comparison": comparator.ahah_comparison(results, area),
+        "attribution": catalogue.ATTRIBUTION,
+    }
+    print_json(out) if args.json else _print_summary(out)
+    return 0
+
+
+def _cmd_evidence(args: argparse.Namespace) -> int:
+    target = _target(args)
+    from analysis import evidence
+
+    results, area = _area(target)
+    out = evidence.evidence(results, area)
+    out["attribution"] = catalogue.ATTRIBUTION
+    print_json(out) if args.json else _print_summary(out)
+    return 0
+
+
+def _print_summary(out: dict[str, Any]) -> None:
+    """Plain output for the equity and evidence commands: one section per key."""
+    for key, value in out.items():
+        print(f"{key}: {json.dumps(_jsonable(value), ensure_ascii=False, indent=2)}")
+
+
 def _cmd_lsoa_table(args: argparse.Namespace) -> int:
     from analysis import engine
 
@@ -251,6 +286,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_deciles)
+
+    p = sub.add_parser("equity", help="access and exposure by group, life course, gardens")
+    p.add_argument("place", nargs="?", help="code or unambiguous name")
+    p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_equity)
+
+    p = sub.add_parser("evidence", help="access, air and mental health: IMD-adjusted models")
+    p.add_argument("place", nargs="?", help="code or unambiguous name (a district or larger)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_evidence)
 
     p = sub.add_parser("lsoa-table", help="every indicator for every LSOA (CSV or JSON)")
     p.add_argument("--json", action="store_true", help="JSON records instead of CSV")
