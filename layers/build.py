@@ -29,8 +29,9 @@ from layers import (
     population,
 )
 from layers._io import ReadReport, sha256
-from layers.bundle import MANIFEST, BundleError, atomic_path, bundle_dir, write_frame
+from layers.bundle import MANIFEST, atomic_path, bundle_dir, write_frame
 from layers.catalogue import LAYERS
+from layers.errors import BundleError
 
 Progress = Callable[[str], None]
 
