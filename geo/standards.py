@@ -115,3 +115,24 @@ WHO_2021_GUIDELINES: dict[str, float] = {"no2": 10.0, "pm25": 5.0, "pm10": 15.0}
 UK_LIMITS: dict[str, float] = {"no2": 40.0, "pm25": 20.0, "pm10": 40.0}
 #: Display names of the pollutants.
 POLLUTANT_LABELS: dict[str, str] = {"no2": "NO₂", "pm25": "PM2.5", "pm10": "PM10"}
+
+#: WHO 2021 interim targets for annual means, µg/m³, from the least to the most stringent
+#: (IT-1 first). Source: World Health Organization (2021) *WHO global air quality
+#: guidelines: particulate matter (PM2.5 and PM10), ozone, nitrogen dioxide, sulfur dioxide
+#: and carbon monoxide*, Geneva, ISBN 978-92-4-003422-8, Executive summary, Table 0.1
+#: ("Recommended AQG levels and interim targets"): PM2.5 35/25/15/10, PM10 70/50/30/20,
+#: NO2 40/30/20 (the AQG levels, 5, 15 and 10, are :data:`WHO_2021_GUIDELINES`).
+WHO_2021_INTERIM_TARGETS: dict[str, tuple[float, ...]] = {
+    "pm25": (35.0, 25.0, 15.0, 10.0),
+    "pm10": (70.0, 50.0, 30.0, 20.0),
+    "no2": (40.0, 30.0, 20.0),
+}
+#: Every WHO 2021 annual-mean level of each pollutant, µg/m³, in order of stringency:
+#: ``{"IT-1": 35.0, …, "AQG": 5.0}`` for PM2.5.
+WHO_2021_LEVELS: dict[str, dict[str, float]] = {
+    pol: {
+        **{f"IT-{i}": level for i, level in enumerate(targets, start=1)},
+        "AQG": WHO_2021_GUIDELINES[pol],
+    }
+    for pol, targets in WHO_2021_INTERIM_TARGETS.items()
+}

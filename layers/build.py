@@ -101,10 +101,10 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     _write_all(out, *bluespace.build(shared), entries)
     progress("walking network (central Leeds)")
     _write_all(out, *network.build(shared), entries)
-    progress("air quality")
+    progress(f"air quality (DEFRA PCM {', '.join(map(str, sorted(air_quality.PCM_YEARS)))})")
     rasters, laqm = air_quality.build(shared)
-    for pollutant, raster in rasters.items():
-        _write_raster(out, f"air_{pollutant}_2019", raster, entries)
+    for layer, raster in rasters.items():
+        _write_raster(out, layer, raster, entries)
     _write_all(out, {"laqm_bradford_2018": laqm}, {}, entries)
 
     manifest = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from geo.standards import POLLUTANT_LABELS
+
 OGL = "Open Government Licence v3.0"
 ODBL = "Open Database Licence 1.0"
 
@@ -87,18 +89,58 @@ _OSM = OSM_ATTRIBUTION
 _WY = "West Yorkshire (5 districts)"
 
 
-def _pcm(pollutant: str, label: str, gaps: str) -> LayerInfo:
+# --- Air quality: DEFRA PCM years ---------------------------------------------------------
+#: The pollutants of the PCM layers, in display order.
+PCM_POLLUTANTS: tuple[str, ...] = tuple(POLLUTANT_LABELS)
+#: DEFRA PCM years in the bundle, newest first. A later year is one folder,
+#: ``../shared/data/air_quality/pcm_YYYY/pcm_{pollutant}_YYYY_wy.csv``, and one entry here.
+PCM_YEARS: tuple[int, ...] = (2023, 2019)
+#: The newest PCM year in the bundle.
+NEWEST_PCM_YEAR: int = max(PCM_YEARS)
+#: What every UK-limit share must carry: a 1 km background model cannot show streets.
+ROADSIDE_NOTE = (
+    "Roadside exceedances are not resolved at 1 km: the DEFRA PCM background grid "
+    "averages each 1 km square, so a share of 0% above the UK limit does not mean "
+    "that no street exceeds it."
+)
+
+
+def pcm_layer(pollutant: str, year: int) -> str:
+    """The bundle layer name of a PCM raster, e.g. ``air_no2_2023``."""
+    return f"air_{pollutant}_{year}"
+
+
+def pcm_label(pollutant: str, year: int | str) -> str:
+    """The label every PCM air figure carries.
+
+    e.g. ``"NO₂, modelled annual mean background concentration, 1 km (DEFRA PCM 2023)"``.
+    """
+    return (
+        f"{POLLUTANT_LABELS[pollutant]}, modelled annual mean background concentration, "
+        f"1 km (DEFRA PCM {year})"
+    )
+
+
+def pcm_change_label(pollutant: str, base_year: int, year: int) -> str:
+    """Label of the change layer, e.g. ``"NO₂ change 2019 to 2023, modelled annual mean …"``."""
+    return (
+        f"{POLLUTANT_LABELS[pollutant]} change {base_year} to {year} (µg/m³), modelled annual "
+        f"mean background concentration, 1 km (DEFRA PCM {year} minus PCM {base_year})"
+    )
+
+
+def _pcm(pollutant: str, year: int) -> LayerInfo:
     units = "µg/m³" if pollutant == "no2" else "µg/m³ (gravimetric)"
     return LayerInfo(
-        f"air_{pollutant}_2019",
-        f"{label} annual mean 2019 (PCM, 1 km)",
+        pcm_layer(pollutant, year),
+        pcm_label(pollutant, year),
         "raster",
         "DEFRA Pollution Climate Mapping",
         OGL,
         _PSI,
-        "2019",
+        str(year),
         "99.98% of West Yorkshire",
-        gaps,
+        ROADSIDE_NOTE,
         units,
     )
 
@@ -442,9 +484,7 @@ LAYERS: dict[str, LayerInfo] = {
             "6.5 km circle round Leeds city centre (less a 25 m margin)",
             "",
         ),
-        _pcm("no2", "NO₂", "1 km model: street-level peaks near busy roads are smoothed."),
-        _pcm("pm25", "PM2.5", ""),
-        _pcm("pm10", "PM10", ""),
+        *(_pcm(pol, year) for year in sorted(PCM_YEARS) for pol in PCM_POLLUTANTS),
         LayerInfo(
             "laqm_bradford_2018",
             "LAQM background maps 2018, Bradford",
