@@ -14,15 +14,26 @@ import shapely
 
 from analysis.engine import Results
 from geo import new_site as scen
-from geo import origins
+from geo import origins, proximity
 from geo.network import access as network_access
 from geo.standards import ACCESS_TIERS
 
 
 def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
-    """Add ``polygon`` (EPSG:27700) as a new publicly accessible site; report who gains.
+    """Add ``polygon`` (EPSG:27700) as a new park; count the people whose point comes within reach.
 
-    Recomputes only the affected origins on both methods, never the county.
+    Counted on the population surface (:func:`analysis.surface_scenario.add_park`).
+    """
+    from analysis import surface_scenario
+
+    return surface_scenario.add_park(results, polygon)
+
+
+def add_park_centroids(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
+    """The centroid version of :func:`add_park` (whole LSOAs flip), kept for the benchmark.
+
+    Needs centroid distances (``dist_T_m`` of each centroid, recomputed here)
+    because the LSOA table's distances are now surface medians.
 
     Returns
     -------
@@ -35,7 +46,9 @@ def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     t = results.lsoa
     pts = origins.origin_points(t)
     site = scen.add_site(np.asarray(results.inputs.sites.geometry.values), polygon)
-    before = t[[c for tier in ACCESS_TIERS for c in (f"dist_{tier.name}_m", f"meets_{tier.name}")]]
+    before = proximity.tier_access(
+        pts, np.asarray(results.inputs.sites.geometry.values), results.inputs.sites["area_ha"]
+    )
     after = scen.straight_line_update(pts, before, site)
     net_cols = [
         c

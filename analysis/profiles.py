@@ -59,7 +59,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         else float("nan"),
         "pop_share_imd_deciles_1_2": aggregate.weighted_share(t["IMD_decile"] <= 2, w)[0],
     }
-    notes: list[str] = []
+    notes: list[str] = [area.note] if area.note else []
     for pol in air_quality.POLLUTANTS:
         prof[f"{pol}_pop_weighted_ugm3"] = aggregate.weighted_mean(t[f"{pol}_ugm3"], w)
         known = t[f"{pol}_ugm3"].notna()

@@ -64,6 +64,29 @@ SURFACE_METHOD = (
     "inside the boundary (Census 2021 split onto OS Code-Point Open postcodes, Oct 2025)"
 )
 
+#: The note of a custom area with no postcode inside.
+NO_RESIDENTS_NOTE = (
+    "No postcode lies inside this boundary: it has 0 residents on the population surface, "
+    "so person-based figures are not available."
+)
+
+
+def people_inside(points: pd.DataFrame, polygon: shapely.Geometry, n_lsoa: int) -> F64:
+    """People per LSOA whose surface point lies in or on ``polygon`` (EPSG:27700).
+
+    The sum of the points inside (:func:`geo.population_surface.residents_inside`),
+    by LSOA row; 0 everywhere when no point is inside.
+    """
+    xy = shapely.points(points["easting"].to_numpy(float), points["northing"].to_numpy(float))
+    group = points["group"].to_numpy(np.int64)
+    inside = ps.residents_inside(
+        np.asarray(xy), points["people"].to_numpy(np.int64), group.astype(object), polygon
+    )
+    return np.bincount(
+        group[inside.points], weights=points["people"].to_numpy(float)[inside.points],
+        minlength=n_lsoa,
+    )
+
 
 def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     """Every person-based indicator at every surface point (EPSG:27700 metres).
