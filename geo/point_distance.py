@@ -16,11 +16,13 @@ the method applies to any feature layer (sites, blue space). EPSG:27700 metres.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import shapely
+from scipy.spatial import cKDTree
 
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -73,24 +75,95 @@ def boundary_segments(geoms: Geoms) -> tuple[Geoms, Index]:
     return pieces, owner
 
 
+#: Longest piece kept, m: longer segments are cut into equal parts no longer than this.
+PIECE_M = 25.0
+#: Nearest piece midpoints examined per point before the exactness check.
+K_NEAREST = 16
+
+
+def _split(ab: F64, owner: Index, piece_m: float) -> tuple[F64, Index]:
+    """Cut each segment (rows ax, ay, bx, by) into equal pieces no longer than ``piece_m``."""
+    length = np.hypot(ab[:, 2] - ab[:, 0], ab[:, 3] - ab[:, 1])
+    parts = np.maximum(np.ceil(length / piece_m), 1).astype(np.int64)
+    seg = np.repeat(np.arange(len(ab)), parts)
+    start = np.cumsum(parts) - parts
+    k = np.arange(len(seg)) - start[seg]
+    t0 = (k / parts[seg])[:, None]
+    t1 = ((k + 1) / parts[seg])[:, None]
+    a, b = ab[seg, :2], ab[seg, 2:]
+    # The last piece ends exactly at b, the first starts exactly at a.
+    p0 = np.where(k[:, None] == 0, a, a + t0 * (b - a))
+    p1 = np.where((k + 1)[:, None] == parts[seg][:, None], b, a + t1 * (b - a))
+    return np.hstack([p0, p1]), owner[seg]
+
+
+def _segment_distance(px: F64, py: F64, ab: F64) -> F64:
+    """Exact distance from points (px, py) to segments ``ab`` (same shape, last axis 4)."""
+    ax, ay, bx, by = ab[..., 0], ab[..., 1], ab[..., 2], ab[..., 3]
+    dx, dy = bx - ax, by - ay
+    ll = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(ll > 0, ((px - ax) * dx + (py - ay) * dy) / ll, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    return np.asarray(np.hypot(px - (ax + t * dx), py - (ay + t * dy)), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class FeatureIndex:
     """A feature layer prepared for repeated nearest-distance queries.
 
     Build once with :meth:`of`, then ask :func:`nearest_distances` for any
-    subsets (e.g. the sites of at least each tier's size).
+    subsets (e.g. the sites of at least each tier's size). ``pieces`` holds
+    the boundary segments (points as zero-length segments) cut to at most
+    :data:`PIECE_M` m, as rows ``ax, ay, bx, by`` (EPSG:27700 m).
     """
 
     geoms: Geoms
-    pieces: Geoms
+    pieces: F64
     owner: Index
 
     @classmethod
-    def of(cls, geoms: Geoms) -> FeatureIndex:
-        """Cut ``geoms`` (EPSG:27700) into segments (:func:`boundary_segments`)."""
+    def of(cls, geoms: Geoms, piece_m: float = PIECE_M) -> FeatureIndex:
+        """Cut ``geoms`` (EPSG:27700) into pieces (:func:`boundary_segments`)."""
         g = np.asarray(geoms, dtype=object)
-        pieces, owner = boundary_segments(g)
-        return cls(g, pieces, owner)
+        segs, owner = boundary_segments(g)
+        xy, of = shapely.get_coordinates(segs, return_index=True)
+        ab = np.empty((len(segs), 4))
+        first = np.r_[True, of[1:] != of[:-1]]
+        last = np.r_[of[1:] != of[:-1], True]
+        ab[:, :2], ab[:, 2:] = xy[first], xy[last]  # a Point gives a = b
+        pieces, piece_owner = _split(ab, owner, piece_m)
+        return cls(g, pieces, piece_owner)
+
+
+def _nearest_piece(px: F64, py: F64, pieces: F64) -> F64:
+    """Exact distance from each point to the nearest of ``pieces`` (KD-tree of midpoints).
+
+    A piece whose midpoint is *r* from the point is at least *r* − *h* away,
+    *h* the largest half-length. So once the best exact distance among the
+    ``K_NEAREST`` nearest midpoints is at most the *k*-th midpoint distance − *h*,
+    no other piece can be nearer; for the few points where this fails, every
+    piece with its midpoint within best + *h* is tested (a ball query), which
+    is again exact.
+    """
+    mid = (pieces[:, :2] + pieces[:, 2:]) / 2.0
+    half = float(np.max(np.hypot(*(pieces[:, 2:] - pieces[:, :2]).T)) / 2.0)
+    k = min(K_NEAREST, len(pieces))
+    tree = cKDTree(mid)
+    xy = np.column_stack([px, py])
+    r, j = tree.query(xy, k=k)
+    r, j = r.reshape(len(px), k), j.reshape(len(px), k)
+    d = _segment_distance(px[:, None], py[:, None], pieces[j]).min(axis=1)
+    unsure = np.flatnonzero(d > r[:, -1] - half) if k < len(pieces) else np.empty(0, np.intp)
+    if len(unsure):
+        # Every piece that could be nearer has its midpoint within d + h: test them all.
+        near = tree.query_ball_point(xy[unsure], r=d[unsure] + half, return_sorted=False)
+        sizes = np.fromiter(map(len, near), dtype=np.intp, count=len(near))
+        cand = np.fromiter(chain.from_iterable(near), dtype=np.intp, count=int(sizes.sum()))
+        who = np.repeat(unsure, sizes)
+        dc = _segment_distance(px[who], py[who], pieces[cand])
+        d[unsure] = np.minimum(d[unsure], np.minimum.reduceat(dc, np.cumsum(sizes) - sizes))
+    return d
 
 
 def nearest_distances(
@@ -117,11 +190,14 @@ def nearest_distances(
     """
     pts = np.asarray(points, dtype=object)
     n = len(pts)
-    inside_pt: Index = np.empty(0, dtype=np.intp)
+    px, py = shapely.get_x(pts), shapely.get_y(pts)
     inside_ft: Index = np.empty(0, dtype=np.intp)
+    inside_pt: Index = np.empty(0, dtype=np.intp)
     if n and len(features.geoms):
-        hit = shapely.STRtree(features.geoms).query(pts, predicate="intersects")
-        inside_pt, inside_ft = hit[0].astype(np.intp), hit[1].astype(np.intp)
+        # Tree over the points, each feature prepared once: "contains" (boundary
+        # points are found by the pieces at distance 0 anyway).
+        hit = shapely.STRtree(pts).query(features.geoms, predicate="contains")
+        inside_ft, inside_pt = hit[0].astype(np.intp), hit[1].astype(np.intp)
     out: list[F64] = []
     for subset in subsets:  # a handful of tiers, each vectorised over every point
         keep = (
@@ -132,10 +208,7 @@ def nearest_distances(
         dist = np.full(n, np.inf)
         pieces = features.pieces[keep[features.owner]]
         if n and len(pieces):
-            (pi, _), d = shapely.STRtree(pieces).query_nearest(
-                pts, return_distance=True, all_matches=False
-            )
-            dist[pi] = d
+            dist = _nearest_piece(px, py, pieces)
             dist[inside_pt[keep[inside_ft]]] = 0.0
         out.append(dist)
     return out
