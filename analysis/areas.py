@@ -2,8 +2,8 @@
 
 A named place is its whole LSOAs (ONS best-fit lookup), each weighted by its
 Census 2021 population; a user polygon weights each LSOA by its residents
-whose postcode point lies inside (the population surface). :func:`comparators` gives the district and county an area is
-compared with.
+whose postcode point lies inside (the population surface).
+:func:`comparators` gives the district and county an area is compared with.
 """
 
 from __future__ import annotations

@@ -78,7 +78,8 @@ class Results:
     lsoa: gpd.GeoDataFrame
     habitat_areas: pd.DataFrame
     no2_county_median: float
-    #: Every person-based indicator at every surface point (:func:`analysis.surface.point_indicators`).
+    #: Every person-based indicator at every surface point
+    #: (:func:`analysis.surface.point_indicators`).
     points: pd.DataFrame | None = None
     _inputs: Inputs | None = None
 
@@ -138,7 +139,6 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     pts = origins.origin_points(lsoa)
     zones = np.asarray(lsoa.geometry.values)
     site_geoms = np.asarray(inputs.sites.geometry.values)
-    site_ha = inputs.sites["area_ha"].to_numpy(float)
 
     progress("Person-based indicators on the population surface", 0.3)
     point_table = surface.point_indicators(inputs, lsoa)

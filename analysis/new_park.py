@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from analysis.engine import Results
@@ -29,11 +30,26 @@ def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     return surface_scenario.add_park(results, polygon)
 
 
-def add_park_centroids(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
+def centroid_access(results: Results) -> pd.DataFrame:
+    """Straight-line tier access at the 1,404 ONS population-weighted centroids."""
+    sites = results.inputs.sites
+    return proximity.tier_access(
+        origins.origin_points(results.lsoa),
+        np.asarray(sites.geometry.values),
+        sites["area_ha"].to_numpy(float),
+    )
+
+
+def add_park_centroids(
+    results: Results, polygon: shapely.Geometry, before: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """The centroid version of :func:`add_park` (whole LSOAs flip), kept for the benchmark.
 
     Needs centroid distances (``dist_T_m`` of each centroid, recomputed here)
-    because the LSOA table's distances are now surface medians.
+    because the LSOA table's distances are now surface medians; pass ``before``
+    (:func:`centroid_access`) to reuse them. The walking-network part reads the
+    LSOA table's network columns, now surface shares: only the straight-line
+    gains are the centroid method's.
 
     Returns
     -------
@@ -46,9 +62,7 @@ def add_park_centroids(results: Results, polygon: shapely.Geometry) -> dict[str,
     t = results.lsoa
     pts = origins.origin_points(t)
     site = scen.add_site(np.asarray(results.inputs.sites.geometry.values), polygon)
-    before = proximity.tier_access(
-        pts, np.asarray(results.inputs.sites.geometry.values), results.inputs.sites["area_ha"]
-    )
+    before = centroid_access(results) if before is None else before
     after = scen.straight_line_update(pts, before, site)
     net_cols = [
         c

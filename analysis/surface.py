@@ -82,10 +82,12 @@ def people_inside(points: pd.DataFrame, polygon: shapely.Geometry, n_lsoa: int) 
     inside = ps.residents_inside(
         np.asarray(xy), points["people"].to_numpy(np.int64), group.astype(object), polygon
     )
-    return np.bincount(
-        group[inside.points], weights=points["people"].to_numpy(float)[inside.points],
+    counts: F64 = np.bincount(
+        group[inside.points],
+        weights=points["people"].to_numpy(float)[inside.points],
         minlength=n_lsoa,
-    )
+    ).astype(np.float64)
+    return counts
 
 
 def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,9 @@ F64 = npt.NDArray[np.float64]
 
 def _by(values: npt.NDArray[np.int64], keys: npt.NDArray[np.int64], people: F64) -> dict[int, int]:
     """People per IMD decile 1–10 (``keys``), among the rows where ``values`` is true."""
-    counts = np.bincount(keys[values.astype(bool)], weights=people[values.astype(bool)], minlength=11)
+    counts = np.bincount(
+        keys[values.astype(bool)], weights=people[values.astype(bool)], minlength=11
+    )
     return {d: round(float(counts[d])) for d in range(1, 11)}
 
 

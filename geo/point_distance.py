@@ -16,8 +16,8 @@ the method applies to any feature layer (sites, blue space). EPSG:27700 metres.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -153,7 +153,7 @@ def _nearest_piece(px: F64, py: F64, pieces: F64) -> F64:
     xy = np.column_stack([px, py])
     r, j = tree.query(xy, k=k)
     r, j = r.reshape(len(px), k), j.reshape(len(px), k)
-    d = _segment_distance(px[:, None], py[:, None], pieces[j]).min(axis=1)
+    d: F64 = _segment_distance(px[:, None], py[:, None], pieces[j]).min(axis=1)
     unsure = np.flatnonzero(d > r[:, -1] - half) if k < len(pieces) else np.empty(0, np.intp)
     if len(unsure):
         # Every piece that could be nearer has its midpoint within d + h: test them all.
