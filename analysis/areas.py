@@ -1,9 +1,9 @@
 """Areas: who a profile counts, for a named place or a user polygon (EPSG:27700).
 
 A named place is its whole LSOAs (ONS best-fit lookup), each weighted by its
-Census 2021 population; a user polygon weights each LSOA by the share of its
-area inside. :func:`comparators` gives the district and county an area is
-compared with.
+Census 2021 population; a user polygon weights each LSOA by its residents
+whose postcode point lies inside (the population surface).
+:func:`comparators` gives the district and county an area is compared with.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from analysis import surface
 from analysis.engine import Results
 from geo import origins
 from layers.places import COUNTY_CODE, Place, lsoa_mask, place_index, resolve_place
@@ -33,6 +34,7 @@ class Area:
     polygon: shapely.Geometry | None = None
     parent_code: str | None = None
     parent_name: str | None = None
+    note: str | None = None
 
 
 def area_for_place(results: Results, place: Place) -> Area:
@@ -68,26 +70,23 @@ def area_for_place(results: Results, place: Place) -> Area:
 def area_for_polygon(
     results: Results, polygon: shapely.Geometry, name: str = "Custom area"
 ) -> Area:
-    """A user polygon (EPSG:27700): LSOAs weighted by the share of their area inside it.
+    """A user polygon (EPSG:27700): the residents whose surface point lies inside it.
 
-    Parameters
-    ----------
-    results
-        From :func:`analysis.engine.load_results`.
-    polygon
-        The boundary, EPSG:27700.
-    name
-        How the area is named in profiles and reports.
-
-    Returns
-    -------
-    Area
-        Level ``custom``; ``share`` = area share 0–1 (:func:`geo.origins.area_share`)
-        and ``weights`` = population × share (people).
+    Each LSOA is weighted by the people of its postcodes inside the boundary
+    (:func:`analysis.surface.people_inside`), so an area with no postcode
+    inside has 0 residents (and a note says so) instead of an areal share of
+    its LSOAs' populations. Without the surface (results from an older store)
+    the areal share is used.
     """
-    share = origins.area_share(np.asarray(results.lsoa.geometry.values), polygon)
     pop = results.lsoa["population"].to_numpy(float)
-    return Area(name, "custom", None, pop * share, share, origins.AREA_SHARE, polygon=polygon)
+    if results.points is None or results.points.empty:
+        share = origins.area_share(np.asarray(results.lsoa.geometry.values), polygon)
+        return Area(name, "custom", None, pop * share, share, origins.AREA_SHARE, polygon=polygon)
+    people = surface.people_inside(results.points, polygon, len(pop))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(pop > 0, people / pop, 0.0)
+    note = None if people.sum() > 0 else surface.NO_RESIDENTS_NOTE
+    return Area(name, "custom", None, people, share, surface.SURFACE_METHOD, polygon, note=note)
 
 
 def area_boundary(area: Area) -> shapely.Geometry:

@@ -18,7 +18,8 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from geo import air, crs, nature, origins, proximity, standards
+from analysis import surface
+from geo import air, crs, nature, origins, standards
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
 from geo.network import access as network_access
 from geo.network import routing
@@ -32,17 +33,16 @@ from layers import (
     greenspace,
     network,
     population,
+    postcodes,
     results_store,
 )
 
 Progress = Callable[[str, float], None]
 
 #: Blue-space distances treated as tiers (any size of feature).
-BLUE_TIERS: tuple[AccessTier, ...] = tuple(
-    AccessTier(f"blue_{int(d)}m", 0.0, d) for d in standards.BLUE_DISTANCES_M
-)
+BLUE_TIERS: tuple[AccessTier, ...] = surface.BLUE_TIERS
 #: The 300 m part of 3-30-300: a green space of at least 1 ha within 300 m (Konijnendijk 2021).
-RULE_300 = AccessTier("rule_3_30_300", 1.0, 300.0)
+RULE_300 = standards.RULE_300
 
 
 def _quiet(_: str, __: float) -> None:
@@ -62,6 +62,7 @@ class Inputs:
     rasters: dict[str, Raster]
     graph: routing.WalkGraph
     network_area: shapely.Geometry
+    surface: gpd.GeoDataFrame
 
 
 @dataclass
@@ -77,6 +78,9 @@ class Results:
     lsoa: gpd.GeoDataFrame
     habitat_areas: pd.DataFrame
     no2_county_median: float
+    #: Every person-based indicator at every surface point
+    #: (:func:`analysis.surface.point_indicators`).
+    points: pd.DataFrame | None = None
     _inputs: Inputs | None = None
 
     @property
@@ -137,6 +141,7 @@ def load_inputs(progress: Progress = _quiet) -> Inputs:
         rasters=air_quality.load_all(),
         graph=graph,
         network_area=network.load_network_area().geometry.iloc[0],
+        surface=postcodes.load_population_points(),
     )
 
 
@@ -160,48 +165,11 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     pts = origins.origin_points(lsoa)
     zones = np.asarray(lsoa.geometry.values)
     site_geoms = np.asarray(inputs.sites.geometry.values)
-    site_ha = inputs.sites["area_ha"].to_numpy(float)
 
-    progress("Green-space access, straight line", 0.3)
-    straight = proximity.tier_access(pts, site_geoms, site_ha, (*ACCESS_TIERS, RULE_300))
-    progress("Green-space access, walking network (central Leeds)", 0.4)
-    net = network_access.network_tier_access(
-        inputs.graph,
-        lsoa["pwc_x"].to_numpy(float),
-        lsoa["pwc_y"].to_numpy(float),
-        site_geoms,
-        site_ha,
-        inputs.network_area,
-        ACCESS_TIERS,
-    )
-    progress("Blue space", 0.5)
-    blue_geoms = np.asarray(inputs.blue.geometry.values)
-    blue_dist = proximity.nearest_distance(pts, blue_geoms)
-    blue_net = network_access.network_tier_access(
-        inputs.graph,
-        lsoa["pwc_x"].to_numpy(float),
-        lsoa["pwc_y"].to_numpy(float),
-        blue_geoms,
-        np.zeros(len(blue_geoms)),
-        inputs.network_area,
-        BLUE_TIERS,
-    )
+    progress("Person-based indicators on the population surface", 0.3)
+    point_table = surface.point_indicators(inputs, lsoa)
+    person, no2_median = surface.lsoa_indicators(point_table, len(lsoa))
     cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
-    for tier in ACCESS_TIERS:
-        d_net = net[f"net_dist_{tier.name}"].to_numpy(float)
-        d_str = straight[f"dist_{tier.name}_m"].to_numpy(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cols[f"detour_{tier.name}"] = np.where(
-                (d_str > 0) & np.isfinite(d_net) & np.isfinite(d_str), d_net / d_str, np.nan
-            )
-    met = straight[[f"meets_{t.name}" for t in ACCESS_TIERS]].to_numpy(bool)
-    cols["tiers_met_share"] = met.mean(axis=1)
-    cols["blue_dist_m"] = blue_dist
-    cols["blue_within_300m"] = blue_dist <= 300.0
-    cols["blue_within_1km"] = blue_dist <= 1_000.0
-    for t in BLUE_TIERS:
-        cols[f"blue_net_dist_{t.distance_m:g}m"] = blue_net[f"net_dist_{t.name}"].to_numpy(float)
-        cols[f"blue_net_within_{t.distance_m:g}m"] = blue_net[f"net_meets_{t.name}"].array
 
     progress("Green space per 1,000 people", 0.55)
     _, _, site_area = nature.intersection_areas(zones, site_geoms)
@@ -215,14 +183,13 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     progress("Air quality", 0.65)
     pairs = air.coverage_pairs(inputs.rasters["no2"], zones)
     for pol, raster in inputs.rasters.items():
-        cols[f"{pol}_ugm3"] = raster.sample(
+        # The centroid value, kept beside the surface mean for comparison.
+        cols[f"{pol}_ugm3_pwc"] = raster.sample(
             lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float)
         )
         z = air.zonal_mean(raster, zones, pairs)
         cols[f"{pol}_zonal_ugm3"] = z["mean"].to_numpy()
         cols[f"{pol}_coverage"] = z["coverage"].to_numpy()
-        cols[f"{pol}_above_who"] = cols[f"{pol}_ugm3"] > standards.WHO_2021_GUIDELINES[pol]
-        cols[f"{pol}_above_uk_limit"] = cols[f"{pol}_ugm3"] > standards.UK_LIMITS[pol]
 
     progress("Nature and biodiversity", 0.75)
     habitat_geoms, habitat_class = habitats(inputs)
@@ -236,17 +203,11 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     cols["nature_reserve_share"] = cols["nature_reserve_ha"] / (shapely.area(zones) / 1e4)
     trees = nature.tree_density(zones, inputs.trees)
 
-    out = pd.concat([lsoa.reset_index(drop=True), straight, net, pd.DataFrame(cols), trees], axis=1)
+    out = pd.concat([lsoa.reset_index(drop=True), person, pd.DataFrame(cols), trees], axis=1)
     out = out.loc[:, ~out.columns.duplicated()]
     out["area_ha"] = shapely.area(zones) / 1e4
 
     progress("Deprivation: double burden and index", 0.85)
-    no2_median = air.weighted_median(out["no2_ugm3"].to_numpy(), out["population"].to_numpy(float))
-    out["double_burden"] = (
-        (out["IMD_decile"] <= 2)
-        & ~out[f"meets_{standards.HEADLINE_TIER}"]
-        & (out["no2_ugm3"] > no2_median)
-    )
     hpi = healthy_places_index(out, DEFAULT_DOMAINS)
     out = pd.concat([out, hpi.reset_index(drop=True)], axis=1)
     progress("Done", 1.0)
@@ -254,6 +215,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         lsoa=gpd.GeoDataFrame(out, geometry="geometry", crs=crs.ANALYSIS_CRS),
         habitat_areas=areas,
         no2_county_median=no2_median,
+        points=point_table,
         _inputs=inputs,
     )
 
@@ -321,14 +283,18 @@ def _stored(key: str) -> Results | None:
     # follow the block's memory order, so this keeps every aggregate identical to the bit.
     areas = pd.DataFrame(0.0, index=stored.index, columns=stored.columns)
     areas.loc[:, :] = stored.to_numpy(float)
-    return Results(lsoa, areas, float(meta["no2_county_median"]))
+    return Results(lsoa, areas, float(meta["no2_county_median"]), frames.get("points"))
 
 
 def _compute_and_store(key: str, progress: Progress) -> Results:
     results = compute(load_inputs(progress), progress)
     results_store.save(
         key,
-        {"lsoa": results.lsoa, "habitat_areas": results.habitat_areas},
+        {
+            "lsoa": results.lsoa,
+            "habitat_areas": results.habitat_areas,
+            "points": results.points if results.points is not None else pd.DataFrame(),
+        },
         {"no2_county_median": results.no2_county_median},
     )
     return results

@@ -10,19 +10,46 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from analysis.engine import Results
 from geo import new_site as scen
-from geo import origins
+from geo import origins, proximity
 from geo.network import access as network_access
 from geo.standards import ACCESS_TIERS
 
 
 def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
-    """Add ``polygon`` (EPSG:27700) as a new publicly accessible site; report who gains.
+    """Add ``polygon`` (EPSG:27700) as a new park; count the people whose point comes within reach.
 
-    Recomputes only the affected origins on both methods, never the county.
+    Counted on the population surface (:func:`analysis.surface_scenario.add_park`).
+    """
+    from analysis import surface_scenario
+
+    return surface_scenario.add_park(results, polygon)
+
+
+def centroid_access(results: Results) -> pd.DataFrame:
+    """Straight-line tier access at the 1,404 ONS population-weighted centroids."""
+    sites = results.inputs.sites
+    return proximity.tier_access(
+        origins.origin_points(results.lsoa),
+        np.asarray(sites.geometry.values),
+        sites["area_ha"].to_numpy(float),
+    )
+
+
+def add_park_centroids(
+    results: Results, polygon: shapely.Geometry, before: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """The centroid version of :func:`add_park` (whole LSOAs flip), kept for the benchmark.
+
+    Needs centroid distances (``dist_T_m`` of each centroid, recomputed here)
+    because the LSOA table's distances are now surface medians; pass ``before``
+    (:func:`centroid_access`) to reuse them. The walking-network part reads the
+    LSOA table's network columns, now surface shares: only the straight-line
+    gains are the centroid method's.
 
     Parameters
     ----------
@@ -42,7 +69,7 @@ def add_park(results: Results, polygon: shapely.Geometry) -> dict[str, Any]:
     t = results.lsoa
     pts = origins.origin_points(t)
     site = scen.add_site(np.asarray(results.inputs.sites.geometry.values), polygon)
-    before = t[[c for tier in ACCESS_TIERS for c in (f"dist_{tier.name}_m", f"meets_{tier.name}")]]
+    before = centroid_access(results) if before is None else before
     after = scen.straight_line_update(pts, before, site)
     net_cols = [
         c

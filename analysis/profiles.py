@@ -74,13 +74,13 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         else float("nan"),
         "pop_share_imd_deciles_1_2": aggregate.weighted_share(t["IMD_decile"] <= 2, w)[0],
     }
-    notes: list[str] = []
+    notes: list[str] = [area.note] if area.note else []
     for pol in air_quality.POLLUTANTS:
         prof[f"{pol}_pop_weighted_ugm3"] = aggregate.weighted_mean(t[f"{pol}_ugm3"], w)
         known = t[f"{pol}_ugm3"].notna()
-        flags = pd.array(np.where(known, t[f"{pol}_above_who"], pd.NA), dtype="boolean")
+        flags = t[f"{pol}_above_who"].astype("Float64").where(known)
         prof[f"pop_share_{pol}_above_who"], cov = aggregate.weighted_share(flags, w)
-        flags_uk = pd.array(np.where(known, t[f"{pol}_above_uk_limit"], pd.NA), dtype="boolean")
+        flags_uk = t[f"{pol}_above_uk_limit"].astype("Float64").where(known)
         prof[f"pop_share_{pol}_above_uk_limit"] = aggregate.weighted_share(flags_uk, w)[0]
         coverage = _air_coverage(results, area, pol, cov)
         prof.setdefault("air_coverage", {})[pol] = coverage
@@ -124,7 +124,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     prof["double_burden_population"] = round(
         aggregate.weighted_sum(t["double_burden"].astype(float), w)
     )
-    prof["double_burden_lsoas"] = int((t["double_burden"] & inside).sum())
+    prof["double_burden_lsoas"] = int(((t["double_burden"] > 0) & inside).sum())
     prof["no2_county_median_ugm3"] = results.no2_county_median
     meets = t[f"meets_{standards.HEADLINE_TIER}"].to_numpy(float)
     prof.update(_slope(meets, t["IMD_rank"].to_numpy(float), w))

@@ -46,7 +46,8 @@ def weighted_share(
     Parameters
     ----------
     flags
-        Booleans; ``<NA>``/NaN where the indicator is not available.
+        Booleans, or shares 0–1 of each unit's people meeting the indicator
+        (the population surface's LSOA values); ``<NA>``/NaN where not available.
     weights
         Population weights.
 
@@ -56,15 +57,22 @@ def weighted_share(
         ``share`` (0–1; NaN if no one is covered) and ``coverage``: the share of
         the total weight for whom the indicator is known (0–1).
     """
-    f = pd.array(flags, dtype="boolean")
-    known = ~np.asarray(f.isna())
+    v = _as_shares(flags)
+    known = ~np.isnan(v)
     w = np.asarray(weights, dtype=float)
     total = w.sum()
     covered = w[known].sum()
-    yes = w[known & np.asarray(f.fillna(False), dtype=bool)].sum()
+    some = known & (v != 0)
+    yes = (w[some] * v[some]).sum()
     share = float(yes / covered) if covered > 0 else float("nan")
     coverage = float(covered / total) if total > 0 else float("nan")
     return share, coverage
+
+
+def _as_shares(flags: pd.Series | np.ndarray) -> np.ndarray:
+    """Yes/no flags or 0–1 shares as floats, NaN where not available (``<NA>``/NaN/None)."""
+    f = pd.Series(np.asarray(flags, dtype=object) if not isinstance(flags, pd.Series) else flags)
+    return np.asarray(f.astype("Float64").to_numpy(dtype=float, na_value=np.nan), dtype=float)
 
 
 def weighted_sum(
@@ -128,10 +136,9 @@ def group_weighted(
         cols[f"{col}__num"] = np.where(ok, v * w, 0.0)
         cols[f"{col}__den"] = np.where(ok, w, 0.0)
     for col in share_cols:
-        f = pd.array(table[col], dtype="boolean")
-        known = ~np.asarray(f.isna())
-        yes = known & np.asarray(f.fillna(False), dtype=bool)
-        cols[f"{col}__num"] = np.where(yes, w, 0.0)
+        v = _as_shares(table[col])
+        known = ~np.isnan(v)
+        cols[f"{col}__num"] = np.where(known & (v != 0), np.where(known, v, 0.0) * w, 0.0)
         cols[f"{col}__den"] = np.where(known, w, 0.0)
     sums = pd.DataFrame(cols).groupby(keys, sort=True).sum()
     out = pd.DataFrame({"population": sums["population"]})

@@ -333,14 +333,14 @@ def grid_agreement(grid: Raster, x: ArrayLike, y: ArrayLike, values: ArrayLike) 
     """
     px, py, pv = _same_length(x, y, values)
     row, col, inside = grid.index(px, py)
-    cx, cy = grid.xy(col + 0.5, row + 0.5)
+    cx, cy = grid.xy((col + 0.5).astype(np.float64), (row + 0.5).astype(np.float64))
     off = inside & (
-        (np.abs(cx - px) > 1e-6 * grid.cell_size) | (np.abs(cy - py) > 1e-6 * grid.cell_size)
+        (np.abs(cx - px) > 1e-6 * grid.transform.a) | (np.abs(cy - py) > 1e-6 * grid.transform.a)
     )
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise ValueError(
-            f"{int(off.sum())} points are not cell centres of the {grid.cell_size:g} m grid "
+            f"{int(off.sum())} points are not cell centres of the {grid.transform.a:g} m grid "
             f"of {grid.name} (first: x={px[i]:g}, y={py[i]:g}); the sources must share a grid"
         )
     return agreement(grid.sample(px[inside], py[inside]), pv[inside])

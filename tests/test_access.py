@@ -85,11 +85,14 @@ def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:
     lsoa = results.lsoa
     sites = results.inputs.sites
     pts = shapely.points(lsoa["pwc_x"], lsoa["pwc_y"])
-    # A 3 ha square 150 m east of the centroid of an LSOA that lacks a 2 ha site within 300 m.
-    lacking = lsoa.index[~lsoa["meets_2ha_300m"]][0]
+    # The centroids' own distances (the LSOA table's are now surface medians).
+    before = proximity.tier_access(
+        np.asarray(pts), np.asarray(sites.geometry.values), sites["area_ha"].to_numpy()
+    )
+    # A 3 ha square 150 m east of a centroid that lacks a 2 ha site within 300 m.
+    lacking = before.index[~before["meets_2ha_300m"]][0]
     x, y = lsoa.loc[lacking, ["pwc_x", "pwc_y"]]
     park = shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6)  # 173.2 m square ≈ 3.0 ha
-    before = lsoa[[c for t in ACCESS_TIERS for c in (f"dist_{t.name}_m", f"meets_{t.name}")]]
     site = scen.add_site(np.asarray(sites.geometry.values), park)
     after = scen.straight_line_update(np.asarray(pts), before, site)
     # Full recompute: the merged site replaces the ones it absorbed.
@@ -106,15 +109,19 @@ def test_scenario_update_equals_full_recompute_on_real_sites(results) -> None:
 def test_engine_scenario_gain_is_the_population_that_gains(results) -> None:
     from analysis import new_park
 
-    lsoa = results.lsoa
-    lacking = lsoa.index[~lsoa["meets_2ha_300m"]][0]
+    lsoa, p = results.lsoa, results.points
+    lacking = lsoa.index[lsoa["meets_2ha_300m"] == 0][0]
     x, y = lsoa.loc[lacking, ["pwc_x", "pwc_y"]]
     park = shapely.box(x + 150, y - 86.6, x + 323.2, y + 86.6)
     out = new_park.add_park(results, park)
     assert out["new_site_ha"] == pytest.approx(3.0, rel=1e-3)
-    gained = out["lsoas"].loc[out["lsoas"]["gained_2ha_300m"]]
-    assert out["gain_straight"]["2ha_300m"] == int(gained["population"].sum())
-    assert out["gain_straight"]["2ha_300m"] >= int(lsoa.loc[lacking, "population"])
+    # The gain is the people of the points now within 300 m of the new site that were not
+    # within 300 m of a 2 ha site before (the park touches no site, so it is 3 ha alone).
+    assert out["absorbed_sites"] == 0
+    pts = shapely.points(p["easting"], p["northing"])
+    newly = shapely.dwithin(pts, park, 300.0) & (p["dist_2ha_300m_m"].to_numpy() > 300.0)
+    assert out["gain_straight"]["2ha_300m"] == int(p.loc[newly, "people"].sum()) > 0
+    assert out["gain_straight"]["2ha_300m"] == out["lsoas"]["gained_people_2ha_300m"].sum()
     assert sum(out["gain_by_imd_decile"]["2ha_300m"].values()) == out["gain_straight"]["2ha_300m"]
     assert all(v is None or v >= 0 for v in out["gain_network"].values())
 
@@ -127,7 +134,8 @@ def test_sites_beyond_the_county_edge_are_kept_and_count(results) -> None:
     geoms = np.asarray(sites.geometry.values)
     outside = ~shapely.intersects(geoms, county)
     assert outside.sum() > 0  # the OSM extract reaches past the boundary and nothing clips it
-    pts = shapely.points(results.lsoa["pwc_x"], results.lsoa["pwc_y"])
+    sample = results.points.iloc[::20]  # every 20th surface point (the full run is slow here)
+    pts = shapely.points(sample["easting"], sample["northing"])
     ha = sites["area_ha"].to_numpy()
     nearer_outside = 0
     for tier in ACCESS_TIERS:
@@ -136,6 +144,6 @@ def test_sites_beyond_the_county_edge_are_kept_and_count(results) -> None:
         d_out = proximity.nearest_distance(np.asarray(pts), geoms[ok & outside])
         nearer_outside += int((d_out < d_in).sum())
         np.testing.assert_allclose(
-            results.lsoa[f"dist_{tier.name}_m"], np.minimum(d_in, d_out), atol=1e-9
+            sample[f"dist_{tier.name}_m"], np.minimum(d_in, d_out), atol=1e-9
         )
     assert nearer_outside > 0

@@ -1,0 +1,214 @@
+"""Exact straight-line distance from many points to the nearest of many features, fast.
+
+:func:`shapely.STRtree.query_nearest` on whole polygons computes, for every
+candidate, the point-to-polygon distance over all of the polygon's vertices, so
+a few large sites with thousands of vertices dominate the cost for ~64,000
+origins. Here every feature is cut into its boundary *segments* (two-point
+lines) once; the tree then holds small, tight envelopes, and the nearest
+segment's distance is exactly the distance to the feature's boundary (the
+distance from a point outside a polygon to the polygon is the distance to its
+boundary). Points in or on a polygon get 0 from one ``intersects`` query.
+
+Lines are cut into their segments too, and points are kept as they are, so
+the method applies to any feature layer (sites, blue space). EPSG:27700 metres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from scipy.spatial import cKDTree
+
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+Geoms = npt.NDArray[np.object_]
+Index = npt.NDArray[np.intp]
+
+_POINT = 0
+_LINES = (1, 2)  # LineString, LinearRing
+_POLYGON = 3
+
+
+def _segments_of_lines(lines: Geoms) -> tuple[Geoms, Index]:
+    """Two-point segments of every line, and the index of the line each came from."""
+    xy, vertex_of = shapely.get_coordinates(lines, return_index=True)
+    same = vertex_of[1:] == vertex_of[:-1]
+    segs = shapely.linestrings(np.stack([xy[:-1][same], xy[1:][same]], axis=1))
+    return np.asarray(segs, dtype=object), np.asarray(vertex_of[:-1][same], dtype=np.intp)
+
+
+def boundary_segments(geoms: Geoms) -> tuple[Geoms, Index]:
+    """Every feature cut into its boundary segments (and points), with their owner.
+
+    Parameters
+    ----------
+    geoms
+        (Multi)Polygons, (Multi)LineStrings or (Multi)Points, EPSG:27700.
+
+    Returns
+    -------
+    (pieces, owner)
+        Two-point LineStrings (polygon rings, holes included, and lines) and
+        Points; ``owner[k]`` is the index in ``geoms`` of piece ``k``.
+    """
+    parts, part_of = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    kind = shapely.get_type_id(parts)
+    poly = kind == _POLYGON
+    rings, ring_of = shapely.get_rings(parts[poly], return_index=True)
+    ring_segs, ring_seg_of = _segments_of_lines(rings)
+    line = np.isin(kind, _LINES)
+    line_segs, line_seg_of = _segments_of_lines(parts[line])
+    point = kind == _POINT
+    pieces = np.concatenate([ring_segs, line_segs, parts[point]])
+    owner = np.concatenate(
+        [
+            part_of[poly][ring_of[ring_seg_of]],
+            part_of[line][line_seg_of],
+            part_of[point],
+        ]
+    ).astype(np.intp)
+    return pieces, owner
+
+
+#: Longest piece kept, m: longer segments are cut into equal parts no longer than this.
+PIECE_M = 25.0
+#: Nearest piece midpoints examined per point before the exactness check.
+K_NEAREST = 16
+
+
+def _split(ab: F64, owner: Index, piece_m: float) -> tuple[F64, Index]:
+    """Cut each segment (rows ax, ay, bx, by) into equal pieces no longer than ``piece_m``."""
+    length = np.hypot(ab[:, 2] - ab[:, 0], ab[:, 3] - ab[:, 1])
+    parts = np.maximum(np.ceil(length / piece_m), 1).astype(np.int64)
+    seg = np.repeat(np.arange(len(ab)), parts)
+    start = np.cumsum(parts) - parts
+    k = np.arange(len(seg)) - start[seg]
+    t0 = (k / parts[seg])[:, None]
+    t1 = ((k + 1) / parts[seg])[:, None]
+    a, b = ab[seg, :2], ab[seg, 2:]
+    # The last piece ends exactly at b, the first starts exactly at a.
+    p0 = np.where(k[:, None] == 0, a, a + t0 * (b - a))
+    p1 = np.where((k + 1)[:, None] == parts[seg][:, None], b, a + t1 * (b - a))
+    return np.hstack([p0, p1]), owner[seg]
+
+
+def _segment_distance(px: F64, py: F64, ab: F64) -> F64:
+    """Exact distance from points (px, py) to segments ``ab`` (same shape, last axis 4)."""
+    ax, ay, bx, by = ab[..., 0], ab[..., 1], ab[..., 2], ab[..., 3]
+    dx, dy = bx - ax, by - ay
+    ll = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(ll > 0, ((px - ax) * dx + (py - ay) * dy) / ll, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    return np.asarray(np.hypot(px - (ax + t * dx), py - (ay + t * dy)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class FeatureIndex:
+    """A feature layer prepared for repeated nearest-distance queries.
+
+    Build once with :meth:`of`, then ask :func:`nearest_distances` for any
+    subsets (e.g. the sites of at least each tier's size). ``pieces`` holds
+    the boundary segments (points as zero-length segments) cut to at most
+    :data:`PIECE_M` m, as rows ``ax, ay, bx, by`` (EPSG:27700 m).
+    """
+
+    geoms: Geoms
+    pieces: F64
+    owner: Index
+
+    @classmethod
+    def of(cls, geoms: Geoms, piece_m: float = PIECE_M) -> FeatureIndex:
+        """Cut ``geoms`` (EPSG:27700) into pieces (:func:`boundary_segments`)."""
+        g = np.asarray(geoms, dtype=object)
+        segs, owner = boundary_segments(g)
+        xy, of = shapely.get_coordinates(segs, return_index=True)
+        ab = np.empty((len(segs), 4))
+        first = np.r_[True, of[1:] != of[:-1]]
+        last = np.r_[of[1:] != of[:-1], True]
+        ab[:, :2], ab[:, 2:] = xy[first], xy[last]  # a Point gives a = b
+        pieces, piece_owner = _split(ab, owner, piece_m)
+        return cls(g, pieces, piece_owner)
+
+
+def _nearest_piece(px: F64, py: F64, pieces: F64) -> F64:
+    """Exact distance from each point to the nearest of ``pieces`` (KD-tree of midpoints).
+
+    A piece whose midpoint is *r* from the point is at least *r* − *h* away,
+    *h* the largest half-length. So once the best exact distance among the
+    ``K_NEAREST`` nearest midpoints is at most the *k*-th midpoint distance − *h*,
+    no other piece can be nearer; for the few points where this fails, every
+    piece with its midpoint within best + *h* is tested (a ball query), which
+    is again exact.
+    """
+    mid = (pieces[:, :2] + pieces[:, 2:]) / 2.0
+    half = float(np.max(np.hypot(*(pieces[:, 2:] - pieces[:, :2]).T)) / 2.0)
+    k = min(K_NEAREST, len(pieces))
+    tree = cKDTree(mid)
+    xy = np.column_stack([px, py])
+    r, j = tree.query(xy, k=k)
+    r, j = r.reshape(len(px), k), j.reshape(len(px), k)
+    d: F64 = _segment_distance(px[:, None], py[:, None], pieces[j]).min(axis=1)
+    unsure = np.flatnonzero(d > r[:, -1] - half) if k < len(pieces) else np.empty(0, np.intp)
+    if len(unsure):
+        # Every piece that could be nearer has its midpoint within d + h: test them all.
+        near = tree.query_ball_point(xy[unsure], r=d[unsure] + half, return_sorted=False)
+        sizes = np.fromiter(map(len, near), dtype=np.intp, count=len(near))
+        cand = np.fromiter(chain.from_iterable(near), dtype=np.intp, count=int(sizes.sum()))
+        who = np.repeat(unsure, sizes)
+        dc = _segment_distance(px[who], py[who], pieces[cand])
+        d[unsure] = np.minimum(d[unsure], np.minimum.reduceat(dc, np.cumsum(sizes) - sizes))
+    return d
+
+
+def nearest_distances(
+    points: Geoms, features: FeatureIndex, subsets: Sequence[Bools | None]
+) -> list[F64]:
+    """Distance (m) from every point to the nearest feature of each subset.
+
+    Parameters
+    ----------
+    points
+        Shapely Points, EPSG:27700.
+    features
+        From :meth:`FeatureIndex.of`.
+    subsets
+        One boolean mask over the features per query (``None``: all of them).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array per subset: 0 for a point in or on a polygon of the subset,
+        else the exact distance to the nearest boundary segment, line or point
+        of the subset; ``inf`` when the subset is empty. Equal to
+        ``shapely.distance(point, feature)`` minimised over the subset.
+    """
+    pts = np.asarray(points, dtype=object)
+    n = len(pts)
+    px, py = shapely.get_x(pts), shapely.get_y(pts)
+    inside_ft: Index = np.empty(0, dtype=np.intp)
+    inside_pt: Index = np.empty(0, dtype=np.intp)
+    if n and len(features.geoms):
+        # Tree over the points, each feature prepared once: "contains" (boundary
+        # points are found by the pieces at distance 0 anyway).
+        hit = shapely.STRtree(pts).query(features.geoms, predicate="contains")
+        inside_ft, inside_pt = hit[0].astype(np.intp), hit[1].astype(np.intp)
+    out: list[F64] = []
+    for subset in subsets:  # a handful of tiers, each vectorised over every point
+        keep = (
+            np.ones(len(features.geoms), dtype=bool)
+            if subset is None
+            else np.asarray(subset, dtype=bool)
+        )
+        dist = np.full(n, np.inf)
+        pieces = features.pieces[keep[features.owner]]
+        if n and len(pieces):
+            dist = _nearest_piece(px, py, pieces)
+            dist[inside_pt[keep[inside_ft]]] = 0.0
+        out.append(dist)
+    return out

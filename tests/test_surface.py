@@ -1,0 +1,141 @@
+"""Indicators counted where people live: exact point distances, shares, custom areas, scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from analysis import areas, new_park, profiles
+from geo import point_distance
+from geo.standards import ACCESS_TIERS
+
+TOLLER = "E05001364"  # Bradford ward (ONS 2025 wards)
+
+
+def test_segment_distances_by_hand() -> None:
+    square = shapely.box(0, 0, 10, 10)  # hole-free 10 m square
+    ring = shapely.box(100, 0, 120, 20).difference(shapely.box(105, 5, 115, 15))  # with a hole
+    line = shapely.LineString([(0, 50), (30, 50)])
+    point = shapely.Point(200, 200)
+    feats = point_distance.FeatureIndex.of(np.array([square, ring, line, point], dtype=object))
+    pts = shapely.points([(15, 5), (5, 5), (110, 10), (10, 53), (203, 204), (10, 10)])
+    every, squares, none = point_distance.nearest_distances(
+        pts, feats, [None, np.array([True, True, False, False]), np.zeros(4, bool)]
+    )
+    # (15,5): 5 m east of the square; (5,5) inside it: 0; (110,10) in the hole: 5 m
+    # to the hole's edge; (10,53): 3 m above the line; (203,204): 5 m from the point
+    # (3-4-5); (10,10) on the square's corner: 0.
+    np.testing.assert_allclose(every, [5, 0, 5, 3, 5, 0])
+    assert squares[3] == pytest.approx(np.hypot(0, 43))  # the square's top edge is y = 10
+    assert np.isinf(none).all()
+
+
+def test_segment_distances_equal_shapely_on_real_sites(results) -> None:
+    sites = results.inputs.sites
+    geoms = np.asarray(sites.geometry.values)
+    ha = sites["area_ha"].to_numpy(float)
+    p = results.points.iloc[::97]
+    pts = shapely.points(p["easting"].to_numpy(float), p["northing"].to_numpy(float))
+    feats = point_distance.FeatureIndex.of(geoms)
+    got = point_distance.nearest_distances(pts, feats, [ha >= t.min_ha for t in ACCESS_TIERS[:3]])
+    for tier, d in zip(ACCESS_TIERS[:3], got, strict=True):
+        q = geoms[ha >= tier.min_ha]
+        tree = shapely.STRtree(q)
+        (_, j), ref = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        assert np.max(np.abs(d - shapely.distance(pts, q[j]))) < 1e-6
+        assert np.max(np.abs(d - ref)) < 1e-6
+
+
+def test_lsoa_shares_are_resident_shares(results) -> None:
+    t, p = results.lsoa, results.points
+    for tier in ACCESS_TIERS:
+        share = t[tier.meets_col].to_numpy(float)
+        assert ((share >= 0) & (share <= 1)).all()
+        # County share from the LSOA shares equals the people counted point by point.
+        met = p.loc[p[tier.dist_col] <= tier.distance_m, "people"].sum()
+        county = (share * t["population"]).sum() / t["population"].sum()
+        assert county == pytest.approx(met / p["people"].sum(), rel=1e-12)
+        assert (t[f"dist_{tier.name}_p10_m"] <= t[tier.dist_col]).all()
+        assert (t[tier.dist_col] <= t[f"dist_{tier.name}_p90_m"]).all()
+    # Thresholds are no longer coin flips: many LSOAs are partly served.
+    partly = (t["meets_2ha_300m"] > 0) & (t["meets_2ha_300m"] < 1)
+    assert partly.mean() > 0.3
+
+
+def test_air_changes_by_method_only_slightly(results) -> None:
+    t = results.lsoa
+    w = t["population"].to_numpy(float)
+    surface = np.nansum(t["no2_ugm3"] * w) / w[t["no2_ugm3"].notna()].sum()
+    centroid = np.nansum(t["no2_ugm3_pwc"] * w) / w[t["no2_ugm3_pwc"].notna()].sum()
+    assert surface == pytest.approx(centroid, rel=0.02)
+
+
+def test_ilkley_moor_profiled_has_almost_no_residents(results) -> None:
+    sites = results.inputs.sites
+    moor = sites.loc[sites["name"].fillna("").str.contains("Ilkley Moor")]
+    assert len(moor) >= 1
+    polygon = shapely.union_all(np.asarray(moor.geometry.values))
+    prof = profiles.profile(results, areas.area_for_polygon(results, polygon, "Ilkley Moor"))
+    assert prof["population"] < 100
+
+
+def test_area_with_no_postcode_has_no_residents(results) -> None:
+    p = results.points
+    x, y = p["easting"].max() + 5_000, p["northing"].max() + 5_000  # beyond every postcode
+    area = areas.area_for_polygon(results, shapely.box(x, y, x + 500, y + 500))
+    assert area.weights.sum() == 0
+    prof = profiles.profile(results, area)
+    assert prof["population"] == 0
+    assert any("No postcode lies inside" in n for n in prof["notes"])
+
+
+def _open_spot_in(results, ward: str) -> tuple[float, float]:
+    """A point of the ward, not in a site and ≥ 60 m from every postcode, nearest its centre."""
+    t = results.lsoa
+    ward_geom = shapely.union_all(np.asarray(t.loc[t["ward_code"] == ward].geometry.values))
+    x0, y0, x1, y1 = ward_geom.bounds
+    gx, gy = np.meshgrid(np.arange(x0, x1, 25.0), np.arange(y0, y1, 25.0))
+    cand = shapely.points(gx.ravel(), gy.ravel())
+    cand = cand[shapely.contains(ward_geom, cand)]
+    p = results.points
+    homes = shapely.STRtree(shapely.points(p["easting"].to_numpy(), p["northing"].to_numpy()))
+    near_home = np.unique(homes.query(cand, predicate="dwithin", distance=60.0)[0])
+    in_site = np.unique(
+        shapely.STRtree(np.asarray(results.inputs.sites.geometry.values)).query(
+            cand, predicate="intersects"
+        )[0]
+    )
+    free = np.setdiff1d(np.arange(len(cand)), np.r_[near_home, in_site])
+    assert len(free), "no open land found in the ward"
+    c = ward_geom.centroid
+    best = cand[free][np.argmin(shapely.distance(cand[free], c))]
+    return best.x, best.y
+
+
+def _park(x: float, y: float) -> shapely.Geometry:
+    return shapely.box(x - 86.6, y - 86.6, x + 86.6, y + 86.6)  # 173.2 m square ≈ 3.0 ha
+
+
+def test_a_3ha_park_in_toller_gains_people_and_moves_smoothly(results) -> None:
+    x, y = _open_spot_in(results, TOLLER)
+    here = new_park.add_park(results, _park(x, y))
+    assert here["new_site_ha"] == pytest.approx(3.0, rel=1e-3)
+    assert max(here["gain_straight"].values()) > 0
+    for tier in ACCESS_TIERS:
+        gain = here["gain_straight"][tier.name]
+        assert sum(here["gain_by_imd_decile"][tier.name].values()) == pytest.approx(gain, abs=1)
+        assert sum(here["gain_by_age"][tier.name].values()) == pytest.approx(gain, abs=1)
+    moved = new_park.add_park(results, _park(x + 50, y))
+    # Moving the park 50 m east changes, for the 300 m tier, only the people in the
+    # symmetric difference of the two 300 m reach zones: a crescent of area at most
+    # 50 m × the zone's perimeter (≈ 2π·(300 + 87) + 4·173 ≈ 3.1 km), about 15.5 ha,
+    # i.e. under 1,500 people even at 100 residents/ha. Computed from the points:
+    p = results.points
+    pts = shapely.points(p["easting"].to_numpy(), p["northing"].to_numpy())
+    a = shapely.dwithin(pts, _park(x, y), 300.0)
+    b = shapely.dwithin(pts, _park(x + 50, y), 300.0)
+    crescent = float(p.loc[a ^ b, "people"].sum())
+    change = abs(moved["gain_straight"]["2ha_300m"] - here["gain_straight"]["2ha_300m"])
+    assert change <= crescent + 1
+    assert crescent < 1_500
