@@ -7,24 +7,28 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint typecheck bench bundle bundle-verify browser clean help
+.PHONY: run test lint typecheck bench bundle bundle-verify browser audit lock clean help
 
 help:
 	@echo "make run      set up and start the app on http://localhost:$(PORT)"
 	@echo "make test     set up and run the whole test suite"
 	@echo "make lint     ruff;  make typecheck  mypy;  make bench  benchmarks"
 	@echo "make bundle   rebuild data/west_yorkshire from ../shared/data"
+	@echo "make lock     re-pin requirements.lock;  make audit  pip-audit the pins (online)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# requirements.lock pins every package at the versions the suite passed with (make lock).
+$(VENV)/.installed-app: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[test]'
 	touch $@ $(VENV)/.installed-app
 
 # The bundle is committed; this only rebuilds it when it is missing.
@@ -56,6 +60,19 @@ bundle: $(VENV)/.installed-app
 
 bundle-verify: $(VENV)/.installed-app
 	$(BIN)/healthyplaces bundle verify
+
+# Known vulnerabilities in the locked versions (needs the PyPI/OSV advisory service online).
+audit: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict -r requirements.lock --no-deps --disable-pip
+
+# Re-resolve pyproject.toml's dependencies in a fresh environment and pin them.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache tests/artifacts
