@@ -18,19 +18,22 @@ import pandas as pd
 from geo import crs
 from geo.raster import Raster
 from layers import (
+    access_points,
     air_quality,
     bluespace,
     boundaries,
     catalogue,
     deprivation,
     greenspace,
+    grounds,
     network,
     paths,
     population,
 )
 from layers._io import ReadReport, sha256
-from layers.bundle import MANIFEST, BundleError, atomic_path, bundle_dir, write_frame
+from layers.bundle import MANIFEST, atomic_path, bundle_dir, write_frame
 from layers.catalogue import LAYERS
+from layers.errors import BundleError
 
 Progress = Callable[[str], None]
 
@@ -76,6 +79,8 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
     gframes, greports = greenspace.build(shared, frames["districts"])
     greports["greenspace_sites"] = greports["greenspace"]
     _write_all(out, gframes, greports, entries)
+    progress("green sites (access status, named sites, entrances, completeness)")
+    _write_green_sites(shared, out, gframes["greenspace"], frames["districts"], entries)
     progress("blue space")
     _write_all(out, *bluespace.build(shared), entries)
     progress("walking network (central Leeds)")
@@ -97,6 +102,26 @@ def build_bundle(shared: Path, out: Path, progress: Progress = _noop) -> dict[st
         tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     progress(f"done: {len(entries)} layers in {out}")
     return manifest
+
+
+def _write_green_sites(
+    shared: Path,
+    out: Path,
+    features: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    entries: dict[str, dict[str, Any]],
+) -> None:
+    """``grounds``, ``green_sites``, ``green_site_members``, ``access_points``, ``completeness``."""
+    ground, grep = grounds.build(shared)
+    sites = greenspace.build_sites(features, ground)
+    points, prep = access_points.build(shared, sites["green_sites"])
+    frames = {
+        "grounds": ground,
+        **sites,
+        "access_points": points,
+        "green_completeness": greenspace.completeness_table(features, districts),
+    }
+    _write_all(out, frames, {"grounds": grep, "access_points": prep}, entries)
 
 
 def _entry(name: str, file: str, path: Path, rows: int, crs: str | None) -> dict[str, Any]:
