@@ -135,13 +135,19 @@ _CLUB_NAMES = (
 )
 #: ``Park`` in a name, but not the car, business, retail, industrial or holiday kind.
 _PARK_NAME = r"\b(?<!car )(?<!business )(?<!retail )(?<!industrial )(?<!holiday )park\b"
-_GROUNDS_PUPILS = ("school", "college", "university", "kindergarten", "education", "schoolyard")
+_GROUNDS_SCHOOL = ("school", "kindergarten", "education", "schoolyard")
 
-_FORMAL_PUBLIC_TYPES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+#: Public open space by definition, even inside institutional grounds (St George's
+#: Field, a public park on the University of Leeds campus, way/6962425).
+_OPEN_SPACE_TYPES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("leisure", ("park",), "type:park"),
     ("leisure", ("nature_reserve",), "type:nature_reserve"),
     ("leisure", ("common",), "type:common"),
     ("landuse", ("village_green",), "type:village_green"),
+)
+#: Public by type, unless inside grounds or named for a club (school gardens and
+#: playgrounds are for pupils).
+_AMENITY_TYPES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("leisure", ("garden",), "type:garden"),
     ("leisure", ("dog_park",), "type:dog_park"),
     ("leisure", ("playground",), "type:playground"),
@@ -184,18 +190,26 @@ RULES: tuple[Rule, ...] = (
     ),
     # CRoW Act 2000 open access land, where OSM records the designation.
     Rule(PUBLIC, "tag:designation=access_land", _tag("designation", "access_land")),
+    # Open space by definition (Natural England GI Framework 2023 typology: parks and
+    # gardens, commons, village greens, nature reserves).
+    *(Rule(PUBLIC, reason, _type(k, *vals)) for k, vals, reason in _OPEN_SPACE_TYPES),
     # Institutional grounds (osm/grounds_landuse_2023): pupils, patients, inmates only.
-    Rule(RESTRICTED, "inside:school grounds", _inside(_GROUNDS_PUPILS)),
+    Rule(RESTRICTED, "inside:school grounds", _inside(_GROUNDS_SCHOOL)),
+    Rule(RESTRICTED, "inside:college grounds", _inside(("college",))),
+    Rule(RESTRICTED, "inside:university grounds", _inside(("university",))),
     Rule(RESTRICTED, "inside:hospital grounds", _inside(("hospital",))),
     Rule(RESTRICTED, "inside:prison grounds", _inside(("prison",))),
     Rule(RESTRICTED, "inside:military land", _inside(("military",))),
     Rule(RESTRICTED, "named:school or club", _named(_CLUB_NAMES)),
     Rule(RESTRICTED, "type:allotments", _type("landuse", "allotments")),
     Rule(RESTRICTED, "type:pitch without open access", _type("leisure", "pitch")),
-    # Types that are public spaces by definition (Natural England GI Framework 2023
-    # typology: parks and gardens, commons, village greens, nature reserves, play space).
-    *(Rule(PUBLIC, reason, _type(k, *vals)) for k, vals, reason in _FORMAL_PUBLIC_TYPES),
-    Rule(PUBLIC, "tag:designation=common", _tag("designation", "common", "village_green")),
+    # Amenity types open to all (GI Framework 2023: play space, gardens, cemeteries).
+    *(Rule(PUBLIC, reason, _type(k, *vals)) for k, vals, reason in _AMENITY_TYPES),
+    Rule(
+        PUBLIC,
+        "tag:designation=common",
+        _tag("designation", "common", "village_green", "millennium_green"),
+    ),
     # CRoW Act 2000 s.1: "mountain, moor, heath or down" is open country.
     Rule(PUBLIC, "type:moor or heath (CRoW open country)", _type("natural", "heath", "moor")),
     Rule(PUBLIC, "inside:public park", lambda e: e.in_public_park),
