@@ -89,16 +89,22 @@ def _first(f: pd.DataFrame, rank: str, n: int) -> pd.DataFrame:
     return order.drop_duplicates("label").set_index("label").reindex(np.arange(n))
 
 
-def _union_area_ha(
-    geoms: gpd.GeoSeries, labels: npt.NDArray[np.int64], n: int
-) -> npt.NDArray[np.float64]:
-    out = np.zeros(n, dtype=np.float64)
+def _unions(geoms: gpd.GeoSeries, labels: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.object_]:
+    """Union of the geometries of each label 0..n-1 (an empty polygon where none)."""
+    out = np.full(n, shapely.Polygon(), dtype=object)
     if len(geoms) == 0:
         return out
     union = gpd.GeoDataFrame({"label": labels}, geometry=geoms.values, crs=geoms.crs).dissolve(
         "label"
     )
-    out[union.index.to_numpy()] = shapely.area(union.geometry.values) / M2_PER_HA
+    out[union.index.to_numpy()] = np.asarray(union.geometry.values)
+    return out
+
+
+def _union_area_ha(
+    geoms: gpd.GeoSeries, labels: npt.NDArray[np.int64], n: int
+) -> npt.NDArray[np.float64]:
+    out: npt.NDArray[np.float64] = shapely.area(_unions(geoms, labels, n)) / M2_PER_HA
     return out
 
 
@@ -123,7 +129,9 @@ def summarise_sites(
         ``open_access_land``), ``access_status``, ``access_reason``,
         ``anchor_ref``, ``all_accessible``, ``natural``, ``formal`` (bool),
         ``n_members``, ``area_ha`` (union of all members), ``public_area_ha``
-        (union of the public members), ``natural_share`` (0–1), geometry.
+        (union of the public members less the restricted and private ones, so a
+        golf course inside an estate's park polygon does not count),
+        ``natural_share`` (0–1), geometry.
         ``members``: :data:`MEMBER_COLUMNS`, one row per feature.
     """
     n = int(labels.max()) + 1 if len(labels) else 0
@@ -143,7 +151,15 @@ def summarise_sites(
     public = f["access_status"].to_numpy() == "public"
     natural = f["typology"].isin(_NATURAL_TYPOLOGIES).to_numpy()
     moor = _pairs_in(f, _MOOR)
-    public_ha = _union_area_ha(geoms[public], labels[public], n)
+    closed = np.isin(f["access_status"].to_numpy(), ["restricted", "private"])
+    public_ha = (
+        shapely.area(
+            shapely.difference(
+                _unions(geoms[public], labels[public], n), _unions(geoms[closed], labels[closed], n)
+            )
+        )
+        / M2_PER_HA
+    )
     natural_ha = _union_area_ha(geoms[natural], labels[natural], n)
     moor_ha = _union_area_ha(geoms[moor], labels[moor], n)
     with np.errstate(invalid="ignore", divide="ignore"):
