@@ -106,7 +106,7 @@ def _type(key: str, *values: str) -> Predicate:
 
 def _named(pattern: str) -> Predicate:
     rx = re.compile(pattern, re.IGNORECASE)
-    return lambda e: np.fromiter((bool(rx.search(n)) for n in e.name), bool, len(e.name))
+    return lambda e: pd.Series(e.name, dtype=str).str.contains(rx).to_numpy(dtype=bool)
 
 
 def _unnamed(key: str, value: str) -> Predicate:

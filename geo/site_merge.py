@@ -98,8 +98,13 @@ def _overlap_edges(geoms: GeomArray, area: FloatArray) -> tuple[IntArray, IntArr
 
 
 def _name_edges(geoms: GeomArray, names: npt.NDArray[np.str_]) -> tuple[IntArray, IntArray]:
-    key = np.char.lower(np.char.strip(names.astype(str)))
-    key = np.array([" ".join(k.split()) for k in key], dtype=str) if len(key) else key
+    key = (
+        pd.Series(names, dtype=str)
+        .str.strip()
+        .str.lower()
+        .str.replace(r"\s+", " ", regex=True)
+        .to_numpy(dtype=str)
+    )
     named = np.flatnonzero(key != "")
     if len(named) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)

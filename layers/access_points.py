@@ -7,7 +7,12 @@ right 2025". Calderdale west of easting 400,000 (Todmorden, Walsden, Hebden
 Bridge, the upper Calder valley) has no points at all in this release.
 
 Each point carries the OSM green site it matches within
-:data:`geo.entrances.MATCH_M` metres (:func:`geo.entrances.match_points`).
+:data:`geo.entrances.MATCH_M` (30) metres (:func:`geo.entrances.match_points`).
+Built from the Aug 2023 OSM sites, 9,060 of the 11,340 points (79.9%) match:
+Bradford 76.9%, Calderdale 75.6%, Kirklees 71.6%, Leeds 87.2%, Wakefield 83.3%
+(:func:`match_rate_by_district`). The rest lie more than 30 m from every OSM
+green polygon: OS greenspace sites that OSM does not map, or maps smaller.
+Of the matched points, 4,945 reach a public site, 2,380 an unknown one.
 Geometry: EPSG:27700.
 """
 

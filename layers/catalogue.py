@@ -256,7 +256,9 @@ LAYERS: dict[str, LayerInfo] = {
             "All of Kirklees, Leeds and Wakefield; ~95% of Bradford; ~57% of Calderdale",
             "Calderdale west of easting 400,000 (Todmorden, Walsden, Hebden Bridge) has no "
             "points. Each point is matched to the nearest OSM green site within 30 m; "
-            "unmatched points have no site_id. The OS site polygons are not available.",
+            "unmatched points have no site_id (match rate 79.9%: Bradford 76.9%, "
+            "Calderdale 75.6%, Kirklees 71.6%, Leeds 87.2%, Wakefield 83.3%). The OS site "
+            "polygons are not available.",
             "match_m: metres",
         ),
         LayerInfo(
