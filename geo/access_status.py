@@ -127,9 +127,9 @@ PAID_ESTATES = ("Harewood Park", "Bramham Park")
 #: Names that say "members, pupils or customers": schools, clubs, company and
 #: university sports grounds (issue 8 found 80 such "public" features).
 _CLUB_NAMES = (
-    r"\b(grammar|high|primary|junior|infant|academy|prep(aratory)?|secondary)\s+school\b"
-    r"|\bschool\s+(playing\s+)?fields?\b|\bcollege\b|\buniversity\b"
-    r"|\b(sports?\s*(&|and)\s*social|cricket|tennis|bowl(ing|s)|rugby|football|golf|"
+    r"\b(?:grammar|high|primary|junior|infant|academy|prep(?:aratory)?|secondary)\s+school\b"
+    r"|\bschool\s+(?:playing\s+)?fields?\b|\bcollege\b|\buniversity\b"
+    r"|\b(?:sports?\s*(?:&|and)\s*social|cricket|tennis|bowl(?:ing|s)|rugby|football|golf|"
     r"hockey|lawn\s+tennis|squash|croquet|rowing|sailing|angling)\s+club\b"
     r"|\bsports?\s+club\b|\bsocial\s+club\b|\bworks\s+sports\b"
 )
