@@ -123,3 +123,14 @@ def test_no_park_tier_site_is_larger_than_the_largest_real_park(sites: gpd.GeoDa
     assert parks["area_ha"].max() <= 1500 * ACRE_HA
     oal = sites[sites["site_kind"] == "open_access_land"]
     assert oal["area_ha"].max() > 1500 * ACRE_HA
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OSM's Bretton Country Park polygon (way/184627155, 528 ha) takes in farmland "
+    "beyond the 500-acre estate; it is the largest park-kind site until OSM is corrected",
+)
+def test_bretton_country_park(sites: gpd.GeoDataFrame) -> None:
+    # Published: "500 acres of fields, hills, woodland, lakes and formal gardens"
+    # (Yorkshire Sculpture Park, ysp.org.uk "Heritage"): about 202 ha.
+    assert _area(sites, "Bretton Country Park") == pytest.approx(500 * ACRE_HA, rel=0.25)
