@@ -127,8 +127,8 @@ def test_no_park_tier_site_is_larger_than_the_largest_real_park(sites: gpd.GeoDa
 
 @pytest.mark.xfail(
     strict=True,
-    reason="OSM's Bretton Country Park polygon (way/184627155, 528 ha) takes in farmland "
-    "beyond the 500-acre estate; it is the largest park-kind site until OSM is corrected",
+    reason="OSM's Bretton Country Park polygon (way/184627155, 528 ha) is 2.6 times the "
+    "published 500-acre estate; it is the largest park-kind site until that is resolved",
 )
 def test_bretton_country_park(sites: gpd.GeoDataFrame) -> None:
     # Published: "500 acres of fields, hills, woodland, lakes and formal gardens"
