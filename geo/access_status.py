@@ -118,10 +118,13 @@ def _inside(kinds: tuple[str, ...]) -> Predicate:
 
 
 #: Paid-entry or private historic estates mapped as ``leisure=park`` with no tag that
-#: says so. Harewood House Trust charges for entry to the house and grounds
-#: (harewood.org, "Plan your visit"); Bramham Park is a private estate whose gardens
-#: open on paid days and events only (bramhampark.co.uk). OSM tags Bramham
-#: ``access=permissive``, which this rule overrides. Matched on the whole name.
+#: says so. Harewood House Trust sells tickets for the house and gardens, timed
+#: tickets for visitors and members (harewood.org; YorkMix review, "entry to the house
+#: and gardens"). Bramham Park is a private residence whose park is open on weekdays
+#: by appointment for a fee (visiter-yorkshire.com, 2016; Yorkshire Post); only a
+#: public footpath and a permissive path cross it (Defra Higher Level Stewardship walk
+#: leaflet), which is likely why OSM tags the whole park ``access=permissive``: this
+#: rule overrides that tag. Matched on the whole name.
 PAID_ESTATES = ("Harewood Park", "Bramham Park")
 
 #: Names that say "members, pupils or customers": schools, clubs, company and

@@ -107,9 +107,12 @@ def test_middleton_park(sites: gpd.GeoDataFrame) -> None:
 
 @pytest.mark.parametrize("name", ["Harewood Park", "Bramham Park"])
 def test_paid_entry_estates_are_not_public(sites: gpd.GeoDataFrame, name: str) -> None:
-    # Harewood House Trust charges for the house and grounds; Bramham Park opens its
-    # gardens on paid days only (both estates' visitor pages). Issue 8 counted 481 ha
-    # and 290 ha of them as public. Their area is not sourced offline: status only.
+    # Harewood House Trust sells tickets for the house and gardens (harewood.org);
+    # Bramham Park is a private residence whose park opens on weekdays by appointment
+    # for a fee (sources in geo.access_status.PAID_ESTATES). Issue 8 counted 481 ha and
+    # 290 ha of them as public. Published areas differ by what they include (Harewood's
+    # landscape "spans 1,000 acres"; Bramham's park about 500 acres plus farmland), so
+    # this checks status only.
     for _, site in sites[sites["name"] == name].iterrows():
         assert site["access_status"] == "restricted"
         assert not (site["all_accessible"] or site["natural"] or site["formal"])
