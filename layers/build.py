@@ -18,6 +18,7 @@ import pandas as pd
 from geo import crs
 from geo.raster import Raster
 from layers import (
+    access_points,
     air_quality,
     bluespace,
     boundaries,
@@ -26,6 +27,7 @@ from layers import (
     context,
     deprivation,
     greenspace,
+    grounds,
     health,
     network,
     paths,
@@ -97,6 +99,8 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     gframes, greports = greenspace.build(shared, frames["districts"])
     greports["greenspace_sites"] = greports["greenspace"]
     _write_all(out, gframes, greports, entries)
+    progress("green sites (access status, named sites, entrances, completeness)")
+    _write_green_sites(shared, out, gframes["greenspace"], frames["districts"], entries)
     progress("blue space")
     _write_all(out, *bluespace.build(shared), entries)
     progress("walking network (central Leeds)")
@@ -120,6 +124,24 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
 
 def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     fsync_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+def _write_green_sites(
+    shared: Path,
+    out: Path,
+    features: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    entries: dict[str, dict[str, Any]],
+) -> None:
+    """``grounds``, ``green_sites``, ``green_site_members``, ``access_points``, ``completeness``."""
+    ground, grep = grounds.build(shared)
+    sites = greenspace.build_sites(features, ground)
+    points, prep = access_points.build(shared, sites["green_sites"])
+    frames = {
+        "grounds": ground,
+        **sites,
+        "access_points": points,
+        "green_completeness": greenspace.completeness_table(features, districts),
+    }
+    _write_all(out, frames, {"grounds": grep, "access_points": prep}, entries)
 
 
 def _entry(name: str, file: str, path: Path, rows: int, crs: str | None) -> dict[str, Any]:

@@ -41,6 +41,8 @@ OGL_BOUNDARIES = (
     "Contains National Statistics data © Crown copyright and database right 2021–2025; "
     "Contains OS data © Crown copyright and database right 2021–2025"
 )
+#: Ordnance Survey open data (OS Open Greenspace access points, Feb 2025).
+OS_2025 = "Contains OS data © Crown copyright and database right 2025"
 OGL_PSI = "Contains public sector information licensed under the Open Government Licence v3.0"
 #: OS Code-Point Open and the ONS Postcode Directory (README of ../shared/data/postcodes).
 POSTCODE_ATTRIBUTION = (
@@ -414,6 +416,76 @@ LAYERS: dict[str, LayerInfo] = {
             _WY,
             "As for greenspace.",
             "area_ha: hectares",
+        ),
+        LayerInfo(
+            "green_sites",
+            "Green sites people would name, with access status and definitions",
+            "vector",
+            "Derived: OSM green polygons merged where they overlap by more than 10% of the "
+            "smaller, share a name within 50 m, or lie inside a park or nature reserve "
+            "(never by touching; grass never bridges)",
+            ODBL,
+            _OSM,
+            "2023-08",
+            _WY,
+            "Access status comes from tags, institutional grounds, names and type (rule table "
+            "in geo/access_status.py); features with no evidence are 'unknown', not public. "
+            "Site kind 'open_access_land' (moor, heath, large natural areas) is kept apart "
+            "from parks. OSM maps some parks only in part (e.g. Roundhay Park).",
+            "area_ha, public_area_ha: hectares; natural_share: 0-1",
+        ),
+        LayerInfo(
+            "green_site_members",
+            "Member features of each green site",
+            "table",
+            "Derived from greenspace and green_sites",
+            ODBL,
+            _OSM,
+            "2023-08",
+            _WY,
+            "One row per OSM green feature: site_id, access_status, access_reason.",
+            "area_ha: hectares",
+        ),
+        LayerInfo(
+            "grounds",
+            "Institutional grounds (OSM): schools, colleges, universities, hospitals, prisons",
+            "vector",
+            "OpenStreetMap, Geofabrik extract (osm/grounds_landuse_2023)",
+            ODBL,
+            _OSM,
+            "2023-07-05",
+            _WY,
+            "Polygons only; grounds not mapped in OSM are missing, so names and tags back them up.",
+            "area_ha: hectares",
+        ),
+        LayerInfo(
+            "access_points",
+            "OS Open Greenspace access points, matched to OSM green sites",
+            "vector",
+            "Ordnance Survey, OS Open Greenspace (SE tile), points within 200 m of the county",
+            OGL,
+            OS_2025,
+            "2025-02",
+            "All of Kirklees, Leeds and Wakefield; ~95% of Bradford; ~57% of Calderdale",
+            "Calderdale west of easting 400,000 (Todmorden, Walsden, Hebden Bridge) has no "
+            "points. Each point is matched to the nearest OSM green site within 30 m; "
+            "unmatched points have no site_id (match rate 79.9%: Bradford 76.9%, "
+            "Calderdale 75.6%, Kirklees 71.6%, Leeds 87.2%, Wakefield 83.3%). The OS site "
+            "polygons are not available.",
+            "match_m: metres",
+        ),
+        LayerInfo(
+            "green_completeness",
+            "How completely each district's green space is mapped",
+            "table",
+            "Derived from greenspace and districts",
+            ODBL,
+            _OSM,
+            "2023-08 (2020-02 grass for Kirklees and Wakefield)",
+            _WY,
+            "natural=wood is missing in Kirklees and Wakefield and their grass is from 2020: "
+            "those types are flagged not comparable.",
+            "area_ha: hectares; density_ha_km2: ha per km² of district",
         ),
         LayerInfo(
             "trees",

@@ -21,6 +21,10 @@ import pandas as pd
 import shapely
 
 from geo import crs
+from geo.access_status import PUBLIC, Evidence, access_status
+from geo.completeness import completeness
+from geo.green_sites import summarise_sites
+from geo.site_merge import INSIDE_MIN, fill_holes, share_inside, site_labels
 from geo.sites import M2_PER_HA, merge_sites
 from layers._io import ReadReport, hstore_get, osm_ref, read_vector
 from layers.bundle import read_table
@@ -248,6 +252,78 @@ def _read_trees(shared: Path) -> tuple[gpd.GeoDataFrame, ReadReport]:
     return gpd.GeoDataFrame(trees, geometry="geometry", crs=crs.ANALYSIS_CRS), rep
 
 
+def classify_access(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``grounds``, ``access_status`` and ``access_reason`` (:mod:`geo.access_status`).
+
+    Parameters
+    ----------
+    features
+        The ``greenspace`` layer (EPSG:27700).
+    grounds
+        The ``grounds`` layer (EPSG:27700, ``grounds`` kind): a feature is inside
+        grounds when at least half its area lies in one grounds polygon.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy with the three columns. Containment in a public park is decided
+        in a second pass, once the parks' own status is known.
+    """
+    out = features.copy()
+    geoms = np.asarray(out.geometry.values)
+    gi, gshare = share_inside(geoms, np.asarray(grounds.geometry.values))
+    kinds = grounds["grounds"].to_numpy(dtype=object)
+    out["grounds"] = np.where((gi >= 0) & (gshare >= INSIDE_MIN), kinds[np.maximum(gi, 0)], "")
+    ev = pd.DataFrame(
+        {
+            "key": out["osm_key"],
+            "value": out["osm_value"],
+            "name": out["name"],
+            "access": out["access"],
+            "fee": hstore_get(out["other_tags"], "fee"),
+            "garden_type": hstore_get(out["other_tags"], "garden:type"),
+            "designation": hstore_get(out["other_tags"], "designation"),
+            "grounds": out["grounds"],
+            "in_public_park": False,
+        }
+    )
+    status, _ = access_status(Evidence.from_frame(ev))
+    park = out["osm_key"].eq("leisure") & out["osm_value"].isin(
+        ["park", "nature_reserve", "common"]
+    )
+    public_park = np.flatnonzero(park.to_numpy() & (status == PUBLIC))
+    pi, pshare = share_inside(geoms, fill_holes(geoms[public_park]))
+    own = (pi >= 0) & (public_park[np.maximum(pi, 0)] == np.arange(len(geoms)))
+    ev["in_public_park"] = (pi >= 0) & (pshare >= INSIDE_MIN) & ~own
+    out["access_status"], out["access_reason"] = access_status(Evidence.from_frame(ev))
+    return out
+
+
+def build_sites(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """Build ``green_sites`` and ``green_site_members`` from every classified feature.
+
+    Sites follow :mod:`geo.site_merge` (overlap > 10%, shared name, inside a
+    park or nature reserve; never touch; grass never bridges) and are
+    summarised by :func:`geo.green_sites.summarise_sites`.
+    """
+    feats = classify_access(features, grounds)
+    pairs = feats["osm_key"] + "=" + feats["osm_value"]
+    labels = site_labels(
+        np.asarray(feats.geometry.values),
+        feats["name"].fillna("").astype(str).to_numpy(dtype=str),
+        pairs.isin(["leisure=park", "leisure=nature_reserve"]).to_numpy(),
+        (pairs == "landuse=grass").to_numpy(),
+    )
+    sites, members = summarise_sites(feats, labels)
+    return {"green_sites": sites, "green_site_members": members}
+
+
+def completeness_table(features: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Mapped density (ha/km²) of each green type per district, vintage and comparable flag."""
+    county_wide = features["source_file"].astype(str).str.startswith("west-yorkshire-")
+    return completeness(features.assign(county_wide=county_wide.to_numpy()), districts)
+
+
 def load_greenspace() -> gpd.GeoDataFrame:
     """Classified OSM green-space polygons (EPSG:27700).
 
@@ -260,6 +336,16 @@ def load_greenspace() -> gpd.GeoDataFrame:
 def load_sites() -> gpd.GeoDataFrame:
     """Publicly accessible green-space sites (merged polygons, EPSG:27700, ``area_ha`` in ha)."""
     return read_table("greenspace_sites")
+
+
+def load_green_sites() -> gpd.GeoDataFrame:
+    """Green sites people would name (EPSG:27700): kind, access status, definition flags."""
+    return read_table("green_sites")
+
+
+def load_green_site_members() -> pd.DataFrame:
+    """Member features of each green site, with their access status and reason."""
+    return read_table("green_site_members")
 
 
 def load_trees() -> gpd.GeoDataFrame:
