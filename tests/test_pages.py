@@ -173,7 +173,7 @@ def test_uploaded_geojson_buffer_is_profiled(results: Any) -> None:
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
-        (b"not json at all", "broken.geojson", "could not be read"),
+        (b"not json at all", "broken.geojson", "is named as GeoJSON but its content"),
         (b"hello", "notes.txt", "unsupported file type"),
     ],
 )
