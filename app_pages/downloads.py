@@ -16,9 +16,9 @@ from layers import catalogue
 from layers.catalogue import LAYERS
 
 FORMAT_LABELS = {
-    "geojson": "GeoJSON (EPSG:4326, lon/lat; attribution inside)",
-    "gpkg": "GeoPackage (EPSG:27700; zipped with attribution.txt)",
-    "csv": "CSV (geometry as WKT, EPSG:4326; zipped with attribution.txt)",
+    "geojson": "GeoJSON (EPSG:4326, lon/lat; attribution and data dictionary inside)",
+    "gpkg": "GeoPackage (EPSG:27700; attribution and data dictionary inside)",
+    "csv": "CSV (WKT geometry, EPSG:4326; zipped with .csvt, attribution, data dictionary)",
 }
 
 
@@ -30,6 +30,18 @@ def _title(name: str) -> str:
 
 def _schema_table(layer: str) -> pd.DataFrame:
     return pd.DataFrame(export.property_schema(layer), columns=["property", "type"])
+
+
+def _dictionary_note() -> str:
+    return (
+        "Every export carries a data dictionary (field, type, description, units, source, "
+        "year): the `fields` member in GeoJSON, the `data_dictionary` table in a GeoPackage "
+        "and a `.dictionary.csv` in the CSV zip. The LSOA results rename `pwc_x`/`pwc_y` to "
+        "`pwc_easting_27700`/`pwc_northing_27700` (EPSG:27700 metres) and come with a QGIS "
+        "style (`.qml`, graduated on `hpi_decile`) in the CSV zip and from the command line. "
+        "`healthyplaces export place-pack --place X -o pack.gpkg` writes one GeoPackage with "
+        "the boundary, green sites, results, IoD 2025 and PCM air cells."
+    )
 
 
 def render() -> None:
@@ -75,7 +87,8 @@ def render() -> None:
         st.dataframe(_schema_table(layer), hide_index=True, width="stretch")
         st.caption(
             "GeoJSON files also carry, at FeatureCollection level: `attribution`, `licence`, "
-            "`source`, `vintage`, `gaps`, `units`, `place` and `selection`. Coordinates are "
-            "longitude, latitude (RFC 7946), 6 decimals."
+            "`source`, `vintage`, `gaps`, `units`, `place`, `selection` and `fields`. "
+            "Coordinates are longitude, latitude (RFC 7946), 6 decimals."
         )
+        st.caption(_dictionary_note())
     st.caption(catalogue.ATTRIBUTION)

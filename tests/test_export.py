@@ -80,18 +80,20 @@ def test_boundary_layers_use_the_lookup_not_touching_neighbours(tmp_path: Path) 
     assert result.features == len(data["features"]) > 300
 
 
-def test_gpkg_is_bng_with_sidecar(tmp_path: Path) -> None:
+def test_gpkg_is_bng_with_attribution_inside(tmp_path: Path) -> None:
     path = tmp_path / "wards.gpkg"
     result = export_layer("wards", "E08000032", "gpkg", path)
-    gdf = gpd.read_file(path)
+    gdf = gpd.read_file(path, layer="wards")
     assert gdf.crs.to_epsg() == 27700
     assert len(gdf) == result.features == 30
-    assert result.sidecar is not None
-    text = result.sidecar.read_text(encoding="utf-8")
-    assert catalogue.ATTRIBUTION in text and "Vintage: 2025" in text
+    assert result.sidecar is None  # the attribution is inside (gpkg_metadata)
     with sqlite3.connect(path) as con:
-        (description,) = con.execute("SELECT description FROM gpkg_contents").fetchone()
+        (description,) = con.execute(
+            "SELECT description FROM gpkg_contents WHERE table_name = 'wards'"
+        ).fetchone()
+        meta = " ".join(m for (m,) in con.execute("SELECT metadata FROM gpkg_metadata"))
     assert "Crown copyright" in description
+    assert "Crown copyright" in meta and "2025" in meta
 
 
 def test_csv_has_wkt_in_lonlat(tmp_path: Path) -> None:
@@ -99,7 +101,7 @@ def test_csv_has_wkt_in_lonlat(tmp_path: Path) -> None:
     result = export_layer("blue_water", "Calderdale", "csv", path)
     table = pd.read_csv(path)
     assert len(table) == result.features > 0
-    geoms = shapely.from_wkt(table["geometry_wkt"].to_numpy())
+    geoms = shapely.from_wkt(table["WKT"].to_numpy())
     x = shapely.get_coordinates(geoms)[:, 0]
     assert np.all((x > -2.3) & (x < -1.6))
     assert "OpenStreetMap" in Path(f"{path}.attribution.txt").read_text(encoding="utf-8")
@@ -129,7 +131,7 @@ def test_unknown_place_lists_nearest_matches(tmp_path: Path) -> None:
 def test_cli_export_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sites.gpkg"
     assert main(["export", "greenspace_sites", "--place", "Bradford", "-o", str(out)]) == 0
-    assert gpd.read_file(out).crs.to_epsg() == 27700  # format taken from the suffix
+    assert gpd.read_file(out, layer="greenspace_sites").crs.to_epsg() == 27700  # from the suffix
     assert main(["export", "nope", "--place", "Bradford", "-o", str(tmp_path / "x.geojson")]) == 2
     assert "Unknown layer" in capsys.readouterr().err
     code = main(
@@ -139,12 +141,14 @@ def test_cli_export_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "Did you mean" in capsys.readouterr().err
 
 
-def test_download_bytes_zip_the_sidecar() -> None:
+def test_download_bytes_zip_the_csv_sidecars() -> None:
     data, name, mime, n = export_download("wards", "Kirklees", "csv")
     assert name.endswith(".zip") and mime == "application/zip" and n > 0
     names = zipfile.ZipFile(BytesIO(data)).namelist()
-    assert any(x.endswith(".csv") for x in names)
+    assert any(x.endswith(".csv") and "dictionary" not in x for x in names)
+    assert any(x.endswith(".csvt") for x in names)
     assert any(x.endswith(".attribution.txt") for x in names)
+    assert any(x.endswith(".dictionary.csv") for x in names)
 
 
 def test_catalogue_and_schema() -> None:

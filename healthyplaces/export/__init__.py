@@ -21,21 +21,31 @@ Formats
   decimals (~0.1 m), no ``crs`` member. The FeatureCollection carries foreign
   members ``attribution``, ``licence``, ``source``, ``vintage``, ``layer``,
   ``title``, ``place`` and ``selection``.
-* ``gpkg``: EPSG:27700 (British National Grid, metres), layer description and
-  GDAL metadata with the attribution, plus a ``<file>.attribution.txt`` sidecar.
-* ``csv``: one row per feature with its geometry as WKT in EPSG:4326
-  (``geometry_wkt``), plus a ``<file>.attribution.txt`` sidecar.
+  A ``fields`` member holds the data dictionary.
+* ``gpkg``: EPSG:27700 (British National Grid, metres), not zipped; layer
+  description and ``gpkg_metadata`` with the attribution, and a
+  ``data_dictionary`` attribute table.
+* ``csv``: one row per feature with its geometry as ``WKT`` in EPSG:4326, a
+  ``.csvt`` of column types (GDAL CSV driver) and a ``<file>.attribution.txt``.
+* Every format gets a ``<file>.dictionary.csv`` (field, type, description,
+  units, source, year); the results also a QGIS style ``.qml``
+  (:mod:`~healthyplaces.export.style`). Field types agree across formats.
+* ``place-pack`` (:mod:`~healthyplaces.export.pack`): one multi-layer
+  GeoPackage (boundary, sites, results, IoD, air) for a place.
 
 Raster layers (air quality) cannot be exported here; they are GeoTIFFs in the bundle.
 
 Modules: :mod:`~healthyplaces.export.select` (a layer's frame for a place),
 :mod:`~healthyplaces.export.writers` (GeoJSON, GeoPackage, CSV),
-:mod:`~healthyplaces.export.metadata` (catalogue entry, metadata, sidecar) and
-:mod:`~healthyplaces.export.files` (to a file or a download).
+:mod:`~healthyplaces.export.metadata` (catalogue entry, metadata, sidecar),
+:mod:`~healthyplaces.export.dictionary` (data dictionary),
+:mod:`~healthyplaces.export.style` (QGIS ``.qml``), :mod:`~healthyplaces.export.pack`
+(place pack) and :mod:`~healthyplaces.export.files` (to a file or a download).
 """
 
 from __future__ import annotations
 
+from healthyplaces.export.dictionary import data_dictionary
 from healthyplaces.export.files import ExportResult, export_download, export_layer
 from healthyplaces.export.metadata import (
     RESULTS_LAYER,
@@ -65,6 +75,7 @@ __all__ = [
     "ExportResult",
     "UnknownLayer",
     "attribution_text",
+    "data_dictionary",
     "export_download",
     "export_layer",
     "exportable_layers",

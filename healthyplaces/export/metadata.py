@@ -37,6 +37,8 @@ def _results_info() -> LayerInfo:
         "Census 2021; IoD 2025; DEFRA PCM 2019; OSM 2023-08 (network 2022, central Leeds)",
         "1,404 LSOAs",
         "Walking-network results exist only within 6.5 km of Leeds city centre.",
+        "per field: see the data dictionary (GeoJSON `fields`, GeoPackage `data_dictionary` "
+        "table, `.dictionary.csv` sidecar)",
     )
 
 

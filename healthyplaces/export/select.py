@@ -46,7 +46,8 @@ def _place_lsoas(place: Place | None) -> pd.DataFrame:
     return lsoa if place is None else lsoa[lsoa_mask(place, lsoa)]
 
 
-def _place_polygon(place: Place) -> shapely.Geometry:
+def place_polygon(place: Place) -> shapely.Geometry:
+    """The place's boundary polygon (EPSG:27700), the union of its level's rows."""
     level = load_boundaries(place.level)
     row = level[level["code"] == place.code]
     return shapely.union_all(row.geometry.values)
@@ -99,7 +100,7 @@ def _select(layer: str, frame: pd.DataFrame, place: Place | None) -> pd.DataFram
             f"{layer!r} has no geometry or LSOA code, so it cannot be selected by place; "
             "export it without --place."
         )
-    polygon = _place_polygon(place)
+    polygon = place_polygon(place)
     hits = np.sort(frame.sindex.query(polygon, predicate="intersects"))
     kept = frame.iloc[hits]
     only_touch = shapely.touches(np.asarray(kept.geometry.values), polygon)
