@@ -15,6 +15,7 @@ Specifications:
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,3 +182,34 @@ def test_cli_year_option(capsys: pytest.CaptureFixture[str]) -> None:
         ["lsoa-table"],
     ):
         assert parser.parse_args([*argv, "--year", "2019"]).year == 2019
+
+
+def test_report_has_the_change_by_decile_table_and_its_sii() -> None:
+    from pypdf import PdfReader
+
+    from healthyplaces import report
+
+    results = engine.load_results()
+    area = areas.area_for_place(results, resolve_place("Bradford"))
+    rep = report.build_report(results, area)
+    prof = profiles.profile(results, area)
+    table = rep.air_change
+    assert table is not None
+    assert table.columns[2:5] == ["NO₂ 2019", "NO₂ 2023", "NO₂ change"]
+    assert [r[0] for r in table.rows] == [
+        *map(str, range(1, 11)),
+        "All residents",
+        "SII (95% interval)",
+    ]
+    no2 = prof["air_change_2019_2023"]["no2"]
+    # Decile 1's NO₂ change and the SII of the change, as formatted from the JSON.
+    assert table.rows[0][4] == f"{no2['by_imd_decile'][0]['change_ugm3']:.1f}"
+    assert table.rows[-1][4].startswith(f"{no2['sii_change']['value']:.2f} (")
+    assert "DEFRA PCM 2023" in " ".join(rep.summary)
+    assert all("PCM 2019" not in r.year for r in rep.headline)
+    html = report.render_html(rep)
+    assert "Air quality: the change by deprivation decile" in html and "SII (95% interval)" in html
+    text = "".join(
+        p.extract_text() or "" for p in PdfReader(io.BytesIO(report.render_pdf(rep))).pages
+    )
+    assert "change by deprivation decile" in text
