@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from analysis import surface
+from analysis import air_years, surface
 from geo import air, crs, nature, origins, standards
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
 from geo.network import access as network_access
@@ -91,7 +91,7 @@ class Results:
         return self._inputs
 
 
-def load_inputs(progress: Progress = _quiet) -> Inputs:
+def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
     """Load every layer the analysis needs from the bundle.
 
     Parameters
@@ -138,7 +138,7 @@ def load_inputs(progress: Progress = _quiet) -> Inputs:
         trees=greenspace.load_trees(),
         blue=blue,
         water=bluespace.load_water(),
-        rasters=air_quality.load_all(),
+        rasters=air_quality.load_all(air_years.check_year(year)),
         graph=graph,
         network_area=network.load_network_area().geometry.iloc[0],
         surface=postcodes.load_population_points(),
@@ -169,6 +169,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     progress("Person-based indicators on the population surface", 0.3)
     point_table = surface.point_indicators(inputs, lsoa)
     person, no2_median = surface.lsoa_indicators(point_table, len(lsoa))
+    person = pd.concat([person, air_years.year_columns(point_table, len(lsoa))], axis=1)
     cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
 
     progress("Green space per 1,000 people", 0.55)
@@ -246,7 +247,7 @@ def habitats(inputs: Inputs) -> tuple[NDArray[np.object_], NDArray[np.str_]]:
 _CACHE: dict[str, Results] = {}
 
 
-def load_results(progress: Progress = _quiet) -> Results:
+def load_results(progress: Progress = _quiet, year: int | None = None) -> Results:
     """Every LSOA indicator: from memory, else the on-disk results store, else computed.
 
     Keyed by the bundle fingerprint and the analysis code
@@ -257,16 +258,20 @@ def load_results(progress: Progress = _quiet) -> Results:
     ----------
     progress
         Called with a message and a 0–1 fraction as each step starts (only when computing).
+    year
+        PCM year of the unsuffixed air columns, the index and the double burden
+        (default :func:`analysis.air_years.selected_year`: the newest unless selected).
 
     Returns
     -------
     Results
         As :func:`compute`.
     """
-    key = results_store.key("county")
+    year = air_years.selected_year() if year is None else air_years.check_year(year)
+    key = results_store.key(f"county{year}")
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = _stored(key) or _compute_and_store(key, progress)
+        _CACHE[key] = _stored(key) or _compute_and_store(key, progress, year)
     return _CACHE[key]
 
 
@@ -286,8 +291,8 @@ def _stored(key: str) -> Results | None:
     return Results(lsoa, areas, float(meta["no2_county_median"]), frames.get("points"))
 
 
-def _compute_and_store(key: str, progress: Progress) -> Results:
-    results = compute(load_inputs(progress), progress)
+def _compute_and_store(key: str, progress: Progress, year: int) -> Results:
+    results = compute(load_inputs(progress, year), progress)
     results_store.save(
         key,
         {
@@ -341,13 +346,7 @@ INDICATORS: dict[str, dict[str, str]] = {
         "domain": "access",
     },
     "blue_dist_m": {"label": "Distance to blue space", "units": "m", "domain": "access"},
-    "no2_ugm3": {
-        "label": "NO₂ annual mean 2019 at the population centroid",
-        "units": "µg/m³",
-        "domain": "air",
-    },
-    "pm25_ugm3": {"label": "PM2.5 annual mean 2019", "units": "µg/m³", "domain": "air"},
-    "pm10_ugm3": {"label": "PM10 annual mean 2019", "units": "µg/m³", "domain": "air"},
+    **air_years.INDICATORS,
     "no2_zonal_ugm3": {
         "label": "NO₂ area-weighted mean over the LSOA",
         "units": "µg/m³",

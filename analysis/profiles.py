@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from analysis import air_years
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from geo import aggregate, air, inequality, nature, standards
@@ -137,9 +138,10 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         "ci_high": ci["ci_ci_high"],
     }
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
+    prof.update(air_years.profile_air(t, area))
     prof["notes"] = notes
     prof["units"] = UNITS
-    prof["data_vintage"] = DATA_VINTAGE
+    prof["data_vintage"] = DATA_VINTAGE | {"air_quality": f"DEFRA PCM {air_years.selected_year()}"}
     prof["attribution"] = catalogue.ATTRIBUTION
     return prof
 
@@ -189,7 +191,10 @@ def _area_shannon(results: Results, area: Area) -> float:
 UNITS: dict[str, str] = {
     "population": "people (Census 2021 usual residents)",
     "imd_score_pop_weighted": "IoD 2025 IMD score, population-weighted",
-    "*_ugm3": "µg/m³, annual mean 2019 (DEFRA PCM), population-weighted",
+    "*_ugm3": "µg/m³, modelled annual mean background concentration, 1 km (DEFRA PCM, the "
+    "year in air_year; per year in air_by_year), population-weighted over postcodes",
+    "air_change_*": "change later minus base year, µg/m³ and % of the base; sii_change is the "
+    "SII of each LSOA's change (= SII later - SII base), with its 95% CI",
     "pop_share_*": "share of population, 0–1",
     "*_ha_per_1000": "hectares per 1,000 residents",
     "access_straight / access_network": "share of population meeting each tier, 0–1",

@@ -14,8 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis import engine
-from app_pages import _cache, _place
-from geo import standards
+from app_pages import _air_layers, _cache, _place
 from healthyplaces import maps
 from healthyplaces.formatting import md_escape
 from layers import network
@@ -62,8 +61,16 @@ def _layer_controls() -> dict[str, Any]:
     c["boundaries"] = st.toggle("District and ward boundaries", value=True)
     c["sites"] = st.toggle("Green space sites", value=True)
     c["blue"] = st.toggle("Blue space", value=False)
-    c["no2"] = st.toggle("NO₂ (2019)", value=False)
-    c["pm25"] = st.toggle("PM2.5 (2019)", value=False)
+    c["no2"] = st.toggle("NO₂", value=False)
+    c["pm25"] = st.toggle("PM2.5", value=False)
+    c["air_year"] = st.radio(
+        "Air quality year",
+        _air_layers.options(),
+        format_func=_air_layers.option_label,
+        horizontal=True,
+        help="Modelled annual mean background concentration, 1 km (DEFRA PCM), or the "
+        "change between the years.",
+    )
     c["iod"] = st.toggle("IoD 2025 deciles", value=False)
     c["indicator"] = st.toggle("Indicator choropleth", value=False)
     c["double_burden"] = st.toggle("Double burden LSOAs", value=False)
@@ -137,14 +144,7 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
             )
     for pollutant, cmap in _RASTER_COLOURS.items():
         if c[pollutant]:
-            maps.add_raster(
-                m,
-                _cache.layer(pollutant),
-                label=f"{standards.POLLUTANT_LABELS[pollutant]} annual mean 2019",
-                units="µg/m³",
-                cmap=cmap,
-                guideline=standards.WHO_2021_GUIDELINES[pollutant],
-            )
+            _air_layers.add_air_layer(m, pollutant, c["air_year"], cmap)
     if c["blue"]:
         maps.add_blue_space(
             m,

@@ -250,6 +250,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _year_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--year",
+        type=int,
+        help="DEFRA PCM year of the air figures, the index and the double burden "
+        "(default: the newest in the bundle)",
+    )
+
+
+def _select_year(args: argparse.Namespace) -> None:
+    """Make ``--year`` the year of every unsuffixed air figure (before any result loads)."""
+    if getattr(args, "year", None) is not None:
+        from analysis import air_years
+
+        air_years.select_year(args.year)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(
@@ -279,12 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("place", nargs="?", help="code (E08000032) or unambiguous name (Bradford)")
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument("--json", action="store_true")
+    _year_option(p)
     p.set_defaults(func=_cmd_profile)
 
     p = sub.add_parser("deciles", help="every indicator by IoD 2025 decile for a place")
     p.add_argument("place", nargs="?", help="code or unambiguous name")
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument("--json", action="store_true")
+    _year_option(p)
     p.set_defaults(func=_cmd_deciles)
 
     p = sub.add_parser("equity", help="access and exposure by group, life course, gardens")
@@ -301,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lsoa-table", help="every indicator for every LSOA (CSV or JSON)")
     p.add_argument("--json", action="store_true", help="JSON records instead of CSV")
     p.add_argument("-o", "--output", help="write CSV to this file (with an attribution sidecar)")
+    _year_option(p)
     p.set_defaults(func=_cmd_lsoa_table)
 
     p = sub.add_parser("export", help="export a layer for a place (GeoJSON, GeoPackage, CSV)")
@@ -312,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: from the file suffix, else geojson",
     )
     p.add_argument("-o", "--output", required=True, help="output file")
+    _year_option(p)
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("report", help="a place report (PDF or self-contained HTML)")
@@ -321,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["pdf", "html"], help="default: from the file suffix, else pdf"
     )
     p.add_argument("-o", "--output", help="output file (default healthyplaces-PLACE.FORMAT)")
+    _year_option(p)
     p.set_defaults(func=_cmd_report)
 
     return parser
@@ -331,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
     try:
+        _select_year(args)
         return handler(args)
     except (HealthyPlacesError, FileNotFoundError, ValueError) as exc:
         print(f"healthyplaces: error: {exc}", file=sys.stderr)

@@ -44,10 +44,9 @@ POLLUTANTS = catalogue.PCM_POLLUTANTS
 PCM_YEARS = catalogue.PCM_YEARS
 #: The newest PCM year in the bundle.
 NEWEST_YEAR = catalogue.NEWEST_PCM_YEAR
-#: The year the loaders use when none is given. It stays 2019 until the engine,
-#: the CLI and the app switch to :data:`NEWEST_YEAR` together (the answers in
-#: tests/golden are 2019's).
-DEFAULT_YEAR = 2019
+#: The year the loaders use when none is given: the newest (the engine, the CLI and
+#: the app default to it; ``--year`` / :func:`analysis.air_years.select_year` choose another).
+DEFAULT_YEAR = NEWEST_YEAR
 #: The base year of the change layer and of the change since 2019.
 BASE_YEAR = 2019
 #: Suggested colour map of the change layer: ColorBrewer RdBu reversed (blue = cleaner,

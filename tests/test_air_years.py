@@ -104,9 +104,9 @@ def test_2023_raster_matches_every_csv_cell(pollutant: str) -> None:
 def test_bundle_years_newest_first_and_the_default() -> None:
     assert air_quality.available_years() == (2023, 2019)
     assert air_quality.NEWEST_YEAR == 2023 == catalogue.NEWEST_PCM_YEAR
-    # Until the engine switch, loaders without a year give 2019 (tests/golden is 2019's).
-    assert air_quality.DEFAULT_YEAR == 2019
-    np.testing.assert_array_equal(load_pollutant("no2").values, load_pollutant("no2", 2019).values)
+    # The newest year is the default everywhere (issue 11): loaders without a year give 2023.
+    assert air_quality.DEFAULT_YEAR == 2023
+    np.testing.assert_array_equal(load_pollutant("no2").values, load_pollutant("no2", 2023).values)
 
 
 @pytest.mark.parametrize("year", [2019, 2023])

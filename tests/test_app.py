@@ -76,11 +76,11 @@ def test_choosing_bradford_changes_the_selected_place(app: AppTest) -> None:
 
 def test_toggling_no2_and_iod_layers(app: AppTest) -> None:
     app.sidebar.selectbox[0].set_value("E08000032").run()
-    _toggle(app, "NO₂ (2019)").set_value(True)
+    _toggle(app, "NO₂").set_value(True)
     _toggle(app, "IoD 2025 deciles").set_value(True)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    assert _toggle(app, "NO₂ (2019)").value and _toggle(app, "IoD 2025 deciles").value
+    assert _toggle(app, "NO₂").value and _toggle(app, "IoD 2025 deciles").value
     _toggle(app, "Use online map tiles").set_value(True).run()
     assert not app.exception
 

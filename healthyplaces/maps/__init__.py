@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from healthyplaces.assets import data_uri, embedded_assets, leaflet_draw_assets
 from healthyplaces.formatting import esc
+from healthyplaces.maps.change import add_change_raster
 from healthyplaces.maps.display import (
     COUNTY_MIN_SITE_HA,
     DISPLAY_DECIMALS,
@@ -66,6 +67,7 @@ __all__ = [
     "WEB_MERCATOR",
     "add_blue_space",
     "add_boundaries",
+    "add_change_raster",
     "add_choropleth",
     "add_double_burden",
     "add_green_sites",

@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from analysis import areas, deciles, profiles
+from analysis import air_years, areas, deciles, profiles
 from analysis.areas import Area
 from analysis.engine import Results
 from geo import standards
 from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, fmt_yes_no, is_missing
+from healthyplaces.report.air_change import air_change_table
 from healthyplaces.report.figures import decile_alt, decile_chart_png, map_png
 from healthyplaces.report.headlines import _UK, _WHO, headline_rows
 from healthyplaces.report.model import (
@@ -164,7 +165,7 @@ def lsoa_rows(results: Results, area: Area) -> Table:
         "IMD decile (2025)",
         "2 ha within 300 m, straight line",
         "2 ha within 300 m, walking",
-        "NO₂ 2019 (µg/m³)",
+        f"NO₂ {air_years.selected_year()} (µg/m³)",
         "Blue space within 300 m",
         "Access standards met (of 6)",
         "Double burden",
@@ -205,7 +206,7 @@ def lsoa_rows(results: Results, area: Area) -> Table:
     caption = (
         f"The {len(rows):,} LSOAs (2021) of {area.name}: Census 2021 residents, IoD 2025 "
         "decile, access (OSM 2023; walking = central Leeds only, n/a elsewhere), NO₂ "
-        "(DEFRA PCM 2019) and the double burden"
+        f"(DEFRA PCM {air_years.selected_year()}) and the double burden"
     )
     return Table(caption, cols, rows, numeric)
 
@@ -230,9 +231,10 @@ def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
         "Natural England Green Infrastructure Framework size, by straight line and, where the "
         "offline walking network covers it (central Leeds), along OpenStreetMap paths to site "
         f"entrances within {standards.ACCESS_NODE_DISTANCE_M:g} m of the boundary.",
-        "Air quality: DEFRA Pollution Climate Mapping 2019 annual means on a 1 km grid, sampled "
-        f"at each population-weighted centroid, compared with the WHO 2021 guidelines ({who} "
-        f"µg/m³) and UK limit values ({uk} µg/m³).",
+        f"Air quality: {catalogue.pcm_label('no2', prof['air_year'])} and the same for PM2.5 "
+        f"and PM10, {prof['air_exposure_method']}; compared with the WHO 2021 guidelines "
+        f"({who} µg/m³), their interim targets and UK limit values ({uk} µg/m³). "
+        f"{catalogue.ROADSIDE_NOTE}",
         "Nature: Shannon diversity of OpenStreetMap habitat classes within "
         f"{standards.HABITAT_RADIUS_M / 1000:g} km of each centroid; natural and semi-natural "
         "share of land; OSM-mapped trees (incomplete).",
@@ -242,7 +244,7 @@ def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
         "deprivation ridit; the concentration index uses the same ranking; 95% intervals.",
         "Double burden: LSOAs in IMD deciles 1–2, without a 2 ha site within 300 m and with NO₂ "
         "above the county's population-weighted median "
-        f"({fmt_number(results.no2_county_median)} µg/m³, 2019).",
+        f"({fmt_number(results.no2_county_median)} µg/m³, {prof['air_year']}).",
     ]
 
 
@@ -306,8 +308,8 @@ def build_report(
         f"{fmt_pct(hl)}% of residents live within 300 m (straight line) of a green space of at "
         "least 2 ha (OpenStreetMap 2023).",
         f"Population-weighted NO₂ is {fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³ "
-        f"(DEFRA PCM 2019); {fmt_pct(prof['pop_share_no2_above_who'])}% of residents are above "
-        f"the WHO 2021 guideline of {_WHO['no2']:g} µg/m³.",
+        f"(DEFRA PCM {prof['air_year']}); {fmt_pct(prof['pop_share_no2_above_who'])}% of "
+        f"residents are above the WHO 2021 guideline of {_WHO['no2']:g} µg/m³.",
         f"{fmt_pct(prof['pop_share_imd_deciles_1_2'])}% of residents live in England's 20% most "
         f"deprived LSOAs (IoD 2025); {fmt_people(prof['double_burden_population'])} face the "
         "double burden of deprivation, poor green-space access and above-median NO₂.",
@@ -339,4 +341,5 @@ def build_report(
             f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in prof["data_vintage"].items()
         ],
         warnings=list(warnings),
+        air_change=air_change_table(prof),
     )

@@ -165,12 +165,13 @@ def headline_rows(
     def value(row: _Row, p: dict[str, Any] | None) -> str | None:
         return None if p is None else row.fmt(row.get(p))
 
+    pcm = f"PCM {prof.get('air_year', 2019)}"  # the air rows carry the year shown
     return [
         HeadlineRow(
             r.label,
             r.fmt(r.get(prof)),
             r.units,
-            r.year,
+            r.year.replace("PCM 2019", pcm),
             value(r, district),
             value(r, county),
             r.benchmark,

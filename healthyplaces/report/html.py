@@ -100,6 +100,13 @@ def render_html(report: Report) -> str:
             f"<dd>{esc(s.explanation)} {esc(s.reading)}</dd>"
         )
     p.append("</dl></section>")
+    if report.air_change is not None:
+        p.append(
+            '<section aria-labelledby="s-air"><h2 id="s-air">Air quality: the change by '
+            "deprivation decile</h2>"
+        )
+        p.append(html_table(report.air_change))
+        p.append("</section>")
     p.append(
         '<section aria-labelledby="s-acc"><h2 id="s-acc">Access to green space: both methods</h2>'
     )

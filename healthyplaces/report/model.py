@@ -89,3 +89,6 @@ class Report:
     attribution: str
     vintages: list[str]
     warnings: list[str] = field(default_factory=list)
+    #: NO₂ and PM2.5 by IMD decile in the base and newest PCM years, with SIIs
+    #: (:func:`healthyplaces.report.air_change.air_change_table`); None with one year.
+    air_change: Table | None = None

@@ -189,6 +189,9 @@ def _back(lay: _Layout, report: Report) -> None:
     for stat in report.inequality:
         lay.para(f"{stat.name}: {stat.value} (95% interval {stat.interval})", 9, "B")
         lay.para(f"{stat.explanation} {stat.reading}")
+    if report.air_change is not None:
+        lay.heading("Air quality: the change by deprivation decile")
+        lay.table(report.air_change, 6.5, [24, 18, *([23] * 6)])
     lay.heading("Access to green space: both methods")
     lay.table(report.access, 7.5, [50, 32, 34, 34, 32])
     for note in report.coverage_notes:
