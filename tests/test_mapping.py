@@ -169,6 +169,22 @@ def test_classify_values_schemes() -> None:
         maps.classify_values(values, "equal", 3)
 
 
+def test_natural_breaks_are_deterministic_and_optimal(lsoa_iod) -> None:
+    """Jenks by Fisher's exact method: the same values give identical classes every time,
+    and on a hand-checkable set the breaks fall in the obvious gaps."""
+    values = lsoa_iod["IMD_score"]
+    first = maps.classify_values(values, "natural_breaks", 5)
+    for _ in range(3):
+        again = maps.classify_values(values, "natural_breaks", 5)
+        assert np.array_equal(first[0], again[0]) and first[1] == again[1]
+    # three well-separated clusters: the optimal 3-class breaks are the clusters' maxima
+    classes, bins = maps.classify_values(
+        pd.Series([1.0, 1.1, 1.2, 5.0, 5.1, 5.2, 9.0, 9.1, 9.2]), "natural_breaks", 3
+    )
+    assert bins == [1.2, 5.2, 9.2]
+    assert classes.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
 def test_feature_at_finds_the_lsoa_under_a_click() -> None:
     lsoa = load_lsoa21()
     row = lsoa.iloc[100]

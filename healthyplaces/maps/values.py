@@ -1,6 +1,8 @@
 """Map overlays of values: air-quality rasters, IoD deciles, classed choropleths, the double burden.
 
-Classes come from mapclassify (quantiles; Jenks natural breaks, Jenks 1977);
+Classes come from mapclassify (quantiles; Jenks natural breaks by Fisher's exact
+optimal partition, Fisher 1958 / Jenks 1977, which is deterministic: the same
+values always give the same breaks, unlike the sampled ``NaturalBreaks``);
 ramps from :mod:`healthyplaces.palettes`.
 """
 
@@ -161,7 +163,8 @@ def classify_values(
     values
         Numbers (NaN allowed).
     scheme
-        ``quantiles`` (equal counts) or ``natural_breaks`` (Jenks-style).
+        ``quantiles`` (equal counts) or ``natural_breaks`` (Jenks, by the exact
+        Fisher–Jenks optimisation: deterministic, so a rerun never moves a break).
     k
         Number of classes (fewer if there are fewer distinct values).
     """
@@ -182,7 +185,7 @@ def classify_values(
     classifier = (
         mapclassify.Quantiles(v[ok], k=k)
         if scheme == "quantiles"
-        else mapclassify.NaturalBreaks(v[ok], k=k)
+        else mapclassify.FisherJenks(v[ok], k=k)
     )
     classes[ok] = classifier.yb
     return classes, [float(b) for b in classifier.bins]
