@@ -141,6 +141,8 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
                 m,
                 lsoa_res,
                 tolerance_m=tol,
+                place_count=int(_cache.profile(place.code)["double_burden_lsoas"]),
+                place_name=place.name,
                 description="Among the most deprived and without good "
                 "green-space access (see the method notes).",
             )

@@ -75,6 +75,32 @@ def test_legends_are_text_with_units(county_html) -> None:
     assert "Quantiles (equal counts), 5 classes" in text
 
 
+def test_one_collapsible_legend_panel_holds_every_layer(county_html) -> None:
+    """Three layers with legends, ONE Leaflet legend control: a <details> panel, a section
+    per layer, never a stack of controls over the map."""
+    text = _unescape(county_html)
+    assert text.count('L.DomUtil.create("div", "hp-legend hp-legend-panel")') == 1
+    assert text.count('L.control({position: "bottomright"})') == 1
+    assert text.count("L.control(") == 2  # the legend panel and the attribution box
+    assert text.count("<details open><summary") == 1
+    assert text.count('L.DomUtil.create("section", "hp-legend-section", body)') == 3
+    for title in ("IMD 2025 score", "Green space sites by type", "NO₂ 2019"):
+        assert f"Legend: {title}" in text
+    # the panel script comes after every layer it shows and hides
+    panel = text.index('L.DomUtil.create("div", "hp-legend hp-legend-panel")')
+    for layer in re.findall(r"sections\.push\(\[(feature_group_\w+),", text):
+        assert text.index(f"var {layer} = L.featureGroup(") < panel
+
+
+def test_double_burden_legend_counts_the_place_not_the_view(county_bounds) -> None:
+    lsoa = load_lsoa21().head(50)
+    flagged = lsoa.assign(double_burden=[i % 5 == 0 for i in range(len(lsoa))])
+    m = maps.base_map(county_bounds)
+    maps.add_double_burden(m, flagged, place_count=7, place_name="Bradford")
+    text = _unescape(m.get_root().render())
+    assert "7 LSOAs in Bradford" in text and "10 LSOAs" not in text
+
+
 def test_offline_map_has_no_tiles_and_a_light_background(county_bounds) -> None:
     html = maps.base_map(county_bounds, tiles=False).get_root().render()
     assert "L.tileLayer" not in html
@@ -183,6 +209,19 @@ def test_natural_breaks_are_deterministic_and_optimal(lsoa_iod) -> None:
     )
     assert bins == [1.2, 5.2, 9.2]
     assert classes.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+@pytest.mark.parametrize("k", [2, 4, 6])
+def test_natural_breaks_match_mapclassify_fisher_jenks(lsoa_iod, k) -> None:
+    """A second implementation: mapclassify's FisherJenks gives the same breaks and
+    classes on 300 real IMD scores (rounded to 1 dp, so values tie)."""
+    import mapclassify
+
+    values = lsoa_iod["IMD_score"].head(300).round(1)
+    classes, bins = maps.classify_values(values, "natural_breaks", k)
+    reference = mapclassify.FisherJenks(values.to_numpy(float), k=k)
+    assert np.allclose(bins, reference.bins)
+    assert classes.tolist() == reference.yb.tolist()
 
 
 def test_feature_at_finds_the_lsoa_under_a_click() -> None:
