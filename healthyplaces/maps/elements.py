@@ -3,7 +3,8 @@
 Each layer is a :class:`LayerGroup` (switchable in a :class:`folium.LayerControl`)
 whose legend is a section of the map's ONE legend panel (a single Leaflet control,
 a collapsible ``<details>``), shown and hidden with its layer. Every string put
-into a tooltip or legend is HTML-escaped, because Leaflet sets them with ``innerHTML``. Leaflet itself is embedded
+into a tooltip or legend is HTML-escaped, because Leaflet sets them with
+``innerHTML``. Leaflet itself is embedded
 (:mod:`healthyplaces.assets`), so maps work offline; tiles are optional.
 """
 
