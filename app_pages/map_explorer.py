@@ -173,7 +173,12 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     if c["boundaries"]:
         wards = _cache.boundaries("ward")
         maps.add_boundaries(
-            m, _cache.boundaries("district"), maps.in_view(wards, bounds), tolerance_m=tol
+            m,
+            _cache.boundaries("district"),
+            maps.in_view(wards, bounds),
+            tolerance_m=tol,
+            # an LSOA layer is on: the hover must reach its LSOAs, not the ward outline
+            interactive=not (c["indicator"] or c["iod"] or c["double_burden"]),
         )
     if not county:
         maps.add_outline(m, outline, place.name, tolerance_m=tol)

@@ -101,6 +101,28 @@ def test_double_burden_legend_counts_the_place_not_the_view(county_bounds) -> No
     assert "7 LSOAs in Bradford" in text and "10 LSOAs" not in text
 
 
+def test_hover_reaches_the_lsoa_value_when_an_indicator_is_on(lsoa_iod) -> None:
+    """With an indicator on, the ward and district outlines take no pointer events and
+    bind no tooltip, so the only hover is the LSOA's: name, code and value with units."""
+    bradford = load_boundaries("district").query("code == 'E08000032'")
+    lsoa = maps.in_view(lsoa_iod, bradford.total_bounds)
+    m = maps.base_map(bradford.total_bounds)
+    maps.add_choropleth(m, lsoa, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
+    wards = maps.in_view(load_boundaries("ward"), bradford.total_bounds)
+    maps.add_boundaries(m, load_boundaries("district"), wards, interactive=False)
+    text = _unescape(maps.finish(m).get_root().render())
+    assert text.count(".bindTooltip(") == 1  # the choropleth's, nothing on top of it
+    tip = text[text.index(".bindTooltip(") :][:1500]
+    assert '["n", "c", "v"]' in tip and "IMD 2025 score" in tip
+    # outlines: two GeoJSON layers (wards, districts), both non-interactive
+    assert text.count('"interactive": false') == 2
+    # the value under the pointer, with units, for a real LSOA (independently read)
+    row = lsoa.iloc[0]
+    expected = f"{row['IMD_score']:.1f} score"
+    props = re.search(r'"properties": (\{"c": "' + row["lsoa21_code"] + r'"[^}]*\})', text)
+    assert props is not None and json.loads(props.group(1))["v"] == expected
+
+
 def test_offline_map_has_no_tiles_and_a_light_background(county_bounds) -> None:
     html = maps.base_map(county_bounds, tiles=False).get_root().render()
     assert "L.tileLayer" not in html
