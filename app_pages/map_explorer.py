@@ -114,7 +114,9 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     bounds = outline.total_bounds
     tol = maps.SIMPLIFY_M.get(place.level, 20.0)
     county = place.level == "county"
-    m = maps.base_map(bounds, tiles=c["tiles"])
+    m = maps.base_map(
+        bounds, tiles=c["tiles"], title=f"Map of {place.name}: layers and legend (Tab to leave)"
+    )
     lsoa_view = maps.in_view(_cache.layer("lsoa21"), bounds)
     if c["iod"]:
         maps.add_iod_deciles(m, lsoa_view, _cache.layer("iod2025"), tolerance_m=tol)

@@ -209,6 +209,51 @@ class _FitBounds(MacroElement):
         return [[v for v in corner] for corner in self.bounds]
 
 
+class _KeyboardFriendly(MacroElement):
+    """Keep the map out of the keyboard's way and name its frame.
+
+    Shapes are never Tab stops: every overlay path gets ``tabindex="-1"`` as layers
+    are drawn (a MutationObserver on the map), so Tab
+    moves from the map (one stop, arrow keys pan) through its few controls and out.
+    The enclosing iframe (streamlit-folium's, same origin) gets ``title`` as its
+    accessible name instead of "streamlit_folium.st_folium".
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var el = map.getContainer();
+            el.setAttribute("aria-label", {{ this.title|tojson }});
+            function untab(root) {
+                // Chromium makes interactive SVG paths Tab stops; tabindex -1 takes
+                // them out of the Tab order (they stay clickable and hoverable).
+                root.querySelectorAll(
+                    ".leaflet-overlay-pane path, .leaflet-overlay-pane svg, " +
+                    ".leaflet-overlay-pane [tabindex]"
+                ).forEach(function(n) {
+                    if (n.getAttribute("tabindex") !== "-1") { n.setAttribute("tabindex", "-1"); }
+                    n.setAttribute("focusable", "false");
+                });
+            }
+            untab(el);
+            if (window.MutationObserver) {
+                new MutationObserver(function() { untab(el); })
+                    .observe(el, {childList: true, subtree: true});
+            }
+            try {
+                if (window.frameElement) { window.frameElement.title = {{ this.title|tojson }}; }
+            } catch (e) { /* a cross-origin frame keeps its own title */ }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str):
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KeyboardFriendly"
+        self.title = title
+
+
 _BASE_CSS = """
 .hp-legend, .hp-attribution {
   background: rgba(255,255,255,0.93); color: #1a1a1a; padding: 6px 8px; border-radius: 4px;
@@ -284,6 +329,7 @@ def base_map(
     *,
     crs: str = crs.ANALYSIS_CRS,
     height: str | int = "100%",
+    title: str = "Interactive map",
 ) -> folium.Map:
     """A Leaflet map fitted to ``bounds``, with the project attribution always visible.
 
@@ -299,6 +345,8 @@ def base_map(
         CRS of ``bounds``.
     height
         Map height (CSS length or pixels).
+    title
+        The map's accessible name, also given to the iframe that holds it.
 
     Returns
     -------
@@ -334,6 +382,7 @@ def base_map(
             control=False,
         ).add_to(m)
     _FitBounds([[south, west], [north, east]]).add_to(m)
+    _KeyboardFriendly(title).add_to(m)
     attribution = (
         f'<div role="contentinfo" tabindex="0" aria-label="Data attribution">'
         f"{esc(catalogue.ATTRIBUTION)}</div>"
