@@ -21,7 +21,16 @@ from layers import network
 from layers.catalogue import LAYERS
 from layers.places import Place
 
-MAP_HEIGHT = 700
+#: Map height (px): with the title, the intro sentence and the expander it fits a
+#: 1280×720 window without scrolling.
+MAP_HEIGHT = 520
+#: The one sentence a first-time user reads: what the app shows.
+INTRO = (
+    "Who in West Yorkshire can reach green and blue space, breathe clean air and live near "
+    "nature, by place, from public data (ONS, DEFRA, MHCLG, OpenStreetMap)."
+)
+#: The expander that explains the map.
+HOW_TO_READ = "How to read this map"
 #: Palette per indicator domain (ColorBrewer sequential, colour-blind safe).
 DOMAIN_PALETTES = {
     "air": "YlOrRd",
@@ -112,7 +121,9 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     bounds = outline.total_bounds
     tol = maps.SIMPLIFY_M.get(place.level, 20.0)
     county = place.level == "county"
-    m = maps.base_map(bounds, tiles=c["tiles"])
+    m = maps.base_map(
+        bounds, tiles=c["tiles"], title=f"Map of {place.name}: layers and legend (Tab to leave)"
+    )
     lsoa_view = maps.in_view(_cache.layer("lsoa21"), bounds)
     if c["iod"]:
         maps.add_iod_deciles(m, lsoa_view, _cache.layer("iod2025"), tolerance_m=tol)
@@ -139,6 +150,8 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
                 m,
                 lsoa_res,
                 tolerance_m=tol,
+                place_count=int(_cache.profile(place.code)["double_burden_lsoas"]),
+                place_name=place.name,
                 description="Among the most deprived and without good "
                 "green-space access (see the method notes).",
             )
@@ -162,11 +175,31 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
     if c["boundaries"]:
         wards = _cache.boundaries("ward")
         maps.add_boundaries(
-            m, _cache.boundaries("district"), maps.in_view(wards, bounds), tolerance_m=tol
+            m,
+            _cache.boundaries("district"),
+            maps.in_view(wards, bounds),
+            tolerance_m=tol,
+            # an LSOA layer is on: the hover must reach its LSOAs, not the ward outline
+            interactive=not (c["indicator"] or c["iod"] or c["double_burden"]),
         )
     if not county:
         maps.add_outline(m, outline, place.name, tolerance_m=tol)
     return maps.finish(m, collapsed=True)
+
+
+def _how_to_read() -> None:
+    """The collapsed "How to read this map" help."""
+    with st.expander(HOW_TO_READ):
+        st.markdown(
+            "- **Choose a place** in the sidebar (county, district, ward, MSOA or LSOA), or "
+            "click the map to select the LSOA or ward under the pointer.\n"
+            "- **Switch layers** with the toggles on the left; the dashed black line is the "
+            "chosen place.\n"
+            "- **The legend** (bottom right of the map) explains every layer that is on; "
+            "click its heading to fold it away.\n"
+            "- **Hover** an area to read its name and, with an indicator on, its value and units.\n"
+            "- Areas are LSOAs (about 1,500 residents each, ONS Census 2021). Grey means no data."
+        )
 
 
 def _handle_click(out: dict[str, Any] | None, level: str) -> None:
@@ -188,11 +221,13 @@ def render() -> None:
     """The page."""
     place = _place.chosen_place()
     st.title("Map explorer")
+    st.markdown(INTRO)
     parent = f", in {md_escape(place.parent_name)}" if place.parent_name else ""
     st.caption(
         f"**{md_escape(place.name)}** ({place.level}, {place.code}{parent}). Choose a place in the "
         "sidebar, or click the map to select the LSOA or ward under the pointer."
     )
+    _how_to_read()
     controls, map_col = st.columns([1, 3], gap="medium")
     with controls:
         c = _layer_controls()

@@ -75,6 +75,54 @@ def test_legends_are_text_with_units(county_html) -> None:
     assert "Quantiles (equal counts), 5 classes" in text
 
 
+def test_one_collapsible_legend_panel_holds_every_layer(county_html) -> None:
+    """Three layers with legends, ONE Leaflet legend control: a <details> panel, a section
+    per layer, never a stack of controls over the map."""
+    text = _unescape(county_html)
+    assert text.count('L.DomUtil.create("div", "hp-legend hp-legend-panel")') == 1
+    assert text.count('L.control({position: "bottomright"})') == 1
+    assert text.count("L.control(") == 2  # the legend panel and the attribution box
+    assert text.count("<details open><summary") == 1
+    assert text.count('L.DomUtil.create("section", "hp-legend-section", body)') == 3
+    for title in ("IMD 2025 score", "Green space sites by type", "NO₂ 2019"):
+        assert f"Legend: {title}" in text
+    # the panel script comes after every layer it shows and hides
+    panel = text.index('L.DomUtil.create("div", "hp-legend hp-legend-panel")')
+    for layer in re.findall(r"sections\.push\(\[(feature_group_\w+),", text):
+        assert text.index(f"var {layer} = L.featureGroup(") < panel
+
+
+def test_double_burden_legend_counts_the_place_not_the_view(county_bounds) -> None:
+    lsoa = load_lsoa21().head(50)
+    flagged = lsoa.assign(double_burden=[i % 5 == 0 for i in range(len(lsoa))])
+    m = maps.base_map(county_bounds)
+    maps.add_double_burden(m, flagged, place_count=7, place_name="Bradford")
+    text = _unescape(m.get_root().render())
+    assert "7 LSOAs in Bradford" in text and "10 LSOAs" not in text
+
+
+def test_hover_reaches_the_lsoa_value_when_an_indicator_is_on(lsoa_iod) -> None:
+    """With an indicator on, the ward and district outlines take no pointer events and
+    bind no tooltip, so the only hover is the LSOA's: name, code and value with units."""
+    bradford = load_boundaries("district").query("code == 'E08000032'")
+    lsoa = maps.in_view(lsoa_iod, bradford.total_bounds)
+    m = maps.base_map(bradford.total_bounds)
+    maps.add_choropleth(m, lsoa, "IMD_score", "IMD 2025 score", "score", "quantiles", 5)
+    wards = maps.in_view(load_boundaries("ward"), bradford.total_bounds)
+    maps.add_boundaries(m, load_boundaries("district"), wards, interactive=False)
+    text = _unescape(maps.finish(m).get_root().render())
+    assert text.count(".bindTooltip(") == 1  # the choropleth's, nothing on top of it
+    tip = text[text.index(".bindTooltip(") :][:1500]
+    assert '["n", "c", "v"]' in tip and "IMD 2025 score" in tip
+    # outlines: two GeoJSON layers (wards, districts), both non-interactive
+    assert text.count('"interactive": false') == 2
+    # the value under the pointer, with units, for a real LSOA (independently read)
+    row = lsoa.iloc[0]
+    expected = f"{row['IMD_score']:.1f} score"
+    props = re.search(r'"properties": (\{"c": "' + row["lsoa21_code"] + r'"[^}]*\})', text)
+    assert props is not None and json.loads(props.group(1))["v"] == expected
+
+
 def test_offline_map_has_no_tiles_and_a_light_background(county_bounds) -> None:
     html = maps.base_map(county_bounds, tiles=False).get_root().render()
     assert "L.tileLayer" not in html
@@ -167,6 +215,35 @@ def test_classify_values_schemes() -> None:
     assert len(nb) == 3
     with pytest.raises(ValueError, match="quantiles"):
         maps.classify_values(values, "equal", 3)
+
+
+def test_natural_breaks_are_deterministic_and_optimal(lsoa_iod) -> None:
+    """Jenks by Fisher's exact method: the same values give identical classes every time,
+    and on a hand-checkable set the breaks fall in the obvious gaps."""
+    values = lsoa_iod["IMD_score"]
+    first = maps.classify_values(values, "natural_breaks", 5)
+    for _ in range(3):
+        again = maps.classify_values(values, "natural_breaks", 5)
+        assert np.array_equal(first[0], again[0]) and first[1] == again[1]
+    # three well-separated clusters: the optimal 3-class breaks are the clusters' maxima
+    classes, bins = maps.classify_values(
+        pd.Series([1.0, 1.1, 1.2, 5.0, 5.1, 5.2, 9.0, 9.1, 9.2]), "natural_breaks", 3
+    )
+    assert bins == [1.2, 5.2, 9.2]
+    assert classes.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+@pytest.mark.parametrize("k", [2, 4, 6])
+def test_natural_breaks_match_mapclassify_fisher_jenks(lsoa_iod, k) -> None:
+    """A second implementation: mapclassify's FisherJenks gives the same breaks and
+    classes on 300 real IMD scores (rounded to 1 dp, so values tie)."""
+    import mapclassify
+
+    values = lsoa_iod["IMD_score"].head(300).round(1)
+    classes, bins = maps.classify_values(values, "natural_breaks", k)
+    reference = mapclassify.FisherJenks(values.to_numpy(float), k=k)
+    assert np.allclose(bins, reference.bins)
+    assert classes.tolist() == reference.yb.tolist()
 
 
 def test_feature_at_finds_the_lsoa_under_a_click() -> None:

@@ -319,3 +319,23 @@ def test_scenario_csv_is_the_before_after_table_with_inert_names(results: Any) -
         lsoas[f"after_dist_{hl}_m"].to_numpy()
     )
     assert (back["attribution"] == catalogue.ATTRIBUTION).all()
+
+
+def test_map_explorer_first_screen_explains_itself(results: Any) -> None:
+    """One sentence on what the app shows, then "How to read this map" in an expander."""
+    from app_pages import map_explorer
+
+    at = _page("map_explorer").run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [m.value for m in at.main.markdown]
+    assert texts[0] == map_explorer.INTRO  # the first thing under the title
+    assert at.main.expander[0].label == "How to read this map"
+    assert map_explorer.MAP_HEIGHT <= 560  # fits 1280×720 with the title
+
+
+def test_viewer_toolbar_hides_deploy_and_stop() -> None:
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit/config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "viewer"

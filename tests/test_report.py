@@ -122,6 +122,24 @@ def test_pdf_parses_and_names_bradford_with_population(bradford_pdf: bytes) -> N
     assert "central Leeds only" in text
 
 
+def test_pdf_page_1_has_the_map_and_the_headline_figures(
+    bradford: report.Report, bradford_pdf: bytes
+) -> None:
+    """Page 1 at a glance: the map image and the headline table, not two-thirds empty;
+    the LSOA table is a labelled appendix on its own pages."""
+    reader = PdfReader(io.BytesIO(bradford_pdf))
+    first = reader.pages[0]
+    assert len(first.images) == 1  # the map
+    text = first.extract_text() or ""
+    assert "Headline indicators" in text
+    for row in bradford.headline[:6]:
+        assert row.value in text, row.label
+    appendix = [
+        i for i, p in enumerate(reader.pages) if "Appendix: the" in (p.extract_text() or "")
+    ]
+    assert appendix and appendix[0] > 0
+
+
 def test_small_area_deciles_fall_back_to_the_county(results: Any) -> None:
     ward = resolve_place("E05001341")  # Baildon: 10 LSOAs
     data = deciles.decile_data(results, areas.area_for_place(results, ward))

@@ -1,9 +1,10 @@
 """Leaflet and folium elements: the base map, switchable layer groups, legends, CSS, fit-bounds.
 
 Each layer is a :class:`LayerGroup` (switchable in a :class:`folium.LayerControl`)
-whose legend is a Leaflet control holding plain HTML text that shows and hides
-with its layer. Every string put into a tooltip or legend is HTML-escaped,
-because Leaflet sets them with ``innerHTML``. Leaflet itself is embedded
+whose legend is a section of the map's ONE legend panel (a single Leaflet control,
+a collapsible ``<details>``), shown and hidden with its layer. Every string put
+into a tooltip or legend is HTML-escaped, because Leaflet sets them with
+``innerHTML``. Leaflet itself is embedded
 (:mod:`healthyplaces.assets`), so maps work offline; tiles are optional.
 """
 
@@ -110,6 +111,60 @@ class _HtmlControl(MacroElement):
         self.css_class = css_class
 
 
+class _LegendPanel(MacroElement):
+    """The map's one legend panel: a single collapsible Leaflet control holding a section per
+    layer; each section shows only while its layer is on, and the panel hides when none is.
+
+    It is kept the last child of the map (see :func:`add_legend`), so every layer it
+    refers to is defined before its script runs.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var ctl = L.control({position: "bottomright"});
+            var sections = [];
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create("div", "hp-legend hp-legend-panel");
+                div.innerHTML = {{ this.shell|tojson }};
+                var body = div.querySelector(".hp-legend-body");
+                {%- for layer, html in this.entries %}
+                var s = L.DomUtil.create("section", "hp-legend-section", body);
+                s.innerHTML = {{ html|tojson }};
+                sections.push([{{ layer.get_name() }}, s]);
+                {%- endfor %}
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            ctl.addTo(map);
+            var panel = ctl.getContainer();
+            function sync() {
+                var any = false;
+                sections.forEach(function(p) {
+                    var on = map.hasLayer(p[0]);
+                    p[1].hidden = !on;
+                    any = any || on;
+                });
+                panel.style.display = any ? "" : "none";
+            }
+            map.on("overlayadd overlayremove", sync);
+            sync();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LegendPanel"
+        self.entries: list[tuple[folium.FeatureGroup, str]] = []
+        self.shell = (
+            '<details open><summary aria-label="Legend (click to fold)">Legend</summary>'
+            '<div class="hp-legend-body"></div></details>'
+        )
+
+
 class _FitBounds(MacroElement):
     """Fit the map to bounds now, and again whenever its container is resized, until the user
     pans or zooms (an iframe often gets its final size only after Leaflet starts)."""
@@ -154,6 +209,51 @@ class _FitBounds(MacroElement):
         return [[v for v in corner] for corner in self.bounds]
 
 
+class _KeyboardFriendly(MacroElement):
+    """Keep the map out of the keyboard's way and name its frame.
+
+    Shapes are never Tab stops: every overlay path gets ``tabindex="-1"`` as layers
+    are drawn (a MutationObserver on the map), so Tab
+    moves from the map (one stop, arrow keys pan) through its few controls and out.
+    The enclosing iframe (streamlit-folium's, same origin) gets ``title`` as its
+    accessible name instead of "streamlit_folium.st_folium".
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var el = map.getContainer();
+            el.setAttribute("aria-label", {{ this.title|tojson }});
+            function untab(root) {
+                // Chromium makes interactive SVG paths Tab stops; tabindex -1 takes
+                // them out of the Tab order (they stay clickable and hoverable).
+                root.querySelectorAll(
+                    ".leaflet-overlay-pane path, .leaflet-overlay-pane svg, " +
+                    ".leaflet-overlay-pane [tabindex]"
+                ).forEach(function(n) {
+                    if (n.getAttribute("tabindex") !== "-1") { n.setAttribute("tabindex", "-1"); }
+                    n.setAttribute("focusable", "false");
+                });
+            }
+            untab(el);
+            if (window.MutationObserver) {
+                new MutationObserver(function() { untab(el); })
+                    .observe(el, {childList: true, subtree: true});
+            }
+            try {
+                if (window.frameElement) { window.frameElement.title = {{ this.title|tojson }}; }
+            } catch (e) { /* a cross-origin frame keeps its own title */ }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str):
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KeyboardFriendly"
+        self.title = title
+
+
 _BASE_CSS = """
 .hp-legend, .hp-attribution {
   background: rgba(255,255,255,0.93); color: #1a1a1a; padding: 6px 8px; border-radius: 4px;
@@ -174,6 +274,10 @@ _BASE_CSS = """
 .hp-legend .ramp { height: 12px; border: 1px solid rgba(0,0,0,0.45); margin: 2px 0; }
 .hp-legend .ticks { display: flex; justify-content: space-between; }
 .hp-legend p { margin: 3px 0 0; color: #333; }
+.hp-legend-panel { max-height: 46vh; overflow-y: auto; }
+.hp-legend-panel summary { cursor: pointer; font-weight: 600; font-size: 12.5px; }
+.hp-legend-section { margin-top: 6px; }
+.hp-legend-section[hidden] { display: none; }
 .hp-legend:focus, .hp-attribution:focus { outline: 2px solid #1b7837; }
 .hp-attribution { max-width: 380px; font-size: 10px; line-height: 1.25; padding: 3px 6px; }
 .hp-tooltip th { text-align: left; padding-right: 6px; }
@@ -183,13 +287,22 @@ _BASE_CSS = """
 def add_legend(
     m: folium.Map, layer: folium.FeatureGroup, title: str, body: str, note: str = ""
 ) -> None:
-    """Add a legend control tied to ``layer``: a titled, focusable region of plain text."""
+    """Add ``layer``'s legend to the map's one legend panel: a titled group of plain text.
+
+    The first call creates the panel (:class:`_LegendPanel`); every call moves it to
+    the end of the map's children so it is drawn after all the layers it names.
+    """
     note_html = f"<p>{esc(note)}</p>" if note else ""
     text = (
-        f'<div role="group" tabindex="0" aria-label="Legend: {esc(title)}">'
+        f'<div role="group" aria-label="Legend: {esc(title)}">'
         f"<h4>{esc(title)}</h4>{body}{note_html}</div>"
     )
-    _HtmlControl(text, "bottomright", layer).add_to(m)
+    panel = next((c for c in m._children.values() if isinstance(c, _LegendPanel)), None)
+    if panel is None:
+        panel = _LegendPanel()
+        panel.add_to(m)
+    panel.entries.append((layer, text))
+    m._children.move_to_end(panel.get_name())
 
 
 def swatch_list(items: Iterable[tuple[str, str]], kind: str = "sw", columns: int = 1) -> str:
@@ -216,6 +329,7 @@ def base_map(
     *,
     crs: str = crs.ANALYSIS_CRS,
     height: str | int = "100%",
+    title: str = "Interactive map",
 ) -> folium.Map:
     """A Leaflet map fitted to ``bounds``, with the project attribution always visible.
 
@@ -231,6 +345,8 @@ def base_map(
         CRS of ``bounds``.
     height
         Map height (CSS length or pixels).
+    title
+        The map's accessible name, also given to the iframe that holds it.
 
     Returns
     -------
@@ -266,6 +382,7 @@ def base_map(
             control=False,
         ).add_to(m)
     _FitBounds([[south, west], [north, east]]).add_to(m)
+    _KeyboardFriendly(title).add_to(m)
     attribution = (
         f'<div role="contentinfo" tabindex="0" aria-label="Data attribution">'
         f"{esc(catalogue.ATTRIBUTION)}</div>"

@@ -40,11 +40,14 @@ def add_boundaries(
     *,
     tolerance_m: float = SIMPLIFY_M["county"],
     show: bool = True,
+    interactive: bool = True,
 ) -> folium.FeatureGroup:
     """District (thick) and ward (thin) outlines, with names on hover.
 
     ``districts`` and ``wards`` are EPSG:27700 polygons with ``code`` and ``name``
-    (as from :func:`layers.boundaries.load_boundaries`).
+    (as from :func:`layers.boundaries.load_boundaries`). With ``interactive=False``
+    (an LSOA layer is on) the outlines take no pointer events and have no tooltip,
+    so the hover reaches the LSOA underneath and shows its value.
     """
     fg = add_group(m, "Boundaries (districts and wards)", show, catalogue.OGL_SHORT)
     if wards is not None and len(wards):
@@ -57,11 +60,12 @@ def add_boundaries(
             style_function=lambda f: {
                 "color": "#555555",
                 "weight": 0.8,
-                "fill": True,
+                "fill": interactive,
                 "fillOpacity": 0.0,
                 "opacity": 0.8,
             },
-            tooltip=tooltip(["n", "c"], ["Ward", "Code"]),
+            tooltip=tooltip(["n", "c"], ["Ward", "Code"]) if interactive else None,
+            interactive=interactive,
         )
     d = to_display(districts, ["code", "name"], tolerance_m)
     props = pd.DataFrame({"n": [esc(v) for v in d["name"]], "c": [esc(v) for v in d["code"]]})
@@ -70,7 +74,10 @@ def add_boundaries(
         feature_collection(d, props),
         name="Districts",
         style_function=lambda f: {"color": "#222222", "weight": 2.4, "fill": False, "opacity": 0.9},
-        tooltip=tooltip(["n", "c"], ["District", "Code"]) if wards is None else None,
+        tooltip=tooltip(["n", "c"], ["District", "Code"])
+        if wards is None and interactive
+        else None,
+        interactive=interactive,
     )
     items = [("#222222", "District boundary")]
     if wards is not None:

@@ -1,7 +1,10 @@
 """Map overlays of values: air-quality rasters, IoD deciles, classed choropleths, the double burden.
 
-Classes come from mapclassify (quantiles; Jenks natural breaks, Jenks 1977);
-ramps from :mod:`healthyplaces.palettes`.
+Quantile classes come from mapclassify; Jenks natural breaks from Fisher's exact
+optimal partition (Fisher 1958; Jenks 1977; :mod:`healthyplaces.maps._jenks`, equal
+to ``mapclassify.FisherJenks``), which is deterministic: the same values always give
+the same breaks, unlike the sampled ``mapclassify.NaturalBreaks``. Ramps come from
+:mod:`healthyplaces.palettes`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pandas as pd
 
 from geo.raster import Raster
 from healthyplaces.formatting import MISSING, esc, fmt_value
+from healthyplaces.maps._jenks import fisher_jenks_bins
 from healthyplaces.maps.display import (
     SIMPLIFY_M,
     feature_collection,
@@ -161,7 +165,8 @@ def classify_values(
     values
         Numbers (NaN allowed).
     scheme
-        ``quantiles`` (equal counts) or ``natural_breaks`` (Jenks-style).
+        ``quantiles`` (equal counts) or ``natural_breaks`` (Jenks, by the exact
+        Fisher–Jenks optimisation: deterministic, so a rerun never moves a break).
     k
         Number of classes (fewer if there are fewer distinct values).
     """
@@ -179,13 +184,13 @@ def classify_values(
     if k == 1:
         classes[ok] = 0
         return classes, [float(distinct.max())]
-    classifier = (
-        mapclassify.Quantiles(v[ok], k=k)
-        if scheme == "quantiles"
-        else mapclassify.NaturalBreaks(v[ok], k=k)
-    )
-    classes[ok] = classifier.yb
-    return classes, [float(b) for b in classifier.bins]
+    if scheme == "quantiles":
+        classifier = mapclassify.Quantiles(v[ok], k=k)
+        classes[ok] = classifier.yb
+        return classes, [float(b) for b in classifier.bins]
+    bins = fisher_jenks_bins(v[ok], k)
+    classes[ok] = np.searchsorted(np.asarray(bins), v[ok], side="left")
+    return classes, bins
 
 
 def add_choropleth(
@@ -270,11 +275,16 @@ def add_double_burden(
     description: str = "Among the most deprived and without good access.",
     tolerance_m: float = SIMPLIFY_M["county"],
     show: bool = True,
+    place_count: int | None = None,
+    place_name: str = "",
 ) -> folium.FeatureGroup:
     """Outline the LSOAs where boolean ``column`` is true (EPSG:27700 input).
 
     ``gdf`` has ``lsoa21_code``, ``lsoa21_name`` and ``column``; only true rows
     are drawn, with a thick Okabe–Ito vermillion outline and a light fill.
+    ``place_count`` (the place profile's ``double_burden_lsoas``, LSOAs of the
+    place by the ONS best-fit lookup) is what the legend counts, with
+    ``place_name``; without it the legend counts the drawn LSOAs.
     """
     flagged = gdf[gdf[column].fillna(False).astype(bool)]
     fg = add_group(m, label, show, catalogue.BOTH_SHORT)
@@ -298,7 +308,13 @@ def add_double_burden(
             },
             tooltip=tooltip(["n", "c", "b"], ["LSOA", "Code", label]),
         )
+    count = len(flagged) if place_count is None else place_count
+    where = f" in {place_name}" if place_count is not None and place_name else ""
     add_legend(
-        m, fg, label, swatch_list([(DOUBLE_BURDEN_COLOUR, f"{len(flagged):,} LSOAs")]), description
+        m,
+        fg,
+        label,
+        swatch_list([(DOUBLE_BURDEN_COLOUR, f"{count:,} LSOAs{where}")]),
+        description,
     )
     return fg

@@ -154,8 +154,13 @@ def _document(report: Report) -> Any:
     return pdf
 
 
+#: Width of the page-1 map as a share of the text width: small enough that the map,
+#: the headline table and the summary share page 1 of an A4 district report.
+_FRONT_MAP_SHARE = 0.6
+
+
 def _front(lay: _Layout, report: Report) -> None:
-    """Title, boundary warnings, summary, headline table and map."""
+    """Page 1 at a glance: title, the map, the headline table; then boundary notes and summary."""
     pdf, width = lay.pdf, lay.width
     pdf.set_font(_FAMILY, "B", 17)
     pdf.set_text_color(20, 83, 45)
@@ -166,18 +171,23 @@ def _front(lay: _Layout, report: Report) -> None:
         f"Report generated {report.date}.",
         10,
     )
+    map_w = width * _FRONT_MAP_SHARE
+    pdf.image(
+        io.BytesIO(report.map.png),
+        x=pdf.l_margin + (width - map_w) / 2,
+        w=map_w,
+        alt_text=pdf_safe(report.map.alt),
+    )
+    lay.para(report.map.caption, 7.5, "I")
+    lay.heading("Headline indicators", 12, need=40)
+    ht = headline_table(report)
+    n_vals = len(ht.columns) - 4
+    lay.table(ht, 7, [52, *([19] * n_vals), 22, 22, 36 - 19 * (n_vals - 3)])
     if report.warnings:
         lay.heading("About this boundary", 11)
         lay.bullets(report.warnings)
     lay.heading("Summary")
     lay.bullets(report.summary)
-    lay.heading("Headline indicators")
-    ht = headline_table(report)
-    n_vals = len(ht.columns) - 4
-    lay.table(ht, 7, [52, *([19] * n_vals), 22, 22, 36 - 19 * (n_vals - 3)])
-    lay.heading("Map", need=width * 6.4 / 7.2 + 20)
-    pdf.image(io.BytesIO(report.map.png), w=width, alt_text=pdf_safe(report.map.alt))
-    lay.para(report.map.caption, 8, "I")
 
 
 def _back(lay: _Layout, report: Report) -> None:
@@ -203,7 +213,10 @@ def _back(lay: _Layout, report: Report) -> None:
     lay.heading("Data sources and licences")
     lay.table(report.sources, 6.5, [45, 70, 35, 32])
     lay.para(report.attribution, 8)
-    lay.heading("LSOAs")
+    pdf = lay.pdf
+    pdf.add_page()
+    lay.heading(f"Appendix: the {len(report.lsoa_table.rows):,} LSOAs of {report.place_name}")
+    lay.para(report.lsoa_table.caption, 8)
     widths = (
         [20, 28, 15, 13, 15, 15, 15, 14, 15, 15, 17]
         if len(report.lsoa_table.columns) == 11
