@@ -35,15 +35,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REAL_BUNDLE = ROOT / "data" / "west_yorkshire"
 
-#: Strings an attacker could put in an OSM name or a boundary name. 127.0.0.1:9 is
-#: the discard port: nothing should ever try to reach it.
-PAYLOADS: tuple[str, ...] = (
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "javascript:alert(1)",
-    "![x](http://127.0.0.1:9/p.png)",
-    '=HYPERLINK("http://127.0.0.1:9","x")',
-)
+#: Where the payloads point by default: the discard port, which nothing should reach.
+#: The browser test points them at its own loopback listener instead.
+DISCARD = "http://127.0.0.1:9"
+
+
+def payloads(base: str = DISCARD) -> tuple[str, ...]:
+    """Strings an attacker could put in an OSM or boundary name; URLs point at ``base``."""
+    return (
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        f"![x]({base}/p.png)",
+        f'=HYPERLINK("{base}","x")',
+    )
+
+
+PAYLOADS = payloads()
 #: The district whose wards are renamed.
 DISTRICT = "Bradford"
 #: Renamed OSM layers and how many features of each get a payload.
@@ -79,8 +87,8 @@ def _features_in(frame: gpd.GeoDataFrame, polygon: Any, n: int) -> pd.Index:
     return inside.sort_values(["area_ha"], ascending=False, kind="stable").index[:n]
 
 
-def build_hostile_bundle(dest: Path) -> HostileBundle:
-    """Copy the real bundle to ``dest`` and plant :data:`PAYLOADS` in its names.
+def build_hostile_bundle(dest: Path, base: str = DISCARD) -> HostileBundle:
+    """Copy the real bundle to ``dest`` and plant :func:`payloads` (``base``) in its names.
 
     The five Bradford wards first by code are renamed (``wards.ward_name`` and the
     matching ``lsoa21.ward_name``); in the first of them, the largest features
@@ -92,8 +100,9 @@ def build_hostile_bundle(dest: Path) -> HostileBundle:
 
     shutil.copytree(REAL_BUNDLE, dest)
     wards = gpd.read_parquet(dest / "wards.parquet")
-    chosen = wards[wards["district_name"] == DISTRICT].sort_values("ward_code").head(len(PAYLOADS))
-    names = dict(zip(chosen["ward_code"], PAYLOADS, strict=True))
+    planted = payloads(base)
+    chosen = wards[wards["district_name"] == DISTRICT].sort_values("ward_code").head(len(planted))
+    names = dict(zip(chosen["ward_code"], planted, strict=True))
     wards["ward_name"] = wards["ward_code"].map(names).fillna(wards["ward_name"])
     refresh_layer("wards", wards, bundle=dest)
     lsoa = gpd.read_parquet(dest / "lsoa21.parquet")
@@ -102,9 +111,9 @@ def build_hostile_bundle(dest: Path) -> HostileBundle:
     polygon = chosen.geometry.iloc[0]
     for layer in OSM_LAYERS:
         frame = gpd.read_parquet(dest / f"{layer}.parquet")
-        idx = _features_in(frame, polygon, len(PAYLOADS))
-        assert len(idx) == len(PAYLOADS), f"{layer}: too few features in the ward"
-        frame.loc[idx, "name"] = list(PAYLOADS)
+        idx = _features_in(frame, polygon, len(planted))
+        assert len(idx) == len(planted), f"{layer}: too few features in the ward"
+        frame.loc[idx, "name"] = list(planted)
         refresh_layer(layer, frame, bundle=dest)
     return HostileBundle(dest, names)
 
