@@ -7,6 +7,7 @@ Screenshots go to ``tests/artifacts/`` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,17 @@ CHROMIUM_ARGS = [
 STARTUP_TIMEOUT_S = 90
 
 
+#: Why tests marked ``nan_latlng`` are expected to fail on this branch: after a place
+#: switch the map explorer's fit-bounds element refits a 0x0 map container and Leaflet
+#: throws (issue 14, item 7; healthyplaces/maps ``_FitBounds``). The presentation
+#: branch fixes it at the source; on merge, delete this and the ``nan_latlng`` marks.
+NAN_LATLNG_REASON = "Invalid LatLng object: (NaN, NaN) from the fit-bounds element on refit"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"nan_latlng: expected to fail: {NAN_LATLNG_REASON}")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder is a ``browser`` test, retried once on failure.
 
@@ -45,6 +58,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
+            if item.get_closest_marker("nan_latlng"):
+                item.add_marker(pytest.mark.xfail(strict=True, reason=NAN_LATLNG_REASON))
 
 
 def _free_port() -> int:
@@ -68,24 +83,25 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"streamlit did not start in {STARTUP_TIMEOUT_S}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """URL of the app, served by a ``streamlit run`` subprocess on 127.0.0.1."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (run `make browser`)")
-    pytest.importorskip("playwright.sync_api")
+@contextlib.contextmanager
+def serve_app(env: dict[str, str] | None = None, log_name: str = "streamlit.log") -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free 127.0.0.1 port; yield its URL; stop it after.
+
+    ``env`` adds or overrides environment variables for the server (for example
+    ``HEALTHYPLACES_BUNDLE`` for a test bundle). Its output goes to ``tests/artifacts/``.
+    """
     port = _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = ARTIFACTS / "streamlit.log"
+    log = ARTIFACTS / log_name
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=full_env)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
@@ -99,9 +115,31 @@ def app_url() -> Iterator[str]:
             proc.wait(timeout=5)
 
 
+def _require_browser() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (run `make browser`)")
+    pytest.importorskip("playwright.sync_api")
+
+
 @pytest.fixture(scope="session")
-def browser(app_url: str) -> Iterator[Any]:
+def app_server() -> Any:
+    """:func:`serve_app` itself, for tests that serve the app on another bundle."""
+    _require_browser()
+    return serve_app
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """URL of the app, served by a ``streamlit run`` subprocess on 127.0.0.1."""
+    _require_browser()
+    with serve_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
     """A headless Chromium (Debian's) driven by Playwright."""
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -112,13 +150,104 @@ def browser(app_url: str) -> Iterator[Any]:
             b.close()
 
 
-@pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page (new Streamlit session) with downloads enabled, 1400×1000."""
+# --- Page errors ------------------------------------------------------------------
+
+#: Console messages of type "error" that are not defects, each with its reason. A
+#: message is allowed when it contains the key and (if given) its URL contains the
+#: second item. Nothing else is allowed: every page error fails the test.
+BENIGN_CONSOLE_ERRORS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Failed to load resource: the server responded with a status of 404",
+        "favicon",
+        "Chromium asks for /favicon.ico; Streamlit serves the page icon elsewhere",
+    ),
+)
+
+
+@dataclass
+class PageErrors:
+    """Every uncaught exception (``pageerror``) and console error a page logged."""
+
+    errors: list[str] = field(default_factory=list)
+    checked: bool = False
+    #: The page's address when the last error came (Streamlit's URL names the app page).
+    where: str = ""
+
+    def on_page_error(self, error: Any) -> None:
+        self.errors.append(f"pageerror: {error} (on {self.where or 'unknown'})")
+
+    def on_console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        text = str(message.text)
+        url = str((message.location or {}).get("url", ""))
+        for key, in_url, _reason in BENIGN_CONSOLE_ERRORS:
+            if key in text and in_url in url:
+                return
+        self.errors.append(f"console error: {text} (at {url or 'unknown'}, on {self.where})")
+
+    def attach(self, page: Any) -> None:
+        """Listen on ``page`` and on every frame's console (iframes report to the page)."""
+
+        def page_error(error: Any) -> None:
+            self.where = str(page.url)
+            self.on_page_error(error)
+
+        def console(message: Any) -> None:
+            self.where = str(page.url)
+            self.on_console(message)
+
+        page.on("pageerror", page_error)
+        page.on("console", console)
+
+    def assert_clean(self) -> None:
+        """Fail if any page error or console error was recorded (then forget them)."""
+        self.checked = True
+        found, self.errors = list(self.errors), []
+        assert not found, "the page logged errors:\n" + "\n".join(found)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a browser test's body, fail it if its page logged an error.
+
+    Checked in the call phase (not at teardown) so that ``xfail`` on a test applies.
+    """
+    result = yield
+    recorder = getattr(item, "page_errors", None)
+    if isinstance(recorder, PageErrors):
+        recorder.assert_clean()
+    return result
+
+
+def new_page(browser: Any, recorder: PageErrors) -> tuple[Any, Any]:
+    """A fresh context and page (new Streamlit session), 1400×1000, downloads on, recorded."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    recorder.attach(pg)
+    return context, pg
+
+
+@pytest.fixture()
+def page_errors(request: pytest.FixtureRequest) -> PageErrors:
+    """The errors the test's page logged; checked after the test body and at teardown."""
+    recorder = PageErrors()
+    request.node.page_errors = recorder
+    return recorder
+
+
+@pytest.fixture()
+def page(browser: Any, page_errors: PageErrors) -> Iterator[Any]:
+    """A fresh page (new Streamlit session) with downloads enabled, 1400×1000.
+
+    Any ``pageerror`` or console error (other than :data:`BENIGN_CONSOLE_ERRORS`)
+    fails the test after its body; one logged while the page closes fails at teardown.
+    """
+    context, pg = new_page(browser, page_errors)
     try:
         yield pg
     finally:
         context.close()
+    if page_errors.errors:
+        pytest.fail("the page logged errors:\n" + "\n".join(page_errors.errors))
