@@ -62,6 +62,7 @@ class Inputs:
     rasters: dict[str, Raster]
     graph: routing.WalkGraph
     network_area: shapely.Geometry
+    network_extent: str = network_access.NETWORK_EXTENT
 
 
 @dataclass
@@ -137,6 +138,7 @@ def load_inputs(progress: Progress = _quiet) -> Inputs:
         rasters=air_quality.load_all(),
         graph=graph,
         network_area=network.load_network_area().geometry.iloc[0],
+        network_extent=network.network_coverage().extent,
     )
 
 
@@ -164,7 +166,8 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
 
     progress("Green-space access, straight line", 0.3)
     straight = proximity.tier_access(pts, site_geoms, site_ha, (*ACCESS_TIERS, RULE_300))
-    progress("Green-space access, walking network (central Leeds)", 0.4)
+    progress("Green-space access, walking network", 0.4)
+    net_options = network_access.NetworkOptions(extent=inputs.network_extent)
     net = network_access.network_tier_access(
         inputs.graph,
         lsoa["pwc_x"].to_numpy(float),
@@ -173,6 +176,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         site_ha,
         inputs.network_area,
         ACCESS_TIERS,
+        options=net_options,
     )
     progress("Blue space", 0.5)
     blue_geoms = np.asarray(inputs.blue.geometry.values)
@@ -185,6 +189,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         np.zeros(len(blue_geoms)),
         inputs.network_area,
         BLUE_TIERS,
+        options=net_options,
     )
     cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
     for tier in ACCESS_TIERS:
@@ -358,7 +363,7 @@ INDICATORS: dict[str, dict[str, str]] = {
     },
     **{
         f"net_dist_{t.name}": {
-            "label": f"Walking distance to a {t.min_ha:g} ha site (central Leeds)",
+            "label": f"Walking distance to a {t.min_ha:g} ha site (where the network is complete)",
             "units": "m",
             "domain": "access",
         }

@@ -99,7 +99,7 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     _write_all(out, gframes, greports, entries)
     progress("blue space")
     _write_all(out, *bluespace.build(shared), entries)
-    progress("walking network (central Leeds)")
+    progress("walking network")
     _write_all(out, *network.build(shared), entries)
     progress("air quality")
     rasters, laqm = air_quality.build(shared)

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 OGL = "Open Government Licence v3.0"
+#: The place the offline walking network covers, as messages name it (network_area.place).
+OFFLINE_NETWORK_PLACE = "central Leeds"
 ODBL = "Open Database Licence 1.0"
 
 
