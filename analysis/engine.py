@@ -63,6 +63,7 @@ class Inputs:
     graph: routing.WalkGraph
     network_area: shapely.Geometry
     surface: gpd.GeoDataFrame
+    network_extent: str = network_access.NETWORK_EXTENT
 
 
 @dataclass
@@ -142,6 +143,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         graph=graph,
         network_area=network.load_network_area().geometry.iloc[0],
         surface=postcodes.load_population_points(),
+        network_extent=network.network_coverage().extent,
     )
 
 
@@ -329,7 +331,7 @@ INDICATORS: dict[str, dict[str, str]] = {
     },
     **{
         f"net_dist_{t.name}": {
-            "label": f"Walking distance to a {t.min_ha:g} ha site (central Leeds)",
+            "label": f"Walking distance to a {t.min_ha:g} ha site (where the network is complete)",
             "units": "m",
             "domain": "access",
         }

@@ -21,7 +21,7 @@ from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from geo import aggregate, air, inequality, nature, standards
 from geo.standards import ACCESS_TIERS
-from layers import air_quality, catalogue, places
+from layers import air_quality, catalogue, network, places
 
 
 def _slope(
@@ -108,8 +108,8 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     }
     if max(v[1] for v in net.values()) < 1:
         notes.append(
-            "Walking-network results cover central Leeds only offline; elsewhere they "
-            "are not available (straight-line results are shown)."
+            f"Walking-network results cover {network.network_coverage().place} only offline; "
+            "elsewhere they are not available (straight-line results are shown)."
         )
     prof["rule_3_30_300_share"] = aggregate.weighted_share(t[f"meets_{RULE_300.name}"], w)[0]
     prof["blue_within_300m_share"] = aggregate.weighted_share(t["blue_within_300m"], w)[0]
@@ -141,7 +141,10 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     prof.update(air_years.profile_air(t, area))
     prof["notes"] = notes
     prof["units"] = UNITS
-    prof["data_vintage"] = DATA_VINTAGE | {"air_quality": f"DEFRA PCM {air_years.selected_year()}"}
+    prof["data_vintage"] = DATA_VINTAGE | {
+        "air_quality": f"DEFRA PCM {air_years.selected_year()}",
+        "walking_network": network.network_coverage().source,
+    }
     prof["attribution"] = catalogue.ATTRIBUTION
     return prof
 
@@ -210,7 +213,7 @@ DATA_VINTAGE: dict[str, str] = {
     "air_quality": "DEFRA PCM 2019",
     "green_space": "OpenStreetMap 2023-08 (grass 2020-02 in Kirklees, Wakefield)",
     "blue_space": "OpenStreetMap 2023-08 (waterways 2018-05)",
-    "walking_network": "OpenStreetMap 2022, central Leeds",
+    "walking_network": "OpenStreetMap (see layers.network.network_coverage)",
     "boundaries": "ONS 2021 LSOA, 2025 wards",
 }
 

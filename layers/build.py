@@ -103,7 +103,7 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     _write_green_sites(shared, out, gframes["greenspace"], frames["districts"], entries)
     progress("blue space")
     _write_all(out, *bluespace.build(shared), entries)
-    progress("walking network (central Leeds)")
+    progress("walking network")
     _write_all(out, *network.build(shared), entries)
     progress(f"air quality (DEFRA PCM {', '.join(map(str, sorted(air_quality.PCM_YEARS)))})")
     rasters, laqm = air_quality.build(shared)
@@ -124,6 +124,8 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
 
 def _write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     fsync_write(path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+
+
 def _write_green_sites(
     shared: Path,
     out: Path,

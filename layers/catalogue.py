@@ -12,6 +12,8 @@ from typing import Any
 from geo.standards import POLLUTANT_LABELS
 
 OGL = "Open Government Licence v3.0"
+#: The place the offline walking network covers, as messages name it (network_area.place).
+OFFLINE_NETWORK_PLACE = "central Leeds"
 ODBL = "Open Database Licence 1.0"
 
 

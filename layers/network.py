@@ -1,4 +1,4 @@
-"""The walking network: the complete OSM line network of central Leeds (2022), offline.
+"""The walking network: the complete OSM line network round Leeds city centre (2022), offline.
 
 Source: © OpenStreetMap contributors (ODbL): every OSM way with a ``highway``
 tag meeting a 6.5 km circle round Leeds city centre (BBBike extract, 2022).
@@ -16,6 +16,7 @@ ends; a walking network is undirected, so each edge is stored once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +29,7 @@ from numpy.typing import NDArray
 from geo import crs
 from layers._io import ReadReport, read_vector
 from layers.bundle import read_table
+from layers.catalogue import OFFLINE_NETWORK_PLACE
 
 NETWORK_FILE = "osm/leeds_centre_network_2022/leeds_centre_6p5km_osm_lines_2022.gpkg.gz"
 NETWORK_VINTAGE = "2022"
@@ -40,8 +42,6 @@ NOT_WALKABLE = frozenset(
     {
         "motorway",
         "motorway_link",
-        "construction",
-        "proposed",
         "no",
         "bus_guideway",
         "busway",
@@ -51,8 +51,20 @@ NOT_WALKABLE = frozenset(
         "platform",
     }
 )
+#: ``highway`` values of ways not built yet: walkable only when ``foot`` says so
+#: (:data:`FOOT_OPEN`), as Boar Lane and Park Row are (OSM ways 317869144, 377290955:
+#: ``highway=construction`` + ``foot=yes`` while the carriageway is rebuilt).
+UNBUILT = frozenset({"construction", "proposed"})
+FOOT_OPEN = frozenset({"yes", "designated"})
 FOOT_ALLOWED = frozenset({"yes", "designated", "permissive", "official"})
+#: ``foot`` values that forbid walking (``foot=private``: the owner's permission only).
+FOOT_DENIED = frozenset({"no", "private"})
 ACCESS_DENIED = frozenset({"private", "no"})
+#: Fast roads that are legal but unpleasant on foot where ``sidewalk=no|none``.
+TRUNK = frozenset({"trunk", "trunk_link"})
+NO_SIDEWALK = frozenset({"no", "none"})
+#: Way tags kept on every edge (strings; missing = untagged).
+EDGE_TAGS = ("lit", "sidewalk")
 #: Margin inside the 6.5 km circle, m: BNG's scale factor (~0.9996 here) and rounding.
 _AREA_MARGIN_M = 25.0
 
@@ -60,8 +72,10 @@ _AREA_MARGIN_M = 25.0
 def walkable(ways: pd.DataFrame) -> NDArray[np.bool_]:
     """Boolean mask of OSM ways a pedestrian may use.
 
-    Drops motorways and unbuilt or bus-only ways (:data:`NOT_WALKABLE`),
-    ``foot=no``, and ``access=private|no`` unless ``foot`` explicitly allows walking.
+    Drops motorways and bus-only ways (:data:`NOT_WALKABLE`), ``foot=no|private``
+    (:data:`FOOT_DENIED`), ``access=private|no`` unless ``foot`` explicitly allows
+    walking, and ways under construction or proposed (:data:`UNBUILT`) unless
+    tagged ``foot=yes|designated`` (:data:`FOOT_OPEN`).
 
     Parameters
     ----------
@@ -76,10 +90,41 @@ def walkable(ways: pd.DataFrame) -> NDArray[np.bool_]:
     highway = ways["highway"].fillna("").str.lower()
     foot = ways["foot"].fillna("").str.lower()
     access = ways["access"].fillna("").str.lower()
-    ok = highway.ne("") & ~highway.isin(NOT_WALKABLE) & foot.ne("no")
+    ok = highway.ne("") & ~highway.isin(NOT_WALKABLE) & ~foot.isin(FOOT_DENIED)
     ok &= ~(access.isin(ACCESS_DENIED) & ~foot.isin(FOOT_ALLOWED))
+    ok &= ~(highway.isin(UNBUILT) & ~foot.isin(FOOT_OPEN))
     mask: NDArray[np.bool_] = ok.to_numpy()
     return mask
+
+
+def comfortable(ways: pd.DataFrame) -> NDArray[np.bool_]:
+    """False for trunk roads tagged ``sidewalk=no|none``: walkable, but not comfortably.
+
+    Such roads stay in the network (walking on them is legal in England) but
+    the "comfortable walking" variant (:func:`geo.network.routing.WalkGraph.without`)
+    drops them; e.g. Ingram Distributor (OSM way 2447535) and Dewsbury Road (4373643).
+
+    Parameters
+    ----------
+    ways
+        OSM ways with ``highway`` and (optionally) ``sidewalk`` tag columns.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each way a pedestrian can walk comfortably, in row order.
+    """
+    highway = ways["highway"].fillna("").str.lower()
+    sidewalk = _tag(ways, "sidewalk")
+    flag: NDArray[np.bool_] = ~(highway.isin(TRUNK) & sidewalk.isin(NO_SIDEWALK)).to_numpy()
+    return flag
+
+
+def _tag(ways: pd.DataFrame, key: str) -> pd.Series:
+    """A tag column as lower-case strings, "" where missing (or the column is)."""
+    if key not in ways:
+        return pd.Series("", index=ways.index)
+    return ways[key].fillna("").astype(str).str.lower()
 
 
 def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -88,7 +133,9 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
     Parameters
     ----------
     ways
-        LineStrings in EPSG:27700 with ``osm_id``, ``highway``, ``name``. Vertices
+        LineStrings in EPSG:27700 with ``osm_id``, ``highway``, ``name`` and
+        optionally ``lit``, ``sidewalk`` (:data:`EDGE_TAGS`, copied to the edges
+        with a ``comfortable`` flag from :func:`comfortable`). Vertices
         shared between ways must be identical, as they are for OSM nodes
         (projection is deterministic, so shared lon/lat stay shared).
 
@@ -153,6 +200,8 @@ def graph_from_lines(ways: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoD
             "length": shapely.length(lines),
             "oneway": False,
             "reversed": False,
+            **{t: _tag(ways, t).to_numpy()[way_rows] for t in EDGE_TAGS},
+            "comfortable": comfortable(ways)[way_rows],
         },
         geometry=lines,
         crs=crs.ANALYSIS_CRS,
@@ -174,6 +223,8 @@ def network_area() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
             "name": ["Central Leeds (complete OSM network, 2022)"],
+            "vintage": [NETWORK_VINTAGE],
+            "place": [OFFLINE_NETWORK_PLACE],
             "centre_x": [x],
             "centre_y": [y],
             "radius_m": [LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M],
@@ -199,7 +250,9 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
     """
     path = shared / NETWORK_FILE
     ways, report = read_vector(
-        f"/vsigzip/{path}", keep="line", columns=["osm_id", "name", "highway", "foot", "access"]
+        f"/vsigzip/{path}",
+        keep="line",
+        columns=["osm_id", "name", "highway", "foot", "access", *EDGE_TAGS],
     )
     ways = ways[(ways.geom_type == "LineString").to_numpy() & walkable(ways)].reset_index(drop=True)
     nodes, edges = graph_from_lines(ways)
@@ -220,3 +273,61 @@ def load_network() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 def load_network_area() -> gpd.GeoDataFrame:
     """The polygon inside which the offline network is complete (EPSG:27700)."""
     return read_table("network_area")
+
+
+@dataclass(frozen=True)
+class NetworkCoverage:
+    """Where the loaded walking network is complete, as every message names it.
+
+    Read from the bundle's ``network_area`` layer (:func:`network_coverage`),
+    never assumed, so a county network built by ``healthyplaces network build``
+    renames every message.
+
+    Attributes
+    ----------
+    place
+        Short place name (e.g. the bundle's offline area, or a PBF file's region).
+    name
+        The area row's full name.
+    vintage
+        The network's data vintage (year or ``YYYY-MM-DD``).
+    """
+
+    place: str
+    name: str
+    vintage: str
+
+    @property
+    def extent(self) -> str:
+        """How ``net_reason`` names the area: "the complete offline network (<place> only)"."""
+        return f"the complete offline network ({self.place} only)"
+
+    @property
+    def source(self) -> str:
+        """The data-vintage text: "OpenStreetMap <vintage>, <place>"."""
+        return f"OpenStreetMap {self.vintage}, {self.place}"
+
+
+def coverage_of(area: pd.DataFrame) -> NetworkCoverage:
+    """:class:`NetworkCoverage` of a ``network_area`` table (name/place/vintage columns).
+
+    Parameters
+    ----------
+    area
+        The ``network_area`` layer; ``place`` and ``vintage`` may be missing
+        (older builds), when ``name`` and "unknown" stand in.
+    """
+    row = area.iloc[0]
+    name = str(row.get("name") or "the network area")
+    place = row.get("place")
+    vintage = row.get("vintage")
+    return NetworkCoverage(
+        place=str(place) if isinstance(place, str) and place else name,
+        name=name,
+        vintage=str(vintage) if isinstance(vintage, str) and vintage else "unknown",
+    )
+
+
+def network_coverage() -> NetworkCoverage:
+    """:class:`NetworkCoverage` of the bundle's walking network (its ``network_area`` layer)."""
+    return coverage_of(load_network_area())

@@ -9,7 +9,7 @@ access nodes of every site large enough, bounded at the tier distance, gives
 every node's distance to the nearest qualifying site; origins are snapped to
 the nearest edge (:mod:`geo.network.routing`).
 
-The offline network is complete only inside an area (central Leeds). A walk of
+The network is complete only inside an area (given by the caller). A walk of
 length ``d`` never leaves the disk of radius ``d`` round its start, so a result
 is exact if and only if that whole disk lies inside the area; every other
 origin gets NaN / ``<NA>`` and a reason, never a number that could be wrong.
@@ -30,8 +30,9 @@ from geo.network.contraction import contract
 from geo.network.routing import WalkGraph, multi_source, origin_distance, snap
 from geo.standards import ACCESS_NODE_DISTANCE_M, ACCESS_TIERS, AccessTier
 
-#: What the complete-network area is, for the ``net_reason`` messages.
-NETWORK_EXTENT = "the complete offline network (central Leeds only)"
+#: What the complete-network area is called in ``net_reason`` when the caller does not
+#: say (:func:`layers.network.network_coverage` gives the bundle's own words).
+NETWORK_EXTENT = "the complete-network area"
 #: An entrance point within this distance of a site boundary belongs to that site, m.
 ENTRANCE_TOUCH_M = 1.0
 
@@ -55,7 +56,7 @@ class NetworkOptions:
     extent: str = NETWORK_EXTENT
 
 
-#: The GHSCI defaults: 30 m access nodes, no entrances, the central-Leeds network.
+#: The GHSCI defaults: 30 m access nodes, no entrances, a generic area name.
 DEFAULT_OPTIONS = NetworkOptions()
 
 

@@ -23,6 +23,8 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
+from geo.network.components import MIN_COMPONENT_LENGTH_M, snappable_edges
+
 
 class ShortestPaths(Protocol):
     """A faster stand-in for the whole graph (:class:`geo.network.contraction.Core`).
@@ -95,7 +97,12 @@ class WalkGraph:
     edge_starts_at_u
         True where the edge geometry runs from ``u`` to ``v``.
     edge_tree
-        :class:`shapely.STRtree` over ``edge_geoms`` (for snapping).
+        :class:`shapely.STRtree` over the snappable edges ``edge_geoms[snap_edges]``.
+    snap_edges
+        Edge indices origins may snap to: those of the largest component or of a
+        component with at least :data:`~geo.network.components.MIN_COMPONENT_LENGTH_M`
+        of street (:func:`geo.network.components.snappable_edges`), so that a
+        2-node fragment never catches an origin.
     node_tree
         :class:`shapely.STRtree` over the node points (for access nodes).
     core
@@ -114,6 +121,7 @@ class WalkGraph:
     edge_starts_at_u: NDArray[np.bool_]
     edge_tree: shapely.STRtree
     node_tree: shapely.STRtree
+    snap_edges: NDArray[np.intp]
     core: ShortestPaths | None = None
 
     @property
@@ -131,6 +139,7 @@ class WalkGraph:
         edge_length: NDArray[np.float64],
         edge_geoms: NDArray[np.object_] | None = None,
         node_ids: NDArray[np.generic] | None = None,
+        min_component_m: float = MIN_COMPONENT_LENGTH_M,
     ) -> WalkGraph:
         """Build from plain arrays.
 
@@ -147,6 +156,9 @@ class WalkGraph:
             array become straight lines between the end nodes.
         node_ids
             Original node labels; defaults to ``0..n-1``.
+        min_component_m
+            Street length (m) a component needs for origins to snap to it (the
+            largest always may; see :mod:`geo.network.components`).
         """
         node_x = np.asarray(node_x, dtype=np.float64)
         node_y = np.asarray(node_y, dtype=np.float64)
@@ -173,8 +185,10 @@ class WalkGraph:
         starts = shapely.get_point(geoms, 0)
         d_u = shapely.distance(starts, shapely.points(node_xy[u]))
         d_v = shapely.distance(starts, shapely.points(node_xy[v]))
+        csr = symmetric_min_csr(u, v, length, n)
+        on = np.flatnonzero(snappable_edges(csr, u, length, min_component_m)).astype(np.intp)
         return cls(
-            csr=symmetric_min_csr(u, v, length, n),
+            csr=csr,
             node_ids=np.arange(n) if node_ids is None else np.asarray(node_ids),
             node_x=node_x,
             node_y=node_y,
@@ -183,8 +197,34 @@ class WalkGraph:
             edge_length=length,
             edge_geoms=geoms,
             edge_starts_at_u=d_u <= d_v,
-            edge_tree=shapely.STRtree(geoms),
+            edge_tree=shapely.STRtree(geoms[on]),
             node_tree=shapely.STRtree(shapely.points(node_xy)),
+            snap_edges=on,
+        )
+
+    def without(self, drop: NDArray[np.bool_]) -> WalkGraph:
+        """The same nodes without the flagged edges (e.g. the "comfortable walking" variant).
+
+        Parameters
+        ----------
+        drop
+            One flag per edge: True to remove it (e.g. ``~edges["comfortable"]``,
+            trunk roads with ``sidewalk=no``).
+
+        Returns
+        -------
+        WalkGraph
+            A new graph (no contracted core); components and snapping are recomputed.
+        """
+        keep = ~np.asarray(drop, dtype=bool)
+        return WalkGraph.from_arrays(
+            self.node_x,
+            self.node_y,
+            self.edge_u[keep],
+            self.edge_v[keep],
+            self.edge_length[keep],
+            self.edge_geoms[keep],
+            node_ids=self.node_ids,
         )
 
     @classmethod
@@ -296,7 +336,8 @@ def snap(
     Returns
     -------
     Snap
-        Nearest edge, perpendicular distance and the distances along the edge to
+        Nearest snappable edge (``graph.snap_edges``: never one of a small
+        fragment), perpendicular distance and the distances along the edge to
         its two ends (m). Ties between equidistant edges are broken arbitrarily;
         the walking distance is the same either way only if the ends are.
     """
@@ -310,10 +351,11 @@ def snap(
     ok = np.isfinite(x) & np.isfinite(y)
     pts = shapely.points(x[ok], y[ok])
     if len(pts) and len(graph.edge_geoms):
-        # Nearest edge first, radius after: the same answer, and STRtree.query_nearest
+        # Nearest snappable edge first, radius after: the same answer, and query_nearest
         # with a large max_distance gathers every edge within it (20x slower for 11,000
         # surface points and a 10 km radius).
-        which, hit = graph.edge_tree.query_nearest(pts, return_distance=False, all_matches=False)
+        which, near = graph.edge_tree.query_nearest(pts, return_distance=False, all_matches=False)
+        hit = graph.snap_edges[near]
         gap = shapely.distance(pts[which], graph.edge_geoms[hit])
         if max_distance is not None:
             close = gap <= max_distance

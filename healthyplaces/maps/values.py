@@ -193,7 +193,7 @@ def classify_values(
     return classes, bins
 
 
-def add_choropleth(
+def add_choropleth(  # noqa: PLR0913 - keyword styling options; a style object is the follow-up
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     column: str,
@@ -266,7 +266,7 @@ def add_choropleth(
     return fg
 
 
-def add_double_burden(
+def add_double_burden(  # noqa: PLR0913 - as add_choropleth
     m: folium.Map,
     gdf: gpd.GeoDataFrame,
     column: str = "double_burden",

@@ -1,6 +1,6 @@
 """Online and local-file OSM loaders: the full walking network and green and blue space, anywhere.
 
-The embedded bundle has a complete walking network only for central Leeds. A
+The embedded bundle has a complete walking network only round Leeds city centre. A
 user *with internet* fills that gap from Overpass through osmnx
 (:mod:`layers.osm.overpass`), or offline from a downloaded Geofabrik / BBBike
 ``.osm.pbf`` file (:mod:`layers.osm.pbf`). Both hand osmnx's frames to
