@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+from numpy.typing import NDArray
 import pandas as pd
 import shapely
 from scipy.sparse import coo_array
@@ -17,7 +18,7 @@ from scipy.sparse.csgraph import connected_components
 M2_PER_HA = 10_000.0
 
 
-def component_labels(geoms: np.ndarray) -> np.ndarray:
+def component_labels(geoms: NDArray[np.object_]) -> NDArray[np.int64]:
     """Label the connected groups of geometries that intersect or touch.
 
     Parameters
@@ -37,7 +38,8 @@ def component_labels(geoms: np.ndarray) -> np.ndarray:
     left, right = tree.query(geoms, predicate="intersects")
     graph = coo_array((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n)).tocsr()
     _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    out: NDArray[np.int64] = labels.astype(np.int64)
+    return out
 
 
 def merge_sites(features: gpd.GeoDataFrame, *, id_prefix: str = "S") -> gpd.GeoDataFrame:

@@ -121,7 +121,7 @@ def test_concentration_index_hand_example() -> None:
 
 def test_concentration_index_matches_covariance_formula() -> None:
     rng = np.random.default_rng(7)
-    rank = rng.permutation(60) + 1
+    rank = (rng.permutation(60) + 1).astype(np.float64)
     pop = rng.uniform(1000, 3000, 60)
     vals = rng.gamma(2.0, 5.0, 60) + 0.1 * rank
     x = ridit(rank, pop)
