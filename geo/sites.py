@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-from numpy.typing import NDArray
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
