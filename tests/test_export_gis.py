@@ -118,7 +118,9 @@ def test_bundle_layer_dictionary_has_units(tmp_path: Path) -> None:
     export_layer("greenspace_sites", PLACE, "gpkg", tmp_path / "sites.gpkg")
     table = pyogrio.read_dataframe(tmp_path / "sites.gpkg", layer="data_dictionary")
     assert set(pyogrio.read_info(tmp_path / "sites.gpkg")["fields"]) <= set(table["field"])
-    assert table.set_index("field").loc["area_ha", "units"]
+    units = table.set_index("field")["units"]
+    assert units["area_ha"] == "hectares" and units["n_features"] == "count"
+    assert units["site_id"] == "none (identifier)"
     assert (table["units"].str.strip() != "").all()
 
 

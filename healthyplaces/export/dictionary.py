@@ -216,15 +216,39 @@ def _bundle_units(field: str, dtype: str, info: LayerInfo) -> str:
         return "none (identifier)"
     if dtype in ("text", "boolean"):
         return "none (text)" if dtype == "text" else "true/false"
-    return info.units or _unit_guess(field)
+    named = _named_units(info.units)
+    if field in named:
+        return named[field]
+    guess = _unit_guess(field)
+    if guess:
+        return guess
+    return info.units if info.units and not named else "see the source"
+
+
+def _named_units(units: str) -> dict[str, str]:
+    """``"easting, northing: metres; weight: relative"`` → {field: unit} (catalogue units)."""
+    out: dict[str, str] = {}
+    for segment in units.split(";"):
+        names, sep, unit = segment.partition(":")
+        if sep and re.fullmatch(r"[\w\s,]+", names):
+            out |= {name.strip(): unit.strip() for name in names.split(",")}
+    return out
 
 
 def _unit_guess(field: str) -> str:
-    """Units of a bundle-layer column from its name, where the catalogue gives none."""
-    if field.endswith("_ha"):
-        return "ha"
-    if field.endswith("_m") or field in ("x", "y"):
-        return "m (EPSG:27700)" if field in ("x", "y") else "m"
-    if field.endswith("_km2"):
-        return "km²"
-    return "see the source"
+    """Units of a bundle-layer column from its name's suffix; "" when the name says nothing."""
+    suffixes = {
+        "_rank": "rank (1 = most deprived / first)",
+        "_decile": "decile (1–10)",
+        "_score": "score (see the source)",
+        "_ha": "ha",
+        "_m": "m",
+        "_km2": "km²",
+    }
+    if field in ("x", "y"):
+        return "m (EPSG:27700)"
+    if field.startswith("age_"):
+        return "people"
+    if field.startswith("n_"):
+        return "count"
+    return next((unit for end, unit in suffixes.items() if field.endswith(end)), "")
