@@ -112,7 +112,7 @@ def test_pcm_csv_values_at_cell_centres(pollutant: str) -> None:
     raster = read_pcm_csv(_pcm_excerpt(pollutant), pollutant)
     np.testing.assert_array_equal(raster.sample(x, y), v)  # exact: float64 both ways
     # The bundle raster (built from the whole window) holds the same values, as float32.
-    got = load_pollutant(pollutant).sample(x, y)
+    got = load_pollutant(pollutant, 2019).sample(x, y)
     np.testing.assert_array_equal(got, v.astype(np.float32).astype(np.float64))
     np.testing.assert_allclose(got, v, rtol=1e-6)
 
@@ -128,7 +128,7 @@ def test_pcm_excerpt_grid_is_the_window() -> None:
 @pytest.mark.parametrize("pollutant", POLLUTANTS)
 def test_pcm_points_within_a_cell_get_that_cell(pollutant: str) -> None:
     x, y, v = _pcm_raw(_pcm_excerpt(pollutant))
-    raster = load_pollutant(pollutant)
+    raster = load_pollutant(pollutant, 2019)
     expected = v.astype(np.float32).astype(np.float64)
     for dx, dy in [(499, 0), (-499, 0), (0, 499), (0, -499), (499, 499), (-499.9, -499.9)]:
         np.testing.assert_array_equal(raster.sample(x + dx, y + dy), expected)
@@ -157,7 +157,7 @@ def test_pcm_points_on_cell_edges_go_east_and_south() -> None:
 
 @pytest.mark.parametrize("pollutant", POLLUTANTS)
 def test_pcm_grid_origin_cell_size_and_shape(pollutant: str) -> None:
-    raster = load_pollutant(pollutant)
+    raster = load_pollutant(pollutant, 2019)
     t = raster.transform
     assert (t.c, t.f) == (388_000.0, 455_000.0)  # north-west corner, m
     assert (t.a, t.e, t.b, t.d) == (1_000.0, -1_000.0, 0.0, 0.0)
@@ -240,7 +240,7 @@ def test_bundle_laqm_table_has_363_cells_per_pollutant() -> None:
 def test_bundle_laqm_and_pcm_no2_correlate() -> None:
     laqm = read_table("laqm_bradford_2018")
     no2 = laqm[laqm["pollutant"] == "no2"]
-    pcm = load_pollutant("no2").sample(no2["x"].to_numpy(), no2["y"].to_numpy())
+    pcm = load_pollutant("no2", 2019).sample(no2["x"].to_numpy(), no2["y"].to_numpy())
     assert np.isfinite(pcm).all()
     assert np.corrcoef(no2["value"], pcm)[0, 1] >= 0.99
 
@@ -250,10 +250,10 @@ def test_pcm_from_url_reads_defra_format_through_the_download_path(
 ) -> None:
     from layers.air_quality import pcm_from_url, pcm_url
 
-    assert pcm_url("pm25") == "https://uk-air.defra.gov.uk/datastore/pcm/mappm252019g.csv"
+    assert pcm_url("pm25", 2019) == "https://uk-air.defra.gov.uk/datastore/pcm/mappm252019g.csv"
     monkeypatch.setenv("HEALTHYPLACES_CACHE", str(tmp_path))
     src = _pcm_excerpt("no2")
-    raster = pcm_from_url("no2", url=src.as_uri())
+    raster = pcm_from_url("no2", 2019, url=src.as_uri())
     assert (tmp_path / "defra" / src.name).read_bytes() == src.read_bytes()
     np.testing.assert_array_equal(raster.values, read_pcm_csv(src, "no2").values)
     assert raster.vintage == "2019" and src.as_uri() in raster.source
@@ -271,7 +271,7 @@ def test_full_pcm_window_equals_the_bundle(shared_data: Path, pollutant: str) ->
     raster = read_pcm_csv(path, pollutant)
     assert (raster.transform.c, raster.transform.f) == (388_000.0, 455_000.0)
     np.testing.assert_array_equal(raster.sample(x, y), v)
-    got = load_pollutant(pollutant).sample(x, y)
+    got = load_pollutant(pollutant, 2019).sample(x, y)
     np.testing.assert_array_equal(got, v.astype(np.float32).astype(np.float64))
 
 
