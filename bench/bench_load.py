@@ -95,6 +95,8 @@ class Stats:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     page_errors: list[str] = field(default_factory=list)
+    #: Seconds each session cancelled at the budget had waited for its first load.
+    unfinished_first_loads: list[float] = field(default_factory=list)
 
 
 # --- The server ------------------------------------------------------------------------
@@ -247,9 +249,14 @@ async def session(browser: Any, url: str, index: int, stats: Stats, seconds: flo
     page = await context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     page.on("pageerror", lambda e: stats.page_errors.append(str(e)))
+    opened = time.monotonic()
     try:
-        if not await _timed(stats, "first load", _first_load(page, url)):
-            return
+        try:
+            if not await _timed(stats, "first load", _first_load(page, url)):
+                return
+        except asyncio.CancelledError:
+            stats.unfinished_first_loads.append(time.monotonic() - opened)
+            raise
         until = time.monotonic() + seconds
         step = index
         while time.monotonic() < until:
@@ -333,6 +340,11 @@ def report(base: Stats, load: Stats, sessions: int, rss_mib: float) -> bool:
     for action, msgs in load.errors.items():
         for msg in sorted(set(msgs))[:3]:
             print(f"  error in {action}: {msg}")
+    if load.unfinished_first_loads:
+        print(
+            f"First loads unfinished when stopped: {len(load.unfinished_first_loads)}, "
+            f"after {min(load.unfinished_first_loads):.0f} s or more"
+        )
     js = sorted(set(load.page_errors))
     print(f"JavaScript page errors: {len(load.page_errors)} ({'; '.join(js[:3]) or 'none'})")
     print(

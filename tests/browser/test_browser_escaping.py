@@ -25,7 +25,8 @@ from test_escaping import HostileBundle, build_hostile_bundle
 pytestmark = pytest.mark.browser
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-#: Open the tooltip of every feature whose name carries a payload; return their texts.
+#: Open the tooltip of every feature whose name carries a payload (a ``mouseover`` on
+#: the feature, propagated to its GeoJSON layer as Leaflet does); return their texts.
 _OPEN_HOSTILE_TOOLTIPS = """() => {
     const texts = [];
     window.map.eachLayer(group => {
@@ -33,8 +34,11 @@ _OPEN_HOSTILE_TOOLTIPS = """() => {
         group.eachLayer(layer => {
             const n = layer.feature && layer.feature.properties && layer.feature.properties.n;
             if (typeof n === 'string' && /alert|HYPERLINK|127\\.0\\.0\\.1/.test(n)) {
-                const at = layer.getBounds ? layer.getBounds().getCenter() : layer.getLatLng();
-                group.openTooltip(layer, at);
+                if (!layer._map) { return; }  // a hidden layer: nothing is drawn
+                try {
+                    const at = layer.getBounds ? layer.getBounds().getCenter() : layer.getLatLng();
+                    layer.fire('mouseover', {latlng: at}, true);  // as a pointer would
+                } catch (e) { return; }
                 const tip = group.getTooltip().getElement();
                 if (tip) { texts.push(tip.textContent); }
             }
@@ -132,7 +136,7 @@ def _choose(page: Any, code: str, name: str) -> None:
     box.click()
     page.keyboard.type(code)
     page.get_by_role("option", name=label).click()
-    page.get_by_text("Selected:").filter(has_text=code).wait_for()
+    page.get_by_text("Selected:").filter(has_text=name).first.wait_for()
     _wait_idle(page)
 
 
