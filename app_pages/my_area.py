@@ -8,13 +8,21 @@ profile is :func:`analysis.profiles.profile` on
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+import geopandas as gpd
 import shapely
 import streamlit as st
+from streamlit_folium import st_folium
 
 from analysis import areas
 from app_pages import _area_input, _cache, _place, _profile_view, _report_view
+from geo import crs
+from healthyplaces import maps
 from healthyplaces.formatting import md_escape
+
+#: Height of the "what it measured" map (px).
+MEASURED_MAP_HEIGHT = 360
 
 INSTRUCTIONS = (
     "**Upload a boundary file or draw an area on the map** to see who lives there and how "
@@ -22,6 +30,36 @@ INSTRUCTIONS = (
     "GeoPackage or a zipped Shapefile, in any coordinate reference system, up to 20 MB. "
     "Residents are counted by the share of each LSOA's area inside your boundary."
 )
+
+
+def measured_map(results: Any, area: areas.Area, user: Any) -> Any:
+    """A small map of the uploaded boundary and the LSOAs its profile counts, shaded by the
+    share of each LSOA counted (0–100 %); EPSG:27700 in, folium out (existing map helpers)."""
+    inside = area.share > 0
+    used = gpd.GeoDataFrame(
+        results.lsoa.loc[inside, ["lsoa21_code", "lsoa21_name", "geometry"]].assign(
+            share_pct=area.share[inside] * 100.0
+        ),
+        crs=results.lsoa.crs,
+    )
+    outline = gpd.GeoDataFrame(geometry=[user.geometry], crs=crs.ANALYSIS_CRS)
+    m = maps.base_map(
+        outline.total_bounds, title=f"Map of {user.name} and the {int(inside.sum())} LSOAs it uses"
+    )
+    maps.add_choropleth(
+        m,
+        used,
+        "share_pct",
+        "Share of the LSOA counted",
+        "%",
+        "quantiles",
+        4,
+        palette="Purples",
+        tolerance_m=maps.SIMPLIFY_M["lsoa"],
+        digits=0,
+    )
+    maps.add_outline(m, outline, user.name, tolerance_m=maps.SIMPLIFY_M["lsoa"])
+    return maps.finish(m, collapsed=True)
 
 
 def render() -> None:
@@ -42,6 +80,18 @@ def render() -> None:
     user = result.area
     _area_input.show_user_area(user)
     area = areas.area_for_polygon(results, user.geometry, name=user.name)
+    st.subheader("What it measured")
+    st.caption(
+        f"Your boundary (dashed) and the {int((area.share > 0).sum()):,} LSOAs (2021) it "
+        "counts, shaded by the share of each LSOA's residents counted."
+    )
+    st_folium(
+        measured_map(results, area, user),
+        key="myarea_measured_map",
+        height=MEASURED_MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+    )
     st.header(f"Profile: {md_escape(user.name)}")
     _profile_view.show_profile(results, area, _cache.polygon_profile(user))
     st.divider()

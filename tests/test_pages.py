@@ -339,3 +339,21 @@ def test_viewer_toolbar_hides_deploy_and_stop() -> None:
 
     config = tomllib.loads((Path(__file__).parent.parent / ".streamlit/config.toml").read_text())
     assert config["client"]["toolbarMode"] == "viewer"
+
+
+def test_my_area_maps_the_boundary_and_the_lsoas_it_counts(results: Any) -> None:
+    """The 3 ha park beside Bradford 029A's homes: the map shows the boundary and exactly
+    the LSOAs the profile counts (area.share > 0), each with its share in the tooltip."""
+    from app_pages import my_area
+    from layers.upload.validation import validate
+
+    geom = _park(results)
+    user = validate(gpd.GeoDataFrame(geometry=[geom], crs=crs.ANALYSIS_CRS), name="Test park")
+    area = areas.area_for_polygon(results, user.geometry, name=user.name)
+    counted = set(results.lsoa.loc[area.share > 0, "lsoa21_code"])
+    assert LSOA in counted
+    html = my_area.measured_map(results, area, user).get_root().render()
+    shown = set(re.findall(r'"c": "(E01\d{6})"', html))
+    assert shown == counted
+    assert f"and the {len(counted)} LSOAs it uses" in html
+    assert "Share of the LSOA counted" in html
