@@ -78,7 +78,7 @@ GREEN = Term(
     "their nearest 2 ha green space farther away",
 )
 BLUE = Term("blue_within_300m", "Blue space within 300 m", "share 0–1", "more blue space nearby")
-NO2 = Term("no2_ugm3", "NO₂ annual mean 2019 (PCM)", "µg/m³", "higher NO₂")
+NO2 = Term("no2_ugm3", "NO₂ annual mean, newest PCM year", "µg/m³", "higher NO₂")
 IMD = Term("IMD_score", "IMD 2025 score (adjustment)", "score", "more deprivation")
 #: The exposures, then the adjustment.
 TERMS = (GREEN, BLUE, NO2, IMD)

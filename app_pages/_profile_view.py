@@ -99,7 +99,7 @@ def _headline_metrics(prof: dict[str, Any]) -> None:
         "centroids) of a green space of at least 2 ha; OpenStreetMap 2023.",
     )
     c3.metric(
-        "NO₂ (2019)",
+        "NO₂ (newest PCM year)",
         f"{fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³",
         help="Annual mean, population-weighted, DEFRA PCM 2019. WHO 2021 guideline: "
         f"{standards.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
@@ -108,7 +108,7 @@ def _headline_metrics(prof: dict[str, Any]) -> None:
         "Double burden (residents)",
         fmt_people(prof["double_burden_population"]),
         help="Residents of LSOAs in IMD 2025 deciles 1–2 with no 2 ha site within 300 m "
-        "and NO₂ (2019) above the county median.",
+        "and NO₂ (newest PCM year) above the county median.",
     )
 
 

@@ -301,18 +301,11 @@ def test_geojson_export_keeps_the_names_as_data(
 def test_gpkg_export_keeps_the_names_as_data(
     layer: str, hostile: HostileBundle, tmp_path: Path
 ) -> None:
-    frame = gpd.read_file(_export(layer, hostile, "gpkg", tmp_path))
+    frame = gpd.read_file(_export(layer, hostile, "gpkg", tmp_path), layer=layer)
     assert set(PAYLOADS) <= set(frame["name"].dropna())
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: healthyplaces/export/__init__.py ``_write_csv`` writes cells raw on this branch
-#: (``formatting.csv_safe`` exists but only the new-park export uses it); the
-#: presentation branch routes every CSV export through it. Remove on merge.
-_CSV_DEFECT = pytest.mark.xfail(
-    strict=True,
-    reason="export._write_csv does not neutralise formula cells (OWASP CSV injection)",
-)
 
 
 def _csv_text_cells(path: Path) -> list[str]:
@@ -328,9 +321,7 @@ def _csv_text_cells(path: Path) -> list[str]:
     return cells
 
 
-@pytest.mark.parametrize(
-    "layer", [*(pytest.param(n, marks=_CSV_DEFECT) for n in OSM_LAYERS), "lsoa21"]
-)
+@pytest.mark.parametrize("layer", [*OSM_LAYERS, "lsoa21"])
 def test_csv_export_neutralises_formula_cells(
     layer: str, hostile: HostileBundle, tmp_path: Path
 ) -> None:
@@ -341,7 +332,6 @@ def test_csv_export_neutralises_formula_cells(
         assert "'" + PAYLOADS[4] in cells
 
 
-@_CSV_DEFECT
 def test_csv_download_zip_neutralises_the_hyperlink_ward(hostile: HostileBundle) -> None:
     """The Downloads page's CSV (zipped with its attribution) for the county's wards."""
     from healthyplaces import export

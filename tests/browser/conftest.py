@@ -36,17 +36,6 @@ CHROMIUM_ARGS = [
 STARTUP_TIMEOUT_S = 90
 
 
-#: Why tests marked ``nan_latlng`` are expected to fail on this branch: after a place
-#: switch the map explorer's fit-bounds element refits a 0x0 map container and Leaflet
-#: throws (issue 14, item 7; healthyplaces/maps ``_FitBounds``). The presentation
-#: branch fixes it at the source; on merge, delete this and the ``nan_latlng`` marks.
-NAN_LATLNG_REASON = "Invalid LatLng object: (NaN, NaN) from the fit-bounds element on refit"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", f"nan_latlng: expected to fail: {NAN_LATLNG_REASON}")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder is a ``browser`` test, retried once on failure.
 
@@ -58,8 +47,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
-            if item.get_closest_marker("nan_latlng"):
-                item.add_marker(pytest.mark.xfail(strict=True, reason=NAN_LATLNG_REASON))
 
 
 def _free_port() -> int:

@@ -24,7 +24,7 @@ from test_escaping import HostileBundle, build_hostile_bundle
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[title^="Map of "]'
 #: Open the tooltip of every feature whose name carries a payload (a ``mouseover`` on
 #: the feature, propagated to its GeoJSON layer as Leaflet does); return their texts.
 _OPEN_HOSTILE_TOOLTIPS = """() => {

@@ -23,7 +23,7 @@ from geo import crs, standards
 from healthyplaces import report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[title^="Map of "]'
 BRADFORD = "Bradford (district, E08000032)"
 #: Census 2021 residents of Bradford district (sum of its 312 LSOAs).
 BRADFORD_POPULATION = "546,373"
