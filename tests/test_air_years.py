@@ -254,7 +254,9 @@ def test_leeds_no2_2019_and_2023_at_population_weighted_centroids() -> None:
         2019,
         2023,
     )
-    golden = json.loads(gzip.decompress((HERE / "golden" / "centroid_2019" / "profile_E08000035.gz").read_bytes()))
+    golden = json.loads(
+        gzip.decompress((HERE / "golden" / "centroid_2019" / "profile_E08000035.gz").read_bytes())
+    )
     assert c.base_mean == pytest.approx(golden["no2_pop_weighted_ugm3"], rel=1e-12)
     assert c.mean == pytest.approx(13.1, rel=0.01)  # issue 11
     assert c.n == 488
@@ -294,7 +296,9 @@ def test_county_who_guideline_share_2019_matches_the_engine_figure() -> None:
     lsoa = read_table("lsoa21").merge(read_table("population"), on="lsoa21_code")
     x, y = lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float)
     w = lsoa["population"].to_numpy(float)
-    golden = json.loads(gzip.decompress((HERE / "golden" / "centroid_2019" / "profile_county.gz").read_bytes()))
+    golden = json.loads(
+        gzip.decompress((HERE / "golden" / "centroid_2019" / "profile_county.gz").read_bytes())
+    )
     s2019 = air.who_2021_shares(load_pollutant("no2", 2019).sample(x, y), w, "no2")
     assert s2019["AQG"] == pytest.approx(golden["pop_share_no2_above_who"], rel=1e-12)
     s2023 = air.who_2021_shares(load_pollutant("no2", 2023).sample(x, y), w, "no2")

@@ -35,7 +35,7 @@ def _legends(html: str) -> list[str]:
 #: The one-panel legend (issue 13) fills its sections when a layer is added, so the
 #: static HTML these tests read has an empty panel. To rewrite against the panel's data.
 _PANEL = pytest.mark.xfail(
-    reason="legend sections are added at run time since the one-panel legend; test reads static HTML",
+    reason="legend sections are added at run time (one-panel legend); the test reads static HTML",
     strict=False,
 )
 

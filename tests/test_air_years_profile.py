@@ -61,7 +61,9 @@ def test_the_unsuffixed_columns_are_the_selected_years() -> None:
 
 
 def test_year_2019_reproduces_the_golden_bradford_air_figures() -> None:
-    golden = json.loads(gzip.decompress((GOLDEN / "centroid_2019" / "profile_E08000032.gz").read_bytes()))
+    golden = json.loads(
+        gzip.decompress((GOLDEN / "centroid_2019" / "profile_E08000032.gz").read_bytes())
+    )
     prof = _profile("Bradford", 2019)
     assert prof["air_year"] == 2019
     for pol in POLLUTANTS:
