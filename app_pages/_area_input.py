@@ -123,7 +123,10 @@ def draw_map(
     """
     county = _cache.boundaries("county")
     focus = _place.place_geometry(place) if place is not None else county
-    m = maps.base_map(focus.total_bounds, tiles=tiles)
+    where = place.name if place is not None else "West Yorkshire"
+    m = maps.base_map(
+        focus.total_bounds, tiles=tiles, title=f"Map of {where} for drawing a boundary"
+    )
     maps.add_boundaries(m, _cache.boundaries("district"))
     if place is not None and place.level != "county":
         maps.add_outline(m, focus, place.name)

@@ -128,7 +128,9 @@ def _result_map(affected: gpd.GeoDataFrame, site: shapely.Geometry, tier: str) -
         a=[f"{v:,.0f} m" for v in shown[f"after_dist_{tier}_m"]],
         s=shown["status"],
     )
-    m = maps.base_map(affected.total_bounds)
+    m = maps.base_map(
+        affected.total_bounds, title="Map of the new park and the LSOAs whose access it changes"
+    )
     fields = ["n", "c", "d", "b", "a", "s"]
     folium.GeoJson(
         shown[[*fields, "geometry"]].__geo_interface__,

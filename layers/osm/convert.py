@@ -17,6 +17,8 @@ Data: © OpenStreetMap contributors (ODbL 1.0).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,7 @@ from geo.sites import M2_PER_HA, merge_sites
 from layers._io import repair
 from layers.bluespace import AMENITY_WATER, BLUE_WATERWAYS, WATER_CLASSES
 from layers.greenspace import TAG_TYPOLOGY, _dedupe, classify
+from layers.network import EDGE_TAGS, comfortable
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -271,6 +274,22 @@ def _frame(frame: Any) -> gpd.GeoDataFrame:
 # --- Walking network -------------------------------------------------------------------
 
 
+@contextmanager
+def edge_tags_kept() -> Iterator[None]:
+    """osmnx keeps :data:`layers.network.EDGE_TAGS` (``lit``, ``sidewalk``) on the edges it builds.
+
+    The bundle's network carries them (the after-dark and comfortable-walking
+    variants read them), so a network read live must too. osmnx's setting is
+    global; it is restored on exit.
+    """
+    before = list(ox.settings.useful_tags_way)
+    ox.settings.useful_tags_way = [*before, *(t for t in EDGE_TAGS if t not in before)]
+    try:
+        yield
+    finally:
+        ox.settings.useful_tags_way = before
+
+
 def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> WalkingNetwork:
     """An osmnx graph (EPSG:4326) → :class:`WalkingNetwork` in EPSG:27700.
 
@@ -295,6 +314,10 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
     nodes, edges = ox.graph_to_gdfs(undirected, fill_edge_geometry=True)
     nodes = nodes.to_crs(crs.ANALYSIS_CRS)
     edges = edges.to_crs(crs.ANALYSIS_CRS)
+    tags = pd.DataFrame(
+        {t: [_joined(v) or "" for v in _column(edges, t)] for t in ("highway", *EDGE_TAGS)},
+        index=edges.index,
+    )
     out = gpd.GeoDataFrame(
         {
             "osmid": [_joined(v) for v in edges["osmid"]],
@@ -303,6 +326,8 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
             "length": shapely.length(edges.geometry.to_numpy()),
             "oneway": False,
             "reversed": False,
+            **{t: tags[t].str.lower().to_numpy() for t in EDGE_TAGS},
+            "comfortable": comfortable(tags),
         },
         geometry=edges.geometry.to_numpy(),
         crs=crs.ANALYSIS_CRS,

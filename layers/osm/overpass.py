@@ -27,6 +27,7 @@ from layers.osm.convert import (
     GREEN_TAGS,
     WalkingNetwork,
     area_frame,
+    edge_tags_kept,
     features_to_bluespace,
     features_to_greenspace,
     graph_to_network,
@@ -118,16 +119,17 @@ def walking_network_from_place(place: Place) -> WalkingNetwork:
         complete inside it.
     """
     configure_osmnx()
-    if isinstance(place, str):
-        graph = ox.graph_from_place(
-            place, network_type=NETWORK_TYPE, simplify=True, retain_all=True
-        )
-        boundary = shapely.union_all(ox.geocode_to_gdf(place).geometry.to_numpy())
-    else:
-        boundary = _lonlat_polygon(place)
-        graph = ox.graph_from_polygon(
-            boundary, network_type=NETWORK_TYPE, simplify=True, retain_all=True
-        )
+    with edge_tags_kept():
+        if isinstance(place, str):
+            graph = ox.graph_from_place(
+                place, network_type=NETWORK_TYPE, simplify=True, retain_all=True
+            )
+            boundary = shapely.union_all(ox.geocode_to_gdf(place).geometry.to_numpy())
+        else:
+            boundary = _lonlat_polygon(place)
+            graph = ox.graph_from_polygon(
+                boundary, network_type=NETWORK_TYPE, simplify=True, retain_all=True
+            )
     area = area_frame(boundary, f"{_place_label(place)} (osmnx walk network)", "Overpass")
     return graph_to_network(graph, area)
 

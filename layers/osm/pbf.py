@@ -34,6 +34,7 @@ from layers.osm.convert import (
     GREEN_TAGS,
     WalkingNetwork,
     area_frame,
+    edge_tags_kept,
     features_to_bluespace,
     features_to_greenspace,
     graph_to_network,
@@ -122,7 +123,8 @@ def from_osm_file(path: Path | str, bbox: BBox | None = None) -> OsmFileLayers:
     with tempfile.TemporaryDirectory(prefix="healthyplaces-osm-") as tmp:
         net_xml, feat_xml = Path(tmp) / "walk.osm", Path(tmp) / "features.osm"
         _write_xml(src, net_xml, scan.walk_ids, ())
-        graph = ox.graph_from_xml(net_xml, bidirectional=True, simplify=True, retain_all=True)
+        with edge_tags_kept():
+            graph = ox.graph_from_xml(net_xml, bidirectional=True, simplify=True, retain_all=True)
         features = _empty_features()
         if scan.feature_ways or scan.feature_relations:
             _write_xml(src, feat_xml, scan.feature_ways, scan.feature_relations)
