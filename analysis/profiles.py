@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from analysis import walk
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from geo import aggregate, air, inequality, nature, standards
@@ -137,6 +138,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         "ci_high": ci["ci_ci_high"],
     }
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
+    prof.update(walk.profile_additions(results, area))
     prof["notes"] = notes
     prof["units"] = UNITS
     prof["data_vintage"] = {**DATA_VINTAGE, "walking_network": network.network_coverage().source}

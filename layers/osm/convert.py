@@ -32,6 +32,7 @@ from geo.sites import M2_PER_HA, merge_sites
 from layers._io import repair
 from layers.bluespace import AMENITY_WATER, BLUE_WATERWAYS, WATER_CLASSES
 from layers.greenspace import TAG_TYPOLOGY, _dedupe, classify
+from layers.network import EDGE_TAGS, comfortable
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -50,6 +51,9 @@ FEATURE_TAGS: dict[str, bool | str | list[str]] = {
 }
 #: Every (key, value) that makes a green or blue polygon feature.
 FEATURE_PAIRS = frozenset(TAG_TYPOLOGY) | {("natural", "water")}
+
+#: Way tags osmnx must keep on edges (add to ``ox.settings.useful_tags_way`` before reading).
+WAY_TAGS = ("foot", "access", *EDGE_TAGS)
 
 _POLYGONS = ("Polygon", "MultiPolygon")
 _LINES = ("LineString", "MultiLineString")
@@ -80,7 +84,9 @@ class WalkingNetwork:
         Indexed by ``(u, v, key)``, each undirected edge once, with ``osmid``,
         ``highway``, ``name`` (strings; an edge simplified from several ways joins
         their sorted distinct values with ``;``), ``length`` (planar metres in
-        EPSG:27700, as offline), ``oneway``/``reversed`` (False) and ``geometry``.
+        EPSG:27700, as offline), ``oneway``/``reversed`` (False), ``lit`` and
+        ``sidewalk`` ("" untagged; osmnx must keep them: :data:`WAY_TAGS`),
+        ``comfortable`` (:func:`layers.network.comfortable`) and ``geometry``.
     area
         One polygon (``name``, ``source``, ``geometry``): where the network is complete.
     """
@@ -256,8 +262,14 @@ def _polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _frame(frame[ok.to_numpy()].reset_index(drop=True))
 
 
+#: Column types of an empty layer (an empty object column would not index as a mask).
+_DTYPES: dict[str, type] = {
+    "blue_space": bool, "public_access": bool, "area_ha": float, "length_m": float,
+}  # fmt: skip
+
+
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
-    data = {c: pd.Series(dtype=object) for c in columns if c != "geometry"}
+    data = {c: pd.Series(dtype=_DTYPES.get(c, object)) for c in columns if c != "geometry"}
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs.ANALYSIS_CRS))
     return _frame(frame[columns])
 
@@ -303,11 +315,13 @@ def graph_to_network(graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None) -> W
             "length": shapely.length(edges.geometry.to_numpy()),
             "oneway": False,
             "reversed": False,
+            **{t: [_joined(v) or "" for v in _column(edges, t)] for t in EDGE_TAGS},
         },
         geometry=edges.geometry.to_numpy(),
         crs=crs.ANALYSIS_CRS,
         index=edges.index,
     )
+    out["comfortable"] = comfortable(out)
     ids = nodes.index.to_numpy()
     ends = np.r_[edges.index.get_level_values(0), edges.index.get_level_values(1)]
     degree = pd.Series(ends).value_counts().reindex(ids, fill_value=0)

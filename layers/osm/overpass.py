@@ -25,6 +25,7 @@ from layers import paths
 from layers.osm.convert import (
     BLUE_TAGS,
     GREEN_TAGS,
+    WAY_TAGS,
     WalkingNetwork,
     area_frame,
     features_to_bluespace,
@@ -118,6 +119,7 @@ def walking_network_from_place(place: Place) -> WalkingNetwork:
         complete inside it.
     """
     configure_osmnx()
+    ox.settings.useful_tags_way = sorted({*ox.settings.useful_tags_way, *WAY_TAGS})
     if isinstance(place, str):
         graph = ox.graph_from_place(
             place, network_type=NETWORK_TYPE, simplify=True, retain_all=True

@@ -32,6 +32,7 @@ from layers.osm.convert import (
     FEATURE_PAIRS,
     FEATURE_TAGS,
     GREEN_TAGS,
+    WAY_TAGS,
     WalkingNetwork,
     area_frame,
     features_to_bluespace,
@@ -122,6 +123,7 @@ def from_osm_file(path: Path | str, bbox: BBox | None = None) -> OsmFileLayers:
     with tempfile.TemporaryDirectory(prefix="healthyplaces-osm-") as tmp:
         net_xml, feat_xml = Path(tmp) / "walk.osm", Path(tmp) / "features.osm"
         _write_xml(src, net_xml, scan.walk_ids, ())
+        ox.settings.useful_tags_way = sorted({*ox.settings.useful_tags_way, *WAY_TAGS})
         graph = ox.graph_from_xml(net_xml, bidirectional=True, simplify=True, retain_all=True)
         features = _empty_features()
         if scan.feature_ways or scan.feature_relations:
