@@ -29,19 +29,6 @@ from geo.network.routing import WalkGraph, snap
 ISOCHRONE_BUFFER_M = 25.0
 
 
-def _pieces(
-    geom: shapely.LineString, from_start: float, from_end: float, length: float
-) -> list[shapely.LineString]:
-    """Parts of a partial edge reached: ``from_start`` m from its start, ``from_end`` to its end."""
-    out = []
-    scale = shapely.length(geom) / length if length > 0 else 1.0
-    if from_start > 0:
-        out.append(ops.substring(geom, 0.0, min(from_start, length) * scale))
-    if from_end > 0:
-        out.append(ops.substring(geom, max(length - from_end, 0.0) * scale, length * scale))
-    return [p for p in out if isinstance(p, shapely.LineString) and p.length > 0]
-
-
 def reached_lines(
     graph: WalkGraph, x: float, y: float, distance_m: float
 ) -> shapely.MultiLineString | shapely.GeometryCollection:
@@ -80,25 +67,51 @@ def _cut(
     du = dist[graph.edge_u]
     dv = dist[graph.edge_v]
     length = graph.edge_length
+    e, sd, au = origin
     whole = (du + dv + length) / 2 <= d
     geoms = graph.edge_geoms
     parts: list[shapely.LineString] = list(geoms[whole])
-    partial = np.flatnonzero(~whole & ((du < d) | (dv < d)))
-    for k in partial:  # only edges on the rim: a few hundred at most
+    rim = ~whole & ((du < d) | (dv < d))
+    rim[e] = False  # the origin's own edge: below, as one union of intervals
+    for k in np.flatnonzero(rim):  # only edges on the rim: a few hundred at most
         rem_u = max(d - du[k], 0.0)
         rem_v = max(d - dv[k], 0.0)
-        start, end = (rem_u, rem_v) if graph.edge_starts_at_u[k] else (rem_v, rem_u)
-        parts.extend(_pieces(geoms[k], start, end, float(length[k])))
-    e, sd, au = origin
-    rem = d - sd
-    if rem > 0 and not whole[e]:
-        geom, length_e = geoms[e], float(length[e])
-        at = au if graph.edge_starts_at_u[e] else length_e - au
-        scale = shapely.length(geom) / length_e if length_e > 0 else 1.0
-        piece = ops.substring(geom, max(at - rem, 0.0) * scale, min(at + rem, length_e) * scale)
-        if isinstance(piece, shapely.LineString) and piece.length > 0:
-            parts.append(piece)
+        parts.extend(_intervals(graph, int(k), [(0.0, rem_u), (length[k] - rem_v, length[k])]))
+    if not whole[e]:
+        rem = d - sd
+        spans = [
+            (0.0, d - du[e]),
+            (length[e] - (d - dv[e]), length[e]),
+            (au - rem, au + rem),
+        ]
+        parts.extend(_intervals(graph, e, spans))
     return shapely.MultiLineString(parts)
+
+
+def _intervals(
+    graph: WalkGraph, k: int, spans: list[tuple[float, float]]
+) -> list[shapely.LineString]:
+    """Edge ``k`` cut to the union of ``spans`` (metres from its ``u`` end)."""
+    length = float(graph.edge_length[k])
+    clipped = sorted(
+        (max(a, 0.0), min(b, length)) for a, b in spans if min(b, length) > max(a, 0.0)
+    )
+    merged: list[list[float]] = []
+    for a, b in clipped:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    geom = graph.edge_geoms[k]
+    scale = shapely.length(geom) / length if length > 0 else 1.0
+    out = []
+    for a, b in merged:
+        if not graph.edge_starts_at_u[k]:
+            a, b = length - b, length - a
+        piece = ops.substring(geom, a * scale, b * scale)
+        if isinstance(piece, shapely.LineString) and piece.length > 0:
+            out.append(piece)
+    return out
 
 
 def isochrone(
