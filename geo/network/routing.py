@@ -351,9 +351,15 @@ def snap(
     ok = np.isfinite(x) & np.isfinite(y)
     pts = shapely.points(x[ok], y[ok])
     if len(pts) and len(graph.edge_geoms):
+        # Unbounded nearest search, then the radius: GEOS's bounded search first
+        # visits every edge within max_distance, ~18x slower for a 10 km radius.
         which, near = graph.edge_tree.query_nearest(
-            pts, max_distance=max_distance, return_distance=False, all_matches=False
+            pts, max_distance=None, return_distance=False, all_matches=False
         )
+        if max_distance is not None:
+            close = shapely.distance(pts[which], graph.edge_geoms[graph.snap_edges[near]])
+            keep = close <= max_distance
+            which, near = which[keep], near[keep]
         hit = graph.snap_edges[near]
         rows = np.flatnonzero(ok)[which]
         geoms = graph.edge_geoms[hit]
