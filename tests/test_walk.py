@@ -122,3 +122,19 @@ def test_isochrone_on_leeds_stays_within_the_walk_disk() -> None:
     with pytest.raises(ValueError, match="outside"):
         isochrone_summary(-1.90, 53.70, [5])  # Halifax: no complete network there
     assert x > 0 and y > 0
+
+
+def test_same_people_county_matches_issue_figure(results: object) -> None:
+    # Issue 12 measured, for the people with network results, a straight-line
+    # 2 ha/300 m share of 77.0% (county JSON, before the filter fixes): same people.
+    from analysis.areas import area_for_place
+    from analysis.walk import profile_additions
+    from layers.places import resolve_place
+
+    area = area_for_place(results, resolve_place("West Yorkshire"))  # type: ignore[arg-type]
+    out = profile_additions(results, area)  # type: ignore[arg-type]
+    assert out["access_network_same_people_straight"]["2ha_300m"] == pytest.approx(0.770, abs=0.001)
+    walk = out["walk_15min"]
+    assert 0 < walk["network_coverage"] < 1 and walk["distance_m"] == pytest.approx(1_200.0)
+    assert out["after_dark"]["after_dark_network_share"] <= walk["network_share"]
+    assert out["after_dark"]["lit_tagged_share"] < 0.5 and out["after_dark"]["note"]
