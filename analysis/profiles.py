@@ -17,6 +17,7 @@ import shapely
 from numpy.typing import NDArray
 
 from analysis import air_years
+from analysis import walk
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from geo import aggregate, air, inequality, nature, standards
@@ -139,6 +140,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     }
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
     prof.update(air_years.profile_air(t, area))
+    prof.update(walk.profile_additions(results, area))
     prof["notes"] = notes
     prof["units"] = UNITS
     prof["data_vintage"] = DATA_VINTAGE | {

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 # Only light modules at import time: `healthyplaces --help` and a mistyped place
 # answer without loading the analysis engine. Heavy imports live in the handlers.
+from healthyplaces import network_commands
 from layers import catalogue, paths
 from layers.errors import HealthyPlacesError
 
@@ -345,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     _year_option(p)
     p.set_defaults(func=_cmd_report)
 
+    network_commands.register(sub)
     return parser
 
 

@@ -527,3 +527,73 @@ def test_fetch_url_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not (tmp_path / "no2.csv").exists()
     with pytest.raises(ValueError, match="http"):
         fetch_url("ftp://example.org/file.csv", tmp_path / "x.csv")
+
+
+# --- healthyplaces network build ------------------------------------------------------
+
+#: An LSOA whose population-weighted centroid lies 687 m inside the sample boundary.
+INSIDE_LSOA = "E01035044"
+
+
+def test_network_build_then_profile_has_network_figures(
+    bundle_copy: Path, tmp_path: Path, samples: dict[str, OsmFileLayers]
+) -> None:
+    import subprocess
+    import sys
+
+    from healthyplaces.network_commands import network_build
+
+    boundary = SAMPLES / "leeds_smallarea_boundary.geojson"
+    args = argparse_namespace(pbf=SAMPLES / SMALL, overpass=None, boundary=boundary)
+    before = _manifest(bundle_copy)
+    assert network_build(args) == 0
+    after = _manifest(bundle_copy)
+    for name in ("network_nodes", "network_edges", "network_area", "greenspace"):
+        assert after["layers"][name]["sha256"] != before["layers"][name]["sha256"]
+        assert after["layers"][name]["source"] == SMALL
+    assert verify() == []
+    area = load_network_area()
+    assert area["place"].iloc[0] == "leeds_smallarea_boundary"
+    # the complete area is the user's polygon minus the 100 m margin, nothing assumed
+    poly = gpd.read_file(boundary).to_crs(27700).geometry.iloc[0]
+    assert shapely.equals_exact(area.geometry.iloc[0], poly.buffer(-100.0), tolerance=1e-6)
+    # same walkable ways as reading the file directly (the filter is the bundle's)
+    assert after["layers"]["network_edges"]["rows"] >= len(samples[SMALL].network.edges) // 2
+    env = {**__import__("os").environ, "HEALTHYPLACES_CACHE": str(tmp_path / "cache")}
+    out = subprocess.run(
+        [sys.executable, "-m", "healthyplaces.cli", "profile", INSIDE_LSOA, "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    prof = json.loads(out.stdout)
+    # 200 m and 300 m walks stay inside the area, so they have network results...
+    assert prof["access_network_coverage"]["2ha_300m"] == 1.0
+    assert prof["access_network"]["2ha_300m"] is not None
+    # ...a 1 km walk would leave it, so that tier has none
+    assert prof["access_network"]["10ha_1km"] is None
+    assert prof["data_vintage"]["walking_network"].endswith("leeds_smallarea_boundary")
+
+
+def test_network_build_bad_input_is_one_clear_line(
+    bundle_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from healthyplaces.network_commands import network_build
+
+    bad = tmp_path / "not-a-boundary.geojson"
+    bad.write_text("this is not GeoJSON")
+    args = argparse_namespace(pbf=SAMPLES / SMALL, overpass=None, boundary=bad)
+    assert network_build(args) == 2
+    err = capsys.readouterr().err
+    assert "not-a-boundary.geojson" in err and "Traceback" not in err
+    missing = argparse_namespace(pbf=tmp_path / "nope.osm.pbf", overpass=None, boundary=None)
+    assert network_build(missing) == 2
+    assert "nope.osm.pbf" in capsys.readouterr().err
+
+
+def argparse_namespace(**kwargs: Any) -> Any:
+    import argparse
+
+    return argparse.Namespace(**kwargs)

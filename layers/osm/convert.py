@@ -54,6 +54,9 @@ FEATURE_TAGS: dict[str, bool | str | list[str]] = {
 #: Every (key, value) that makes a green or blue polygon feature.
 FEATURE_PAIRS = frozenset(TAG_TYPOLOGY) | {("natural", "water")}
 
+#: Way tags osmnx must keep on edges (:func:`edge_tags_kept`).
+WAY_TAGS = ("foot", "access", *EDGE_TAGS)
+
 _POLYGONS = ("Polygon", "MultiPolygon")
 _LINES = ("LineString", "MultiLineString")
 
@@ -83,7 +86,9 @@ class WalkingNetwork:
         Indexed by ``(u, v, key)``, each undirected edge once, with ``osmid``,
         ``highway``, ``name`` (strings; an edge simplified from several ways joins
         their sorted distinct values with ``;``), ``length`` (planar metres in
-        EPSG:27700, as offline), ``oneway``/``reversed`` (False) and ``geometry``.
+        EPSG:27700, as offline), ``oneway``/``reversed`` (False), ``lit`` and
+        ``sidewalk`` ("" untagged; kept by :func:`edge_tags_kept`),
+        ``comfortable`` (:func:`layers.network.comfortable`) and ``geometry``.
     area
         One polygon (``name``, ``source``, ``geometry``): where the network is complete.
     """
@@ -259,8 +264,14 @@ def _polygons(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _frame(frame[ok.to_numpy()].reset_index(drop=True))
 
 
+#: Column types of an empty layer (an empty object column would not index as a mask).
+_DTYPES: dict[str, type] = {
+    "blue_space": bool, "public_access": bool, "area_ha": float, "length_m": float,
+}  # fmt: skip
+
+
 def _empty(columns: list[str]) -> gpd.GeoDataFrame:
-    data = {c: pd.Series(dtype=object) for c in columns if c != "geometry"}
+    data = {c: pd.Series(dtype=_DTYPES.get(c, object)) for c in columns if c != "geometry"}
     frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=crs.ANALYSIS_CRS))
     return _frame(frame[columns])
 
@@ -276,14 +287,14 @@ def _frame(frame: Any) -> gpd.GeoDataFrame:
 
 @contextmanager
 def edge_tags_kept() -> Iterator[None]:
-    """osmnx keeps :data:`layers.network.EDGE_TAGS` (``lit``, ``sidewalk``) on the edges it builds.
+    """osmnx keeps :data:`WAY_TAGS` (``foot``, ``access``, ``lit``, ``sidewalk``) on its edges.
 
     The bundle's network carries them (the after-dark and comfortable-walking
     variants read them), so a network read live must too. osmnx's setting is
     global; it is restored on exit.
     """
     before = list(ox.settings.useful_tags_way)
-    ox.settings.useful_tags_way = [*before, *(t for t in EDGE_TAGS if t not in before)]
+    ox.settings.useful_tags_way = [*before, *(t for t in WAY_TAGS if t not in before)]
     try:
         yield
     finally:
