@@ -32,6 +32,7 @@ from layers import (
     deprivation,
     greenspace,
     network,
+    places,
     population,
     postcodes,
     results_store,
@@ -54,6 +55,8 @@ class Inputs:
     """Everything the analysis reads, loaded from the bundle (EPSG:27700)."""
 
     lsoa: gpd.GeoDataFrame
+    #: The park sites the tiers count under the default definition
+    #: (:func:`layers.greenspace.load_sites`), with every definition's flag.
     sites: gpd.GeoDataFrame
     greenspace: gpd.GeoDataFrame
     trees: gpd.GeoDataFrame
@@ -64,6 +67,10 @@ class Inputs:
     network_area: shapely.Geometry
     surface: gpd.GeoDataFrame
     network_extent: str = network_access.NETWORK_EXTENT
+    #: Public open access land (moor, heath, large natural areas), apart from the tiers.
+    open_land: gpd.GeoDataFrame | None = None
+    #: The county polygon (EPSG:27700): origins near its edge are flagged edge-affected.
+    county: shapely.Geometry | None = None
 
 
 @dataclass
@@ -123,7 +130,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         iod[keep], on="lsoa21_code", how="left", validate="1:1"
     )
     progress("Loading green and blue space", 0.15)
-    sites = greenspace.load_sites()
+    sites = greenspace.load_sites(standards.DEFAULT_SITE_DEFINITION)
     blue = bluespace.load_blue_features()
     progress("Preparing the walking network", 0.2)
     nodes, edges = network.load_network()
@@ -144,6 +151,8 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         network_area=network.load_network_area().geometry.iloc[0],
         surface=postcodes.load_population_points(),
         network_extent=network.network_coverage().extent,
+        open_land=greenspace.load_open_access_land(),
+        county=shapely.union_all(places.load_boundaries("county").geometry.to_numpy()),
     )
 
 

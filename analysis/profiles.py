@@ -16,8 +16,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from analysis import air_years
-from analysis import walk
+from analysis import air_years, site_definitions, walk
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from geo import aggregate, air, inequality, nature, standards
@@ -36,7 +35,7 @@ def _slope(
     }
 
 
-def profile(results: Results, area: Area) -> dict[str, Any]:
+def profile(results: Results, area: Area, definition: str | None = None) -> dict[str, Any]:
     """Every headline indicator of an area, in the units named by its key.
 
     Shares are 0–1 of the area's population; concentrations µg/m³ (annual
@@ -49,12 +48,17 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
         From :func:`analysis.engine.load_results`.
     area
         From :mod:`analysis.areas`.
+    definition
+        Site definition of the straight-line tier shares (``access_straight``,
+        3-30-300, SII/RII); default :data:`geo.standards.DEFAULT_SITE_DEFINITION`.
+        Every definition is in ``access_straight_by_definition`` whichever is chosen.
 
     Returns
     -------
     dict
         The profile, keyed as in ``healthyplaces profile --json`` (see :data:`UNITS`).
     """
+    results = site_definitions.for_definition(results, definition)
     t = results.lsoa
     w = area.weights
     inside = w > 0
@@ -141,6 +145,7 @@ def profile(results: Results, area: Area) -> dict[str, Any]:
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
     prof.update(air_years.profile_air(t, area))
     prof.update(walk.profile_additions(results, area))
+    prof.update(site_definitions.profile_additions(results, area, definition))
     prof["notes"] = notes
     prof["units"] = UNITS
     prof["data_vintage"] = DATA_VINTAGE | {

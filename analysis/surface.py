@@ -26,7 +26,7 @@ exact per-point cost (≈ 76 s for 64,000 discs) is outside the 10 s budget.
 
 Straight-line distances are exact (:mod:`geo.point_distance`); walking
 distances snap every point in one vectorised step
-(:func:`geo.network.access.network_tier_access`), central Leeds only.
+(:func:`geo.network.access.network_tier_access`), where the network is complete.
 """
 
 from __future__ import annotations
@@ -41,7 +41,15 @@ import shapely
 from geo import air, point_distance, standards
 from geo import population_surface as ps
 from geo.network import access as network_access
-from geo.standards import ACCESS_TIERS, RULE_300, AccessTier
+from geo.standards import (
+    ACCESS_TIERS,
+    DEFAULT_SITE_DEFINITION,
+    OPEN_LAND_DISTANCES_M,
+    RULE_300,
+    SITE_DEFINITIONS,
+    AccessTier,
+    SiteDefinition,
+)
 from layers.population import AGE_BANDS
 
 if TYPE_CHECKING:
@@ -58,6 +66,54 @@ BLUE_TIERS: tuple[AccessTier, ...] = tuple(
     AccessTier(f"blue_{int(d)}m", 0.0, d) for d in standards.BLUE_DISTANCES_M
 )
 BANDS: list[str] = list(AGE_BANDS.values())
+#: The site definitions besides the default, measured straight-line only.
+OTHER_DEFINITIONS: tuple[SiteDefinition, ...] = tuple(
+    d for d in SITE_DEFINITIONS.values() if d.name != DEFAULT_SITE_DEFINITION
+)
+
+
+def definition_dist_col(tier: AccessTier, definition: str) -> str:
+    """Point column of the straight-line distance to a ``tier`` site under ``definition`` (m)."""
+    if definition == DEFAULT_SITE_DEFINITION:
+        return tier.dist_col
+    return f"dist_{tier.name}_{SITE_DEFINITIONS[definition].suffix}_m"
+
+
+def definition_meets_col(tier: AccessTier, definition: str) -> str:
+    """LSOA column of the share meeting ``tier`` under ``definition`` (0–1), any definition."""
+    return f"{tier.meets_col}_{SITE_DEFINITIONS[definition].suffix}"
+
+
+def open_land_col(distance_m: float) -> str:
+    """LSOA share of residents within ``distance_m`` of public open access land (0–1)."""
+    return f"open_land_within_{distance_m / 1_000:g}km"
+
+
+def edge_col(tier: AccessTier) -> str:
+    """LSOA share of residents whose ``tier`` result is edge-affected, a lower bound (0–1)."""
+    return f"edge_affected_{tier.name}"
+
+
+def _open_land_and_edge(inputs: Inputs, pts: npt.NDArray[np.object_]) -> pd.DataFrame:
+    """Distance to public open access land and to the county edge at every point (m)."""
+    cols: dict[str, F64] = {}
+    land = inputs.open_land
+    if land is not None and len(land):
+        cols["open_land_dist_m"] = point_distance.nearest_distances(
+            pts, point_distance.FeatureIndex.of(np.asarray(land.geometry.values)), [None]
+        )[0]
+    else:
+        cols["open_land_dist_m"] = np.full(len(pts), np.inf)
+    if inputs.county is not None:
+        edge = np.asarray([shapely.boundary(inputs.county)], dtype=object)
+        cols["county_edge_m"] = point_distance.nearest_distances(
+            pts, point_distance.FeatureIndex.of(edge), [None]
+        )[0]
+    else:
+        cols["county_edge_m"] = np.full(len(pts), np.inf)
+    return pd.DataFrame(cols)
+
+
 #: How a profile counts people from the surface (reported with a custom area).
 SURFACE_METHOD = (
     "residents counted where they live: the sum of the postcode population surface's points "
@@ -122,13 +178,23 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     out[BANDS] = surface[BANDS].to_numpy(np.int64)
     out["IMD_decile"] = lsoa["IMD_decile"].to_numpy()[group]
     site_ha = inputs.sites["area_ha"].to_numpy(float)
+    masks = [
+        (site_ha >= t.min_ha) & inputs.sites[d.flag].to_numpy(bool)
+        for d in OTHER_DEFINITIONS
+        for t in STRAIGHT_TIERS
+    ]
     dists = point_distance.nearest_distances(
         pts,
         point_distance.FeatureIndex.of(np.asarray(inputs.sites.geometry.values)),
-        [site_ha >= t.min_ha for t in STRAIGHT_TIERS],
+        [site_ha >= t.min_ha for t in STRAIGHT_TIERS] + masks,
     )
-    for tier, d in zip(STRAIGHT_TIERS, dists, strict=True):
+    for tier, d in zip(STRAIGHT_TIERS, dists, strict=False):
         out[tier.dist_col] = d
+    other = iter(dists[len(STRAIGHT_TIERS) :])
+    for definition in OTHER_DEFINITIONS:
+        for tier in STRAIGHT_TIERS:
+            out[definition_dist_col(tier, definition.name)] = next(other)
+    out = pd.concat([out, _open_land_and_edge(inputs, pts)], axis=1)
     blue = np.asarray(inputs.blue.geometry.values)
     out["blue_dist_m"] = point_distance.nearest_distances(
         pts, point_distance.FeatureIndex.of(blue), [None]
@@ -168,12 +234,37 @@ def _straight(p: pd.DataFrame, g: I64, w: I64, n: int) -> dict[str, Any]:
         cols[tier.meets_col] = _share(g, w, d <= tier.distance_m, every, n)
         cols[f"near_miss_{tier.name}"] = ps.near_misses(g, w, d, tier.distance_m, n)
     cols["tiers_met_share"] = np.mean([cols[t.meets_col] for t in ACCESS_TIERS], axis=0)
+    cols.update(_definitions(p, g, w, n))
     blue = p["blue_dist_m"].to_numpy(float)
     q = ps.weighted_quantiles(g, w, blue, n)
     cols["blue_dist_m"], cols["blue_dist_p10_m"], cols["blue_dist_p90_m"] = q.T
     for d_m in standards.BLUE_DISTANCES_M:
         label = f"{d_m:g}m" if d_m < 1_000 else f"{d_m / 1_000:g}km"
         cols[f"blue_within_{label}"] = _share(g, w, blue <= d_m, every, n)
+    return cols
+
+
+def _definitions(p: pd.DataFrame, g: I64, w: I64, n: int) -> dict[str, Any]:
+    """Per-definition shares, open access land, and edge-affected shares (issue 8).
+
+    An origin's result is *edge-affected* when it does not meet a tier and the
+    county edge is nearer than the tier's distance: a site beyond the edge
+    (absent from the offline extract) could meet it, so the share is a lower bound.
+    """
+    cols: dict[str, Any] = {}
+    every = np.ones(len(p), dtype=bool)
+    for name in SITE_DEFINITIONS:
+        for tier in STRAIGHT_TIERS:
+            d = p[definition_dist_col(tier, name)].to_numpy(float)
+            cols[definition_meets_col(tier, name)] = _share(g, w, d <= tier.distance_m, every, n)
+    land = p["open_land_dist_m"].to_numpy(float)
+    cols["open_land_dist_m"] = _median(g, w, land, every, n)
+    for d_m in OPEN_LAND_DISTANCES_M:
+        cols[open_land_col(d_m)] = _share(g, w, land <= d_m, every, n)
+    edge = p["county_edge_m"].to_numpy(float)
+    for tier in STRAIGHT_TIERS:
+        missed = p[tier.dist_col].to_numpy(float) > tier.distance_m
+        cols[edge_col(tier)] = _share(g, w, missed & (edge < tier.distance_m), every, n)
     return cols
 
 

@@ -9,7 +9,7 @@ distance becomes ``min(before, distance to the site)``. A person gains a tier
 when their point moves from beyond to within its distance, so the gain is
 continuous in the park's position: moving it a little moves only the few
 points that cross the line. Walking-network gains update the same points with
-:func:`geo.network.access.scenario_network_access` (central Leeds only).
+:func:`geo.network.access.scenario_network_access` (where the network is complete).
 EPSG:27700, metres.
 """
 

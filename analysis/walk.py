@@ -15,8 +15,8 @@ isochrones and after-dark access.
 * **After dark.** The same walk on the lit network only (:func:`lit_edges`),
   with the share of walkable street length whose ``lit`` is mapped.
 
-Distances EPSG:27700 metres; shares 0–1 of residents (LSOA Census 2021
-population weights of the area).
+Distances EPSG:27700 metres; shares 0–1 of residents counted where they live (the
+population surface points, weighted by the area's share of each LSOA).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from analysis.areas import Area
 from analysis.engine import Results
-from geo import aggregate, proximity
+from geo import aggregate, point_distance
 from geo.network.access import NetworkOptions, network_tier_access
 from geo.network.routing import WalkGraph
 from geo.standards import ACCESS_TIERS, AccessTier
@@ -58,33 +58,43 @@ LIT_COVERAGE_MIN = 0.5
 _CACHE: dict[str, pd.DataFrame] = {}
 
 
-def same_people(t: pd.DataFrame, w: NDArray[np.float64]) -> dict[str, dict[str, float | None]]:
+def _point_weights(results: Results, area: Area) -> NDArray[np.float64]:
+    """People at each population-surface point counted in ``area`` (point people × LSOA share)."""
+    p = results.points
+    if p is None or p.empty:
+        raise ValueError("these results have no population surface points (recompute them)")
+    share = np.asarray(area.share, dtype=float)[p["group"].to_numpy(np.int64)]
+    weights: NDArray[np.float64] = p["people"].to_numpy(float) * share
+    return weights
+
+
+def same_people(results: Results, area: Area) -> dict[str, dict[str, float | None]]:
     """Straight-line shares and detour shares over exactly the people with network results.
 
-    Parameters
-    ----------
-    t
-        LSOA results with ``meets_T`` (straight line) and ``net_meets_T`` (nullable).
-    w
-        Population weights of the area, one per row.
+    Counted where people live: at every population-surface point
+    (:mod:`analysis.surface`) whose walking result exists for the tier, the
+    straight-line and the walking distance are compared with the tier's.
 
     Returns
     -------
     dict
         ``access_network_same_people_straight`` and ``access_network_detour_share``:
-        tier → share (0–1), ``None`` where no one has a network result.
+        tier → share (0–1) of the residents with a walking result; ``None``
+        where no one in the area has one.
     """
+    p = results.points
+    w = _point_weights(results, area)
     straight: dict[str, float | None] = {}
     detour: dict[str, float | None] = {}
+    assert p is not None  # checked by _point_weights
     for tier in ACCESS_TIERS:
-        net = pd.array(t[f"net_meets_{tier.name}"], dtype="boolean")
-        known = ~np.asarray(net.isna())
+        known = p[tier.net_available_col].to_numpy(bool)
         ww = np.where(known, w, 0.0)
         if ww.sum() <= 0:
             straight[tier.name] = detour[tier.name] = None
             continue
-        s = t[f"meets_{tier.name}"].to_numpy(bool)
-        on_foot = np.asarray(net.fillna(False), dtype=bool)
+        s = p[tier.dist_col].to_numpy(float) <= tier.distance_m
+        on_foot = p[tier.net_dist_col].to_numpy(float) <= tier.distance_m
         straight[tier.name] = float(ww[s].sum() / ww.sum())
         detour[tier.name] = float(ww[s & ~on_foot].sum() / ww.sum())
     return {
@@ -116,7 +126,7 @@ def lit_edges(edges: pd.DataFrame) -> tuple[NDArray[np.bool_], float]:
 
 
 def walk_table(results: Results) -> pd.DataFrame:
-    """Per-LSOA 15-minute-walk distances: straight, network by day and after dark (m).
+    """15-minute-walk distances at every surface point: straight, on foot by day and after dark (m).
 
     Cached per bundle (:func:`layers.bundle.fingerprint`).
     """
@@ -128,19 +138,23 @@ def walk_table(results: Results) -> pd.DataFrame:
 
 
 def _walk_table(results: Results) -> pd.DataFrame:
-    lsoa = results.lsoa
-    x = lsoa["pwc_x"].to_numpy(float)
-    y = lsoa["pwc_y"].to_numpy(float)
+    p = results.points
+    if p is None or p.empty:
+        raise ValueError("these results have no population surface points (recompute them)")
+    x = p["easting"].to_numpy(float)
+    y = p["northing"].to_numpy(float)
     sites = greenspace.load_sites()
     blue = bluespace.load_blue_features()
     geoms = np.r_[np.asarray(sites.geometry.values), np.asarray(blue.geometry.values)]
-    straight = proximity.nearest_distance(shapely.points(x, y), geoms)
+    straight = point_distance.nearest_distances(
+        shapely.points(x, y), point_distance.FeatureIndex.of(geoms), [None]
+    )[0]
     nodes, edges = network.load_network()
     area = network.load_network_area().geometry.iloc[0]
     options = NetworkOptions(extent=network.network_coverage().extent)
     day_graph = WalkGraph.from_gdfs(nodes, edges)
     lit, coverage = lit_edges(edges)
-    out = pd.DataFrame({"straight_m": straight}, index=lsoa.index)
+    out = pd.DataFrame({"straight_m": straight}, index=p.index)
     zero = np.zeros(len(geoms))
     for name, graph in (("day", day_graph), ("dark", day_graph.without(~lit))):
         acc = network_tier_access(graph, x, y, geoms, zero, area, [WALK_15], options=options)
@@ -163,7 +177,7 @@ def walk_15(results: Results, area: Area) -> dict[str, Any]:
         and a ``note`` when the tagging is too thin.
     """
     table = walk_table(results)
-    w = np.asarray(area.weights, dtype=float)
+    w = _point_weights(results, area)
     d = WALK_15_MIN_M
     day, dark = table["net_day_m"].to_numpy(float), table["net_dark_m"].to_numpy(float)
     straight = table["straight_m"].to_numpy(float)
@@ -212,9 +226,7 @@ def walk_15(results: Results, area: Area) -> dict[str, Any]:
 
 def profile_additions(results: Results, area: Area) -> dict[str, Any]:
     """Every key this module adds to a place profile (see :func:`analysis.profiles.profile`)."""
-    t = results.lsoa
-    w = np.asarray(area.weights, dtype=float)
-    return {**same_people(t, w), **walk_15(results, area)}
+    return {**same_people(results, area), **walk_15(results, area)}
 
 
 def isochrone_summary(lon: float, lat: float, minutes: list[float]) -> dict[str, Any]:

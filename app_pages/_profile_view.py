@@ -20,7 +20,7 @@ from app_pages import _cache, _charts
 from geo import standards
 from healthyplaces import report
 from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, md_escape
-from layers import catalogue
+from layers import catalogue, network
 
 
 def table_frame(table: report.Table) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def show_access(prof: dict[str, Any]) -> None:
     table = report.access_table(prof)
     show_table(table)
     st.caption(md_escape(table.caption))
-    st.info(report.NETWORK_NOTE, icon="ℹ️")
+    st.info(network.network_coverage().note, icon="ℹ️")
 
 
 def _headline_metrics(prof: dict[str, Any]) -> None:
@@ -130,7 +130,7 @@ def _headline_table(results: Results, area: Area, prof: dict[str, Any]) -> None:
         md_escape(f"{method[:1].upper()}{method[1:]}. Shares are of residents (Census 2021).")
     )
     for note in prof.get("notes", []):
-        if "central Leeds only" not in note:
+        if not note.startswith(report.NETWORK_NOTE_PREFIX):
             st.warning(md_escape(note))
 
 

@@ -23,6 +23,7 @@ from healthyplaces import maps
 from healthyplaces.export import new_park as park_export
 from healthyplaces.formatting import esc, fmt_people, md_escape
 from layers import catalogue
+from layers.network import network_coverage
 
 TIER_LABELS = {t.name: t.label for t in standards.ACCESS_TIERS}
 NOW_MEETS = "Now meets the standard"
@@ -37,7 +38,11 @@ NEW_PARK_COLOUR = "#117733"
 #: Smallest existing site drawn for context (ha) and display simplification (m), by place level.
 SITE_DISPLAY = {"county": (2.0, 20.0), "district": (0.5, 10.0)}
 PEOPLE = st.column_config.NumberColumn(format="localized")  # 1,712 as in the tables above
-NOT_OFFLINE = "not available offline (outside central Leeds)"
+
+
+def not_offline() -> str:
+    """What a walking figure outside the complete network area shows instead of a number."""
+    return f"not available offline (outside {network_coverage().place})"
 
 
 def existing_sites(
@@ -75,7 +80,7 @@ def show_gains(scen: dict[str, Any]) -> None:
                 fmt_people(scen["gain_straight"][t]) for t in TIER_LABELS
             ],
             "Extra people, walking network": [
-                NOT_OFFLINE if v is None else fmt_people(v) for v in network
+                not_offline() if v is None else fmt_people(v) for v in network
             ],
         }
     )

@@ -45,9 +45,7 @@ DOMAIN_PALETTES = {
 def _gaps_note() -> None:
     """The visible data-gaps note, with every layer's gaps in an expander."""
     st.info(
-        "**Data gaps.** Walking-network results cover central Leeds only offline (within "
-        f"{network.LEEDS_NETWORK_RADIUS_M / 1000:g} km of the city centre); elsewhere they "
-        "are shown as *not available offline*, never as a number. Green space is "
+        f"**Data gaps.** {network.network_coverage().note} Green space is "
         "OpenStreetMap (no Natural England or OS Open Greenspace offline); air quality is a "
         "1 km model that smooths street-level peaks.",
         icon="ℹ️",

@@ -13,8 +13,8 @@ from analysis import areas
 from app_pages import _area_input, _cache, _place
 from app_pages import _scenario_view as view
 from geo import standards
-from healthyplaces import report
 from healthyplaces.formatting import fmt_number, md_escape
+from layers import network
 from layers.places import Place
 
 INSTRUCTIONS = (
@@ -49,8 +49,9 @@ def render() -> None:
     results = _cache.results()
     place = _place.chosen_place()
     st.markdown(INSTRUCTIONS)
+    cov = network.network_coverage()
     st.info(
-        f"{report.NETWORK_NOTE} Walking-network gains are therefore shown for central Leeds only.",
+        f"{cov.note} Walking-network gains are therefore shown for {cov.place} only.",
         icon="ℹ️",
     )
     bounds = tuple(areas.area_boundary(areas.area_for_place(results, place)).bounds)

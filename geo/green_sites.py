@@ -127,8 +127,9 @@ def summarise_sites(
     (sites, members)
         ``sites``: ``site_id``, ``name``, ``largest_named_member``, ``site_kind`` (``park`` or
         ``open_access_land``), ``access_status``, ``access_reason``,
-        ``anchor_ref``, ``all_accessible``, ``natural``, ``formal`` (bool),
-        ``n_members``, ``area_ha`` (union of all members), ``public_area_ha``
+        ``anchor_ref``, ``typology`` (the anchor's), ``all_accessible``, ``natural``,
+        ``formal`` (bool), ``n_members``, ``n_public_members``, ``area_ha`` (union of
+        all members), ``public_area_ha``
         (union of the public members less the restricted and private ones, so a
         golf course inside an estate's park polygon does not count),
         ``natural_share`` (0–1), geometry.
@@ -193,10 +194,12 @@ def summarise_sites(
             "access_status": status,
             "access_reason": anchor["access_reason"].to_numpy(dtype=str),
             "anchor_ref": anchor["osm_ref"].to_numpy(dtype=str),
+            "typology": anchor["typology"].to_numpy(dtype=str),
             "all_accessible": is_public,
             "natural": is_public & (reserve | (natural_share >= NATURAL_SHARE_MIN)),
             "formal": is_public & formal_public,
             "n_members": counts.astype(np.int64),
+            "n_public_members": np.bincount(labels, weights=public, minlength=n).astype(np.int64),
             "area_ha": area,
             "public_area_ha": public_ha,
             "natural_share": natural_share,

@@ -88,6 +88,60 @@ ACCESS_TIERS: tuple[AccessTier, ...] = (
 )
 #: The tier used for SII/RII and the double burden (Natural England / 3-30-300).
 HEADLINE_TIER = "2ha_300m"
+
+
+@dataclass(frozen=True)
+class SiteDefinition:
+    """Which green sites a tier counts (issue 8; Natural England's definitions).
+
+    ``flag`` is the boolean column of the ``greenspace_sites`` layer
+    (:mod:`geo.green_sites`) that says whether a site counts; ``suffix`` names
+    the per-definition columns (``meets_2ha_300m_natural``).
+    """
+
+    name: str
+    flag: str
+    label: str
+    meaning: str
+
+    @property
+    def suffix(self) -> str:
+        """Column suffix, e.g. ``natural`` or ``all_accessible``."""
+        return self.flag
+
+
+#: The three site definitions, default first. Open access land (moor, heath, large
+#: natural areas) is in none of them: it is "access to open countryside", apart.
+SITE_DEFINITIONS: dict[str, SiteDefinition] = {
+    d.name: d
+    for d in (
+        SiteDefinition(
+            "all-accessible",
+            "all_accessible",
+            "All publicly accessible green space",
+            "every site whose access status is public, from tags, names and type",
+        ),
+        # Natural England, Nature Nearby (2010) / GI Framework (2023): Accessible Natural
+        # Greenspace Standard, "places where human control and activities are not intensive
+        # so that a feeling of naturalness is allowed to predominate".
+        SiteDefinition(
+            "natural",
+            "natural",
+            "Natural and semi-natural green space (ANGSt)",
+            "public sites that hold a nature reserve or are mostly natural habitat",
+        ),
+        SiteDefinition(
+            "formal",
+            "formal",
+            "Formal green space",
+            "public parks and gardens, commons, village greens, recreation grounds, play space",
+        ),
+    )
+}
+#: The documented default (README, "Which green space counts").
+DEFAULT_SITE_DEFINITION = "all-accessible"
+#: Distances to open access land reported as "access to open countryside", m.
+OPEN_LAND_DISTANCES_M: tuple[float, ...] = (1_000.0, 5_000.0)
 #: Fields in Trust / local-plan standard: accessible green space, ha per 1,000 people.
 GREEN_HA_PER_1000_STANDARD = 3.0
 #: ANGSt: local nature reserve, ha per 1,000 people.

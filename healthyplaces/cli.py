@@ -113,12 +113,20 @@ def _target(args: argparse.Namespace) -> Place | UserArea:
     return resolve_place(args.place)
 
 
-def _area(target: Place | UserArea) -> tuple[Results, Area]:
-    """The engine's results and the :class:`~analysis.areas.Area` of ``target``."""
-    from analysis import areas, engine
-    from layers.places import Place
+def _results(args: argparse.Namespace) -> Results:
+    """The engine's results, their tier shares under ``--definition`` if the command has it."""
+    from analysis import engine, site_definitions
 
     results = engine.load_results(_progress)
+    return site_definitions.for_definition(results, getattr(args, "definition", None))
+
+
+def _area(target: Place | UserArea, args: argparse.Namespace) -> tuple[Results, Area]:
+    """The engine's results and the :class:`~analysis.areas.Area` of ``target``."""
+    from analysis import areas
+    from layers.places import Place
+
+    results = _results(args)
     if isinstance(target, Place):
         return results, areas.area_for_place(results, target)
     return results, areas.area_for_polygon(results, target.geometry, name=target.name)
@@ -135,8 +143,8 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import profiles
 
-    results, area = _area(target)
-    prof = profiles.profile(results, area)
+    results, area = _area(target, args)
+    prof = profiles.profile(results, area, args.definition)
     if args.json:
         print_json(prof)
         return 0
@@ -153,7 +161,7 @@ def _cmd_deciles(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import profiles
 
-    results, area = _area(target)
+    results, area = _area(target, args)
     table = profiles.decile_table(results, area.weights)
     if args.json:
         records = table.reset_index().astype(object).where(table.reset_index().notna(), None)
@@ -167,7 +175,7 @@ def _cmd_equity(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import comparator, equity, need
 
-    results, area = _area(target)
+    results, area = _area(target, args)
     out = {
         "place": {"code": area.code, "name": area.name, "level": area.level},
         "groups": equity.equity_profile(results, area),
@@ -185,7 +193,7 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import evidence
 
-    results, area = _area(target)
+    results, area = _area(target, args)
     out = evidence.evidence(results, area)
     out["attribution"] = catalogue.ATTRIBUTION
     print_json(out) if args.json else _print_summary(out)
@@ -201,7 +209,7 @@ def _print_summary(out: dict[str, Any]) -> None:
 def _cmd_lsoa_table(args: argparse.Namespace) -> int:
     from analysis import engine
 
-    table = engine.lsoa_table(engine.load_results(_progress))
+    table = engine.lsoa_table(_results(args))
     if args.output:
         table.to_csv(args.output, index=False)
         Path(f"{args.output}.attribution.txt").write_text(catalogue.ATTRIBUTION + "\n")
@@ -242,13 +250,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from healthyplaces.report import build_report, write_report
 
     warnings = [] if isinstance(target, Place) else list(target.warnings)
-    results, area = _area(target)
-    report = build_report(results, area, warnings=warnings)
+    results, area = _area(target, args)
+    report = build_report(results, area, warnings=warnings, definition=args.definition)
     stem = "".join(c if c.isalnum() else "-" for c in area.name).strip("-") or "area"
     out = Path(args.output) if args.output else Path(f"healthyplaces-{stem}.{fmt}")
     write_report(report, out, fmt)
     print(f"Wrote the {fmt.upper()} report for {area.name} to {out}", file=sys.stderr)
     return 0
+
+
+def _definition_option(p: argparse.ArgumentParser) -> None:
+    from geo.standards import DEFAULT_SITE_DEFINITION, SITE_DEFINITIONS
+
+    p.add_argument(
+        "--definition",
+        choices=list(SITE_DEFINITIONS),
+        help="which green sites the straight-line tiers count (Natural England's "
+        f"definitions; default {DEFAULT_SITE_DEFINITION}); every definition is also in "
+        "access_straight_by_definition",
+    )
 
 
 def _year_option(p: argparse.ArgumentParser) -> None:
@@ -298,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument("--json", action="store_true")
     _year_option(p)
+    _definition_option(p)
     p.set_defaults(func=_cmd_profile)
 
     p = sub.add_parser("deciles", help="every indicator by IoD 2025 decile for a place")
@@ -305,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument("--json", action="store_true")
     _year_option(p)
+    _definition_option(p)
     p.set_defaults(func=_cmd_deciles)
 
     p = sub.add_parser("equity", help="access and exposure by group, life course, gardens")
@@ -322,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON records instead of CSV")
     p.add_argument("-o", "--output", help="write CSV to this file (with an attribution sidecar)")
     _year_option(p)
+    _definition_option(p)
     p.set_defaults(func=_cmd_lsoa_table)
 
     p = sub.add_parser("export", help="export a layer for a place (GeoJSON, GeoPackage, CSV)")
@@ -344,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", help="output file (default healthyplaces-PLACE.FORMAT)")
     _year_option(p)
+    _definition_option(p)
     p.set_defaults(func=_cmd_report)
 
     network_commands.register(sub)

@@ -97,10 +97,11 @@ def _build_into(shared: Path, out: Path, progress: Progress) -> dict[str, Any]:
     _write_all(out, context.build(shared), {}, entries)
     progress("green space (classify and merge sites)")
     gframes, greports = greenspace.build(shared, frames["districts"])
-    greports["greenspace_sites"] = greports["greenspace"]
     _write_all(out, gframes, greports, entries)
     progress("green sites (access status, named sites, entrances, completeness)")
-    _write_green_sites(shared, out, gframes["greenspace"], frames["districts"], entries)
+    _write_green_sites(
+        shared, out, gframes["greenspace"], frames["districts"], entries, greports["greenspace"]
+    )
     progress("blue space")
     _write_all(out, *bluespace.build(shared), entries)
     progress("walking network")
@@ -132,18 +133,20 @@ def _write_green_sites(
     features: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     entries: dict[str, dict[str, Any]],
+    features_report: ReadReport,
 ) -> None:
-    """``grounds``, ``green_sites``, ``green_site_members``, ``access_points``, ``completeness``."""
+    """Write grounds, greenspace_sites, green_site_members, access_points, completeness."""
     ground, grep = grounds.build(shared)
     sites = greenspace.build_sites(features, ground)
-    points, prep = access_points.build(shared, sites["green_sites"])
+    points, prep = access_points.build(shared, sites["greenspace_sites"])
     frames = {
         "grounds": ground,
         **sites,
         "access_points": points,
         "green_completeness": greenspace.completeness_table(features, districts),
     }
-    _write_all(out, frames, {"grounds": grep, "access_points": prep}, entries)
+    reports = {"grounds": grep, "access_points": prep, "greenspace_sites": features_report}
+    _write_all(out, frames, reports, entries)
 
 
 def _entry(name: str, file: str, path: Path, rows: int, crs: str | None) -> dict[str, Any]:

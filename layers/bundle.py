@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from layers import paths
+from layers import catalogue, paths
 from layers._io import sha256
 from layers.errors import BundleError
 from layers.transaction import JOURNAL, file_mode, locked, recover
@@ -51,7 +51,7 @@ def bundle_dir() -> Path:
 
 
 def _path(name: str, suffix: str) -> Path:
-    return bundle_dir() / f"{name}{suffix}"
+    return bundle_dir() / f"{catalogue.layer_name(name)}{suffix}"
 
 
 #: Files whose SHA-256 matched the manifest: (path, size, mtime_ns, manifest sha256).

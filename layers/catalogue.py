@@ -258,6 +258,17 @@ _EQUITY_LAYERS = [
 ]
 
 
+#: Old layer names kept as aliases of their current name (names are a contract, like keys).
+#: ``green_sites`` was the issue-8 site layer's working name before it replaced the
+#: touch-merged ``greenspace_sites``.
+LAYER_ALIASES: dict[str, str] = {"green_sites": "greenspace_sites"}
+
+
+def layer_name(name: str) -> str:
+    """The current name of a bundle layer (resolving :data:`LAYER_ALIASES`)."""
+    return LAYER_ALIASES.get(name, name)
+
+
 LAYERS: dict[str, LayerInfo] = {
     info.name: info
     for info in [
@@ -409,18 +420,6 @@ LAYERS: dict[str, LayerInfo] = {
         ),
         LayerInfo(
             "greenspace_sites",
-            "Publicly accessible green-space sites",
-            "vector",
-            "Derived: accessible OSM green polygons merged where they overlap or touch",
-            ODBL,
-            _OSM,
-            "2023-08",
-            _WY,
-            "As for greenspace.",
-            "area_ha: hectares",
-        ),
-        LayerInfo(
-            "green_sites",
             "Green sites people would name, with access status and definitions",
             "vector",
             "Derived: OSM green polygons merged where they overlap by more than 10% of the "
@@ -440,7 +439,7 @@ LAYERS: dict[str, LayerInfo] = {
             "green_site_members",
             "Member features of each green site",
             "table",
-            "Derived from greenspace and green_sites",
+            "Derived from greenspace and greenspace_sites",
             ODBL,
             _OSM,
             "2023-08",

@@ -3,11 +3,12 @@
 Source: © OpenStreetMap contributors (ODbL), Geofabrik extract of Aug 2023
 (``landuse=grass`` for Kirklees and Wakefield from Feb 2020, the newest there).
 
-Every OSM feature is classified into a green-infrastructure typology and given
-a ``public_access`` flag from its type and its ``access`` tag. Publicly
-accessible polygons that overlap or touch are merged into *sites*
-(:func:`geo.sites.merge_sites`), with an area in hectares, since the Natural
-England standards count site sizes. Geometry: EPSG:27700.
+Every OSM feature is classified into a green-infrastructure typology, given an
+access status from evidence (:mod:`geo.access_status`) and merged into *sites*
+people would name (:mod:`geo.site_merge`, :mod:`geo.green_sites`), with an area
+in hectares, since the Natural England standards count site sizes. The
+analysis counts a site under one of three Natural England definitions
+(:data:`geo.standards.SITE_DEFINITIONS`). Geometry: EPSG:27700.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from geo.access_status import PUBLIC, Evidence, access_status
 from geo.completeness import completeness
 from geo.green_sites import summarise_sites
 from geo.site_merge import INSIDE_MIN, fill_holes, share_inside, site_labels
-from geo.sites import M2_PER_HA, merge_sites
+from geo.standards import DEFAULT_SITE_DEFINITION, M2_PER_HA, SITE_DEFINITIONS
 from layers._io import ReadReport, hstore_get, osm_ref, read_vector
 from layers.bundle import read_table
 
@@ -208,11 +209,8 @@ def build(
     features = _dedupe(features)
     features["area_ha"] = shapely.area(features.geometry.values) / M2_PER_HA
     features = features.sort_values(["osm_ref", "osm_key", "osm_value"]).reset_index(drop=True)
-    accessible = features[features["public_access"]]
-    sites = merge_sites(accessible)
-
     trees, trep = _read_trees(shared)
-    return {"greenspace": features, "greenspace_sites": sites, "trees": trees}, {
+    return {"greenspace": features, "trees": trees}, {
         "greenspace": report,
         "trees": trep,
     }
@@ -300,7 +298,7 @@ def classify_access(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> gp
 
 
 def build_sites(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
-    """Build ``green_sites`` and ``green_site_members`` from every classified feature.
+    """Build ``greenspace_sites`` and ``green_site_members`` from every classified feature.
 
     Sites follow :mod:`geo.site_merge` (overlap > 10%, shared name, inside a
     park or nature reserve; never touch; grass never bridges) and are
@@ -315,7 +313,7 @@ def build_sites(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> dict[s
         (pairs == "landuse=grass").to_numpy(),
     )
     sites, members = summarise_sites(feats, labels)
-    return {"green_sites": sites, "green_site_members": members}
+    return {"greenspace_sites": sites, "green_site_members": members}
 
 
 def completeness_table(features: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -333,14 +331,54 @@ def load_greenspace() -> gpd.GeoDataFrame:
     return read_table("greenspace")
 
 
-def load_sites() -> gpd.GeoDataFrame:
-    """Publicly accessible green-space sites (merged polygons, EPSG:27700, ``area_ha`` in ha)."""
-    return read_table("greenspace_sites")
+def load_sites(definition: str = DEFAULT_SITE_DEFINITION) -> gpd.GeoDataFrame:
+    """The sites the park tiers count under a site definition (EPSG:27700).
+
+    Parameters
+    ----------
+    definition
+        A key of :data:`geo.standards.SITE_DEFINITIONS` (``all-accessible``,
+        ``natural`` or ``formal``).
+
+    Returns
+    -------
+    GeoDataFrame
+        The ``park`` sites (open access land is apart: :func:`load_open_access_land`)
+        that count under ``definition``, with ``area_ha`` the *public* area in
+        hectares (``public_area_ha``: restricted members such as a golf course
+        inside an estate do not add to its size), ``site_area_ha`` the whole
+        site's, and every column of :func:`load_green_sites`.
+    """
+    return counted_sites(load_green_sites(), definition)
+
+
+def counted_sites(sites: gpd.GeoDataFrame, definition: str) -> gpd.GeoDataFrame:
+    """The park sites of ``sites`` (``greenspace_sites`` layout) that ``definition`` counts."""
+    if definition not in SITE_DEFINITIONS:
+        raise ValueError(
+            f"unknown site definition {definition!r}; choose one of {', '.join(SITE_DEFINITIONS)}"
+        )
+    keep = sites[SITE_DEFINITIONS[definition].flag].to_numpy(bool) & (
+        sites["site_kind"].to_numpy() == "park"
+    )
+    out = sites[keep].rename(columns={"area_ha": "site_area_ha"})
+    out.insert(1, "area_ha", out["public_area_ha"].to_numpy(float))
+    return out.reset_index(drop=True)
+
+
+def load_open_access_land() -> gpd.GeoDataFrame:
+    """Public open access land (moor, heath, large natural areas) as sites (EPSG:27700, ha)."""
+    sites = load_green_sites()
+    keep = (sites["site_kind"] == "open_access_land") & sites["all_accessible"].astype(bool)
+    return sites[keep.to_numpy()].reset_index(drop=True)
 
 
 def load_green_sites() -> gpd.GeoDataFrame:
-    """Green sites people would name (EPSG:27700): kind, access status, definition flags."""
-    return read_table("green_sites")
+    """Every green site people would name (EPSG:27700): kind, access status, definition flags.
+
+    The ``greenspace_sites`` layer (:func:`build_sites`), all statuses and kinds.
+    """
+    return read_table("greenspace_sites")
 
 
 def load_green_site_members() -> pd.DataFrame:

@@ -222,7 +222,7 @@ def network_area() -> gpd.GeoDataFrame:
     circle = shapely.Point(x, y).buffer(LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64)
     return gpd.GeoDataFrame(
         {
-            "name": ["Central Leeds (complete OSM network, 2022)"],
+            "name": [f"{OFFLINE_NETWORK_PLACE.capitalize()} (complete OSM network, 2022)"],
             "vintage": [NETWORK_VINTAGE],
             "place": [OFFLINE_NETWORK_PLACE],
             "centre_x": [x],
@@ -296,6 +296,15 @@ class NetworkCoverage:
     place: str
     name: str
     vintage: str
+
+    @property
+    def note(self) -> str:
+        """The one sentence every page and report gives on where walking results exist."""
+        return (
+            f"Walking-network results cover {self.place} only ({self.name}, OpenStreetMap "
+            f"{self.vintage}); elsewhere they are reported as not available, never as a "
+            "number, and the straight-line results are shown."
+        )
 
     @property
     def extent(self) -> str:

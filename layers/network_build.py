@@ -242,7 +242,7 @@ def tables_from_overpass(
     )
     tables: dict[str, pd.DataFrame] = {
         "greenspace": green,
-        "greenspace_sites": green_sites(green),
+        **green_sites(green),
         **blue,
         **net.tables(),
         "network_area": area,

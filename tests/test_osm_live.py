@@ -44,7 +44,6 @@ from layers.osm import (
     WATERWAY_COLUMNS,
     OsmFileLayers,
     from_osm_file,
-    green_sites,
 )
 from layers.transaction import LOCK_FILE
 
@@ -305,20 +304,15 @@ def test_water_waterways_and_tags_from_an_osm_xml_file(tmp_path: Path) -> None:
     (x0, x1), (y0, y1) = TO_BNG.transform([-1.55, -1.548], [53.8, 53.8])
     assert edges["length"].sum() == pytest.approx(float(np.hypot(x1 - x0, y1 - y0)), rel=1e-6)
     tables = layers.tables()
-    sites = tables["greenspace_sites"]  # the park is private: only the wood is a site
-    assert len(sites) == 1 and sites["typology"].item() == "natural"
+    # Every feature is a site with its status from evidence: the park is private (its tag),
+    # the unnamed wood unknown; so none counts as publicly accessible.
+    sites = tables["greenspace_sites"].set_index("typology")
+    assert sites.loc["parks_gardens", "access_status"] == "private"
+    assert sites.loc["natural", "access_status"] == "unknown"
+    assert not sites["all_accessible"].any()
+    members = tables["green_site_members"]
+    assert sorted(members["osm_ref"]) == sorted(layers.greenspace["osm_ref"])
     assert {"network_nodes", "network_edges", "network_area", "blue_water"} <= tables.keys()
-
-
-def test_sites_are_merged_exactly_as_the_bundle_merges_them() -> None:
-    """``green_sites`` is the bundle build's site step: on the bundle's own features it
-    gives back the committed ``greenspace_sites`` layer, row for row and vertex for vertex."""
-    sites = green_sites(read_table("greenspace"))
-    bundle = read_table("greenspace_sites")
-    pd.testing.assert_frame_equal(
-        pd.DataFrame(sites.drop(columns="geometry")), pd.DataFrame(bundle.drop(columns="geometry"))
-    )
-    assert sites.geometry.geom_equals_exact(bundle.geometry, tolerance=0.0).all()
 
 
 # --- Overpass loaders, with osmnx's downloads replaced by file readers -----------------

@@ -25,7 +25,7 @@ _SURFACE = "Healthy Places analysis on the postcode population surface (Census 2
 _AIR = "DEFRA PCM 2019 modelled annual means, 1 km grid"
 _IOD = "English Indices of Deprivation 2025 (MHCLG)"
 _BUNDLE = "Healthy Places analysis of the bundle layers (OSM 2023-08, Natural England)"
-_NET = "Healthy Places walking-network analysis (OSM 2022, central Leeds only)"
+_NET = "Healthy Places walking-network analysis (OSM network of the bundle's network_area)"
 
 #: (pattern on the field name, description, units, source, year) for the results layer.
 _RULES: list[tuple[str, str, str, str, str]] = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from analysis import air_years
 from healthyplaces.export.writers import FORMATS
-from layers import catalogue
+from layers import catalogue, network
 from layers.catalogue import LAYERS, LayerInfo
 from layers.errors import UnknownLayer
 from layers.places import Place
@@ -27,6 +28,7 @@ def exportable_layers() -> list[str]:
 
 
 def _results_info() -> LayerInfo:
+    cov, year = network.network_coverage(), air_years.selected_year()
     return LayerInfo(
         RESULTS_LAYER,
         "Healthy Places indicators per LSOA 2021 (analysis results)",
@@ -34,9 +36,10 @@ def _results_info() -> LayerInfo:
         "Healthy Places West Yorkshire analysis of the bundle layers",
         "ODbL 1.0 (OSM-derived values) and OGL v3.0",
         catalogue.ATTRIBUTION,
-        "Census 2021; IoD 2025; DEFRA PCM 2019; OSM 2023-08 (network 2022, central Leeds)",
+        f"Census 2021; IoD 2025; DEFRA PCM {year}; OSM 2023-08 (network {cov.vintage}, "
+        f"{cov.place})",
         "1,404 LSOAs",
-        "Walking-network results exist only within 6.5 km of Leeds city centre.",
+        cov.note,
         "per field: see the data dictionary (GeoJSON `fields`, GeoPackage `data_dictionary` "
         "table, `.dictionary.csv` sidecar)",
     )

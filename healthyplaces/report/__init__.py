@@ -29,7 +29,7 @@ from healthyplaces.report.headlines import comparison_table, headline_rows, head
 from healthyplaces.report.html import render_html
 from healthyplaces.report.model import (
     DECILE_AXIS,
-    NETWORK_NOTE,
+    NETWORK_NOTE_PREFIX,
     Figure,
     HeadlineRow,
     Report,
@@ -41,7 +41,7 @@ from healthyplaces.report.write import write_report
 
 __all__ = [
     "DECILE_AXIS",
-    "NETWORK_NOTE",
+    "NETWORK_NOTE_PREFIX",
     "SITE_COLOUR",
     "Figure",
     "HeadlineRow",

@@ -19,13 +19,14 @@ from healthyplaces.report.air_change import air_change_table
 from healthyplaces.report.figures import decile_alt, decile_chart_png, map_png
 from healthyplaces.report.headlines import _UK, _WHO, headline_rows
 from healthyplaces.report.model import (
-    NETWORK_NOTE,
+    NETWORK_NOTE_PREFIX,
     Figure,
     Report,
     Statistic,
     Table,
 )
-from layers import catalogue
+from healthyplaces.report.sensitivity import completeness_note, sensitivity_table
+from layers import catalogue, network
 from layers.catalogue import LAYERS
 
 
@@ -205,7 +206,8 @@ def lsoa_rows(results: Results, area: Area) -> Table:
     numeric = [c.startswith(("Residents", "IMD", "NO₂", "Access", "Share")) for c in cols]
     caption = (
         f"The {len(rows):,} LSOAs (2021) of {area.name}: Census 2021 residents, IoD 2025 "
-        "decile, access (OSM 2023; walking = central Leeds only, n/a elsewhere), NO₂ "
+        f"decile, access (OSM 2023; walking = {network.network_coverage().place} only, n/a "
+        "elsewhere), NO₂ "
         f"(DEFRA PCM {air_years.selected_year()}) and the double burden"
     )
     return Table(caption, cols, rows, numeric)
@@ -226,11 +228,16 @@ def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
     return [
         f"Area: {prof['method']}. Residents are Census 2021 usual residents; each place value "
         "is the population-weighted mean (or share) of its LSOAs' values.",
-        "Access: from each LSOA's ONS population-weighted centroid to the nearest publicly "
-        "accessible green-space site (OpenStreetMap 2023, touching polygons merged) of each "
-        "Natural England Green Infrastructure Framework size, by straight line and, where the "
-        "offline walking network covers it (central Leeds), along OpenStreetMap paths to site "
-        f"entrances within {standards.ACCESS_NODE_DISTANCE_M:g} m of the boundary.",
+        "Access: from every postcode where residents live (the population surface) to the "
+        "nearest public green-space site of each Natural England Green Infrastructure "
+        f"Framework size, under the {prof['site_definition']['name']} site definition "
+        f"({prof['site_definition']['meaning']}; OpenStreetMap 2023). Sites are the places "
+        "people would name: polygons merge where they overlap by more than 10%, share a name "
+        "or lie inside a park or nature reserve, never by touching; a site's size is its public "
+        "area; open access land is reported apart. Straight line everywhere and, where the "
+        f"walking network is complete ({network.network_coverage().place}), along "
+        f"OpenStreetMap paths to site entrances within {standards.ACCESS_NODE_DISTANCE_M:g} m "
+        "of the boundary.",
         f"Air quality: {catalogue.pcm_label('no2', prof['air_year'])} and the same for PM2.5 "
         f"and PM10, {prof['air_exposure_method']}; compared with the WHO 2021 guidelines "
         f"({who} µg/m³), their interim targets and UK limit values ({uk} µg/m³). "
@@ -249,7 +256,11 @@ def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
 
 
 def build_report(
-    results: Results, area: Area, warnings: Sequence[str] = (), today: dt.date | None = None
+    results: Results,
+    area: Area,
+    warnings: Sequence[str] = (),
+    today: dt.date | None = None,
+    definition: str | None = None,
 ) -> Report:
     """Gather an area's profile, comparisons, decile charts, map and tables into a :class:`Report`.
 
@@ -264,11 +275,14 @@ def build_report(
         Extra notes to show first (e.g. a user boundary's validation warnings).
     today
         The generation date (default: today).
+    definition
+        Site definition of the headline tier shares (default all-accessible); the
+        sensitivity table shows all three whichever is chosen.
     """
-    prof = profiles.profile(results, area)
+    prof = profiles.profile(results, area, definition)
     district_area, county_area = areas.comparators(results, area)
-    district = profiles.profile(results, district_area) if district_area else None
-    county = profiles.profile(results, county_area) if county_area else None
+    district = profiles.profile(results, district_area, definition) if district_area else None
+    county = profiles.profile(results, county_area, definition) if county_area else None
     name = area.name
     pop_text = fmt_people(prof["population"])
     level = {
@@ -314,8 +328,8 @@ def build_report(
         f"deprived LSOAs (IoD 2025); {fmt_people(prof['double_burden_population'])} face the "
         "double burden of deprivation, poor green-space access and above-median NO₂.",
     ]
-    notes = [n for n in prof.get("notes", []) if "central Leeds only" not in n]
-    notes.append(NETWORK_NOTE)
+    notes = [n for n in prof.get("notes", []) if not n.startswith(NETWORK_NOTE_PREFIX)]
+    notes.append(network.network_coverage().note)
     today = today or dt.date.today()
     return Report(
         title=f"Healthy Places West Yorkshire: {name}",
@@ -342,4 +356,6 @@ def build_report(
         ],
         warnings=list(warnings),
         air_change=air_change_table(prof),
+        sensitivity=sensitivity_table(prof),
+        completeness=completeness_note(prof),
     )

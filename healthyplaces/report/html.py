@@ -113,6 +113,15 @@ def render_html(report: Report) -> str:
     p.append(html_table(report.access))
     p += [f'<p class="note" role="note">{esc(n)}</p>' for n in report.coverage_notes]
     p.append("</section>")
+    if report.sensitivity is not None:
+        p.append(
+            '<section aria-labelledby="s-sens"><h2 id="s-sens">Which green space counts: '
+            "the three definitions</h2>"
+        )
+        p.append(html_table(report.sensitivity))
+        if report.completeness:
+            p.append(f'<p class="note" role="note">{esc(report.completeness)}</p>')
+        p.append("</section>")
     p.append('<section aria-labelledby="s-lsoa"><h2 id="s-lsoa">LSOAs</h2>')
     p.append(html_table(report.lsoa_table, first_col_header=False))
     p.append("</section>")

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layers import network
-
-NETWORK_NOTE = (
-    "Walking-network results cover central Leeds only offline (within "
-    f"{network.LEEDS_NETWORK_RADIUS_M / 1000:g} km of Leeds city centre, OpenStreetMap 2022); "
-    "elsewhere they are reported as not available, never as a number, and the straight-line "
-    "results are shown."
-)
+#: The start of every walking-coverage note (:attr:`layers.network.NetworkCoverage.note`),
+#: by which a profile's own coverage note is recognised and shown once.
+NETWORK_NOTE_PREFIX = "Walking-network results cover"
 
 DECILE_AXIS = "IoD 2025 IMD decile (1 = most deprived 10% in England)"
 
@@ -92,3 +87,8 @@ class Report:
     #: NO₂ and PM2.5 by IMD decile in the base and newest PCM years, with SIIs
     #: (:func:`healthyplaces.report.air_change.air_change_table`); None with one year.
     air_change: Table | None = None
+    #: Every tier under each green-site definition
+    #: (:func:`healthyplaces.report.sensitivity.sensitivity_table`).
+    sensitivity: Table | None = None
+    #: Green-space types not comparable between districts, one sentence.
+    completeness: str = ""

@@ -206,6 +206,11 @@ def _back(lay: _Layout, report: Report) -> None:
     lay.table(report.access, 7.5, [50, 32, 34, 34, 32])
     for note in report.coverage_notes:
         lay.para(f"Note: {note}", 8, "I")
+    if report.sensitivity is not None:
+        lay.heading("Which green space counts: the three definitions")
+        lay.table(report.sensitivity, 7, [46, 26, 22, 22, 24, 40])
+        if report.completeness:
+            lay.para(f"Note: {report.completeness}", 8, "I")
     lay.heading("Methods")
     for m in report.methods:
         lay.para(m, 8.5)

@@ -4,9 +4,8 @@ Both OSM sources (:mod:`layers.osm.overpass`, :mod:`layers.osm.pbf`) end here,
 and every rule is the bundle build's own, imported, never copied:
 
 * green space: :func:`layers.greenspace.classify` (typology and public access)
-  and the build's one-row-per-OSM-object de-duplication; sites by
-  :func:`geo.sites.merge_sites` over the publicly accessible features, as
-  :func:`layers.greenspace.build` does;
+  and the build's one-row-per-OSM-object de-duplication; sites and their access
+  status by :func:`layers.greenspace.build_sites`, as the bundle build does;
 * water: :data:`layers.bluespace.WATER_CLASSES`, :data:`~layers.bluespace.AMENITY_WATER`
   and :data:`~layers.bluespace.BLUE_WATERWAYS`;
 * walkable ways: :func:`layers.network.walkable` (applied by :mod:`layers.osm.pbf`
@@ -30,10 +29,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo import crs
-from geo.sites import M2_PER_HA, merge_sites
+from geo.sites import M2_PER_HA
 from layers._io import repair
 from layers.bluespace import AMENITY_WATER, BLUE_WATERWAYS, WATER_CLASSES
-from layers.greenspace import TAG_TYPOLOGY, _dedupe, classify
+from layers.greenspace import TAG_TYPOLOGY, _dedupe, build_sites, classify
 from layers.network import EDGE_TAGS, comfortable
 
 if TYPE_CHECKING:
@@ -70,7 +69,6 @@ WATER_COLUMNS = [
 WATERWAY_COLUMNS = [
     "name", "waterway", "other_tags", "geometry", "osm_ref", "blue_space", "length_m", "vintage",
 ]  # fmt: skip
-_SITE_COLUMNS = ["site_id", "area_ha", "typology", "types", "name", "n_features", "geometry"]
 
 
 @dataclass(frozen=True)
@@ -151,24 +149,27 @@ def features_to_greenspace(
     return _frame(out[GREEN_COLUMNS].reset_index(drop=True))
 
 
-def green_sites(greenspace: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The ``greenspace_sites`` layer: publicly accessible features merged into sites.
+def green_sites(greenspace: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """The ``greenspace_sites`` and ``green_site_members`` layers of a live read.
+
+    The bundle's own rules (:func:`layers.greenspace.build_sites`: access status
+    from evidence, sites people would name). A live read has no institutional
+    grounds polygons, so the grounds rules fall back to names and tags.
 
     Parameters
     ----------
     greenspace
-        The ``greenspace`` layout (EPSG:27700) with ``public_access``.
+        The ``greenspace`` layout (EPSG:27700).
 
     Returns
     -------
-    GeoDataFrame
-        :func:`geo.sites.merge_sites` of the rows with ``public_access`` (EPSG:27700,
-        ``area_ha`` in ha); empty with the same columns when there are none.
+    dict
+        ``greenspace_sites`` (GeoDataFrame, EPSG:27700, hectares) and ``green_site_members``.
     """
-    accessible = greenspace[greenspace["public_access"].astype(bool).to_numpy()]
-    if accessible.empty:
-        return _empty(_SITE_COLUMNS)
-    return merge_sites(accessible)
+    no_grounds = gpd.GeoDataFrame(
+        {"grounds": pd.Series(dtype=object)}, geometry=[], crs=crs.ANALYSIS_CRS
+    )
+    return build_sites(greenspace.reset_index(drop=True), no_grounds)
 
 
 # --- Blue space ------------------------------------------------------------------------

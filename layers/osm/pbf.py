@@ -75,7 +75,7 @@ class OsmFileLayers:
         """Every bundle layer this file can replace, keyed by name (see ``refresh_layer``)."""
         return {
             "greenspace": self.greenspace,
-            "greenspace_sites": green_sites(self.greenspace),
+            **green_sites(self.greenspace),
             "blue_water": self.blue_water,
             "blue_waterways": self.blue_waterways,
             **self.network.tables(),
