@@ -128,15 +128,18 @@ def results() -> Results:
 
 
 @st.cache_data(show_spinner=False)
-def _profile(code: str, fp: str) -> dict[str, Any]:
+def _profile(code: str, fp: str, definition: str | None) -> dict[str, Any]:
     res = _results(fp)
-    return profiles.profile(res, areas.area_for_place(res, resolve_place(code)))
+    return profiles.profile(res, areas.area_for_place(res, resolve_place(code)), definition)
 
 
-def profile(code: str) -> dict[str, Any]:
-    """The profile of a place (:func:`analysis.profiles.profile`), cached per place."""
+def profile(code: str, definition: str | None = None) -> dict[str, Any]:
+    """The profile of a place (:func:`analysis.profiles.profile`), cached per place.
+
+    ``definition``: the site definition of the tier shares (default all-accessible).
+    """
     results()
-    return _profile(code, bundle_key())
+    return _profile(code, bundle_key(), definition)
 
 
 @st.cache_data(show_spinner=False)
@@ -157,15 +160,16 @@ def equity_views(code: str) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False)
-def _polygon_profile(wkb: bytes, name: str, fp: str) -> dict[str, Any]:
+def _polygon_profile(wkb: bytes, name: str, fp: str, definition: str | None) -> dict[str, Any]:
     res = _results(fp)
-    return profiles.profile(res, areas.area_for_polygon(res, shapely.from_wkb(wkb), name=name))
+    area = areas.area_for_polygon(res, shapely.from_wkb(wkb), name=name)
+    return profiles.profile(res, area, definition)
 
 
-def polygon_profile(user: UserArea) -> dict[str, Any]:
-    """The profile of a validated user area, cached by its geometry and name."""
+def polygon_profile(user: UserArea, definition: str | None = None) -> dict[str, Any]:
+    """The profile of a validated user area, cached by its geometry, name and definition."""
     results()
-    return _polygon_profile(shapely.to_wkb(user.geometry), user.name, bundle_key())
+    return _polygon_profile(shapely.to_wkb(user.geometry), user.name, bundle_key(), definition)
 
 
 @st.cache_data(show_spinner=False)

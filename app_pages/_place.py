@@ -10,6 +10,7 @@ import geopandas as gpd
 import streamlit as st
 
 from app_pages import _cache
+from geo.standards import DEFAULT_SITE_DEFINITION, SITE_DEFINITIONS
 from healthyplaces.formatting import md_escape
 from layers.errors import PlaceNotFound
 from layers.places import COUNTY_CODE, Place, resolve_place
@@ -19,6 +20,8 @@ PLACE_KEY = "place_code"
 #: The place shown until one is chosen: the whole county.
 DEFAULT_PLACE = COUNTY_CODE
 _PENDING_KEY = "_pending_place_code"
+#: Session-state key of the chosen green-site definition (issue 8).
+DEFINITION_KEY = "site_definition"
 
 
 def request_place(code: str) -> None:
@@ -56,7 +59,27 @@ def place_picker() -> Place:
     place = chosen_place()
     parent = f" in {md_escape(place.parent_name)}" if place.parent_name else ""
     st.sidebar.caption(f"Selected: **{md_escape(place.name)}** ({place.level}{parent}).")
+    _definition_picker()
     return place
+
+
+def chosen_definition() -> str:
+    """The green-site definition the tier shares use (default all-accessible)."""
+    name = str(st.session_state.get(DEFINITION_KEY) or DEFAULT_SITE_DEFINITION)
+    return name if name in SITE_DEFINITIONS else DEFAULT_SITE_DEFINITION
+
+
+def _definition_picker() -> None:
+    if st.session_state.get(DEFINITION_KEY) not in SITE_DEFINITIONS:
+        st.session_state[DEFINITION_KEY] = DEFAULT_SITE_DEFINITION
+    st.sidebar.radio(
+        "Green space that counts",
+        list(SITE_DEFINITIONS),
+        key=DEFINITION_KEY,
+        format_func=lambda n: SITE_DEFINITIONS[n].label,
+        help="Natural England's three site definitions. The place profile and the report "
+        "show every access standard under all three side by side.",
+    )
 
 
 def place_geometry(place: Place) -> gpd.GeoDataFrame:

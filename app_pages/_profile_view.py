@@ -88,6 +88,15 @@ def show_access(prof: dict[str, Any]) -> None:
     st.info(network.network_coverage().note, icon="ℹ️")
 
 
+def show_sensitivity(prof: dict[str, Any]) -> None:
+    """Every tier under each site definition, the plain-language sentence and the flags."""
+    st.markdown(md_escape(prof["sensitivity_note"]))
+    table = report.sensitivity_table(prof)
+    show_table(table)
+    st.caption(md_escape(table.caption.replace(prof["sensitivity_note"], "").strip()))
+    st.warning(md_escape(prof["completeness"]["note"]), icon="⚠️")
+
+
 def _headline_metrics(prof: dict[str, Any]) -> None:
     c1, c2, c3, c4 = st.columns(4)
     hl = prof["access_straight"].get(standards.HEADLINE_TIER)
@@ -114,8 +123,15 @@ def _headline_metrics(prof: dict[str, Any]) -> None:
 
 def _headline_table(results: Results, area: Area, prof: dict[str, Any]) -> None:
     district_area, county_area = areas.comparators(results, area)
-    district = _cache.profile(district_area.code) if district_area and district_area.code else None
-    county = _cache.profile(county_area.code) if county_area and county_area.code else None
+    definition = prof["site_definition"]["name"]
+    district = (
+        _cache.profile(district_area.code, definition)
+        if district_area and district_area.code
+        else None
+    )
+    county = (
+        _cache.profile(county_area.code, definition) if county_area and county_area.code else None
+    )
     rows = report.headline_rows(prof, district, county)
     show_table(
         report.comparison_table(
@@ -146,6 +162,8 @@ def show_profile(results: Results, area: Area, prof: dict[str, Any]) -> None:
     show_inequality(prof)
     st.subheader("Access to green space: straight line and walking network")
     show_access(prof)
+    st.subheader("Which green space counts: the three definitions")
+    show_sensitivity(prof)
     with st.expander("Data years, methods and attribution"):
         for k, v in prof["data_vintage"].items():
             st.markdown(f"- **{md_escape(k.replace('_', ' ').capitalize())}**: {md_escape(v)}")

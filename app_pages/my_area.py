@@ -93,7 +93,9 @@ def render() -> None:
         returned_objects=[],
     )
     st.header(f"Profile: {md_escape(user.name)}")
-    _profile_view.show_profile(results, area, _cache.polygon_profile(user))
+    _profile_view.show_profile(
+        results, area, _cache.polygon_profile(user, _place.chosen_definition())
+    )
     st.divider()
     st.subheader("Report for this area")
     token = hashlib.sha256(shapely.to_wkb(user.geometry) + user.name.encode("utf-8")).hexdigest()

@@ -24,6 +24,8 @@ def render() -> None:
     )
     results = _cache.results()
     area = areas.area_for_place(results, place)
-    _profile_view.show_profile(results, area, _cache.profile(place.code))
+    _profile_view.show_profile(
+        results, area, _cache.profile(place.code, _place.chosen_definition())
+    )
     st.divider()
     st.markdown("A printable version of this profile is on the **Reports** page.")

@@ -37,6 +37,7 @@ from healthyplaces.report.model import (
     Table,
 )
 from healthyplaces.report.pdf import pdf_safe, render_pdf
+from healthyplaces.report.sensitivity import sensitivity_table
 from healthyplaces.report.write import write_report
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "pdf_safe",
     "render_html",
     "render_pdf",
+    "sensitivity_table",
     "sources_table",
     "write_report",
 ]
