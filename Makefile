@@ -41,9 +41,15 @@ run: $(VENV)/.installed-app data/west_yorkshire/manifest.json
 browser:
 	@bash scripts/install-chromium.sh
 
-# Lint and types first (seconds), then the whole pytest suite; pytest's exit 5 (no tests) is not a failure.
+# Lint and types first (seconds), then the whole pytest suite: everything but the browser
+# tests on $(TEST_WORKERS) processes, then the browser tests (one app server, one Chromium).
+# pytest's exit 5 (no tests collected) is not a failure.
+TEST_WORKERS ?= 2
 test: lint typecheck data/west_yorkshire/manifest.json browser
-	$(BIN)/python -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+	@rc=0; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" || { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
+	$(BIN)/python -m pytest -m browser tests/browser || { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
+	exit $$rc
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

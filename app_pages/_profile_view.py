@@ -104,14 +104,15 @@ def _headline_metrics(prof: dict[str, Any]) -> None:
     c2.metric(
         "2 ha green space ≤ 300 m",
         f"{fmt_pct(hl)}%",
-        help="Share of residents within 300 m (straight line from LSOA population-weighted "
-        "centroids) of a green space of at least 2 ha; OpenStreetMap 2023.",
+        help="Share of residents whose postcode is within 300 m (straight line) of a public "
+        f"green site of at least 2 ha ({prof['site_definition']['label'].lower()}); "
+        "OpenStreetMap 2023, Census 2021.",
     )
     c3.metric(
-        "NO₂ (newest PCM year)",
+        f"NO₂ ({prof['air_year']})",
         f"{fmt_number(prof['no2_pop_weighted_ugm3'])} µg/m³",
-        help="Annual mean, population-weighted, DEFRA PCM 2019. WHO 2021 guideline: "
-        f"{standards.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
+        help=f"Annual mean, population-weighted over postcodes, DEFRA PCM {prof['air_year']}. "
+        f"WHO 2021 guideline: {standards.WHO_2021_GUIDELINES['no2']:g} µg/m³.",
     )
     c4.metric(
         "Double burden (residents)",

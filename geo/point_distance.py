@@ -129,6 +129,8 @@ class FeatureIndex:
         segs, owner = boundary_segments(g)
         xy, of = shapely.get_coordinates(segs, return_index=True)
         ab = np.empty((len(segs), 4))
+        if len(segs) == 0:  # no feature (e.g. no water in a small extract): distances are inf
+            return cls(g, ab, np.empty(0, dtype=np.intp))
         first = np.r_[True, of[1:] != of[:-1]]
         last = np.r_[of[1:] != of[:-1], True]
         ab[:, :2], ab[:, 2:] = xy[first], xy[last]  # a Point gives a = b

@@ -270,8 +270,8 @@ def classify_access(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> gp
     out = features.copy()
     geoms = np.asarray(out.geometry.values)
     gi, gshare = share_inside(geoms, np.asarray(grounds.geometry.values))
-    kinds = grounds["grounds"].to_numpy(dtype=object)
-    out["grounds"] = np.where((gi >= 0) & (gshare >= INSIDE_MIN), kinds[np.maximum(gi, 0)], "")
+    kinds = np.append(grounds["grounds"].to_numpy(dtype=object), "")  # gi = -1 picks ""
+    out["grounds"] = np.where(gshare >= INSIDE_MIN, kinds[gi], "")
     ev = pd.DataFrame(
         {
             "key": out["osm_key"],
@@ -291,7 +291,7 @@ def classify_access(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> gp
     )
     public_park = np.flatnonzero(park.to_numpy() & (status == PUBLIC))
     pi, pshare = share_inside(geoms, fill_holes(geoms[public_park]))
-    own = (pi >= 0) & (public_park[np.maximum(pi, 0)] == np.arange(len(geoms)))
+    own = (pi >= 0) & (np.r_[public_park, -1][pi] == np.arange(len(geoms)))
     ev["in_public_park"] = (pi >= 0) & (pshare >= INSIDE_MIN) & ~own
     out["access_status"], out["access_reason"] = access_status(Evidence.from_frame(ev))
     return out

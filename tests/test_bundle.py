@@ -126,16 +126,32 @@ def test_truncated_geotiff_names_the_file_and_the_fix(bundle_copy: Path) -> None
     path = bundle_copy / "air_no2_2019.tif"
     path.write_bytes(path.read_bytes()[:300])
     with pytest.raises(BundleError) as err:
-        load_pollutant("no2")
+        load_pollutant("no2", year=2019)
     assert str(path) in str(err.value) and "healthyplaces bundle build" in str(err.value)
 
 
-def test_a_changed_bundle_invalidates_cached_results(bundle_copy: Path) -> None:
-    """Results are cached per bundle fingerprint: a refreshed layer means a recompute."""
+def test_a_changed_bundle_invalidates_cached_results(
+    bundle_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results are cached per bundle fingerprint: a refreshed layer means a recompute.
+
+    The computation itself is replaced by a recorder (the real one is tested in
+    test_results_store); what is checked is which bundle state each call computes from.
+    """
     from analysis import engine
     from layers.build import refresh_layer
     from layers.bundle import fingerprint
+    from layers.greenspace import load_sites
 
+    computed: list[tuple[str, int]] = []
+
+    def record(key: str, progress: object, year: int) -> object:
+        computed.append((key, len(load_sites())))
+        return object()
+
+    monkeypatch.setattr(engine, "_compute_and_store", record)
+    monkeypatch.setattr(engine, "_stored", lambda key: None)
+    engine._CACHE.clear()
     before = fingerprint()
     first = engine.load_results()
     assert engine.load_results() is first  # cached while the bundle is unchanged
@@ -144,4 +160,6 @@ def test_a_changed_bundle_invalidates_cached_results(bundle_copy: Path) -> None:
     assert fingerprint() != before
     second = engine.load_results()
     assert second is not first
-    assert len(second.inputs.sites) == len(sites) // 2
+    assert len(computed) == 2 and computed[0][0] != computed[1][0]
+    assert computed[1][1] == len(load_sites()) < computed[0][1]
+    engine._CACHE.clear()

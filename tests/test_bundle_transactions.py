@@ -137,7 +137,7 @@ def _shared_data() -> Path:
 
 @pytest.mark.slow
 def test_bundle_build_killed_at_random_points_leaves_a_valid_bundle(copy: Path) -> None:
-    """Ten builds killed with SIGKILL: after each, verify() passes (old bundle or new)."""
+    """Six builds killed with SIGKILL: after each, verify() passes (old bundle or new)."""
     shared = _shared_data()
     from layers.build import refresh_layer
 
@@ -149,10 +149,10 @@ def test_bundle_build_killed_at_random_points_leaves_a_valid_bundle(copy: Path) 
     cmd = [sys.executable, "-m", "healthyplaces.cli", "bundle", "build"]
     cmd += ["--shared", str(shared), "--out", str(copy)]
     seen = set()
-    for attempt in range(10):
+    for attempt in range(6):
         proc = subprocess.Popen(cmd, env=_env(copy), stderr=subprocess.PIPE, text=True)
         assert proc.stderr is not None
-        if attempt < 2:
+        if attempt < 1:
             # Kill in the narrowest window: while files are being moved into place.
             while proc.poll() is None and not (copy / JOURNAL).exists():
                 time.sleep(0.001)
@@ -165,6 +165,7 @@ def test_bundle_build_killed_at_random_points_leaves_a_valid_bundle(copy: Path) 
             time.sleep(rng.uniform(0.0, 1.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
+        proc.stderr.close()
         assert verify() == [], f"attempt {attempt}"
         rows = len(read_table("trees"))
         assert rows in (old_rows, new_rows)

@@ -19,6 +19,7 @@ import pyogrio
 import pytest
 import shapely
 
+from analysis.air_years import selected_year
 from geo import crs
 from healthyplaces.cli import main
 from healthyplaces.export import export_download, export_layer
@@ -58,7 +59,7 @@ def test_gpkg_integers_and_booleans_are_typed(out: Path) -> None:
         "district_name", "msoa21_code", "msoa21_name", "net_reason",
     }  # fmt: skip
     # sorted as numbers, 10 after 8 (the text type sorted "10" before "8")
-    deciles = gpd.read_file(out / "results.gpkg")["hpi_decile"].dropna()
+    deciles = gpd.read_file(out / "results.gpkg", layer="results_lsoa")["hpi_decile"].dropna()
     assert sorted(deciles.unique())[-1] == deciles.max() == 10
 
 
@@ -96,7 +97,7 @@ def test_same_types_in_geojson_and_csv(out: Path) -> None:
 
 
 def test_dictionary_covers_every_field_with_units(out: Path) -> None:
-    gpkg_fields = set(pyogrio.read_info(out / "results.gpkg")["fields"])
+    gpkg_fields = set(pyogrio.read_info(out / "results.gpkg", layer="results_lsoa")["fields"])
     sidecar = pd.read_csv(out / "results.gpkg.dictionary.csv", keep_default_na=False)
     inside = pyogrio.read_dataframe(out / "results.gpkg", layer="data_dictionary")
     assert gpkg_fields <= set(sidecar["field"]) and gpkg_fields <= set(inside["field"])
@@ -117,9 +118,10 @@ def test_dictionary_covers_every_field_with_units(out: Path) -> None:
 def test_bundle_layer_dictionary_has_units(tmp_path: Path) -> None:
     export_layer("greenspace_sites", PLACE, "gpkg", tmp_path / "sites.gpkg")
     table = pyogrio.read_dataframe(tmp_path / "sites.gpkg", layer="data_dictionary")
-    assert set(pyogrio.read_info(tmp_path / "sites.gpkg")["fields"]) <= set(table["field"])
+    fields = pyogrio.read_info(tmp_path / "sites.gpkg", layer="greenspace_sites")["fields"]
+    assert set(fields) <= set(table["field"])
     units = table.set_index("field")["units"]
-    assert units["area_ha"] == "hectares" and units["n_features"] == "count"
+    assert units["area_ha"] == "hectares" and units["n_members"] == "count"
     assert units["site_id"] == "none (identifier)"
     assert (table["units"].str.strip() != "").all()
 
@@ -130,7 +132,7 @@ def test_csv_wkt_opens_as_a_gdal_layer(out: Path) -> None:
     assert len(csvt) == len(header) and header[-1] == "WKT" and csvt[-1] == '"WKT"'
     gdf = pyogrio.read_dataframe(out / "results.csv", GEOM_POSSIBLE_NAMES="WKT")
     assert len(gdf) == 129 and gdf.geometry.notna().all()
-    gpkg = gpd.read_file(out / "results.gpkg").to_crs(crs.DISPLAY_CRS)
+    gpkg = gpd.read_file(out / "results.gpkg", layer="results_lsoa").to_crs(crs.DISPLAY_CRS)
     # same LSOAs, same outlines to the 6-decimal rounding (~0.1 m)
     assert list(gdf["lsoa21_code"]) == list(gpkg["lsoa21_code"])
     assert np.allclose(gdf.geometry.bounds, gpkg.geometry.bounds, atol=2e-6)
@@ -151,7 +153,8 @@ def test_qml_is_a_graduated_style_on_the_results(out: Path) -> None:
     renderer = root.find("renderer-v2")
     assert renderer is not None and renderer.get("type") == "graduatedSymbol"
     field = renderer.get("attr")
-    assert field == "hpi_decile" and field in pyogrio.read_info(out / "results.gpkg")["fields"]
+    fields = pyogrio.read_info(out / "results.gpkg", layer="results_lsoa")["fields"]
+    assert field == "hpi_decile" and field in fields
     ranges = renderer.findall("ranges/range")
     assert [float(r.get("lower", "nan")) for r in ranges] == [d - 0.5 for d in range(1, 11)]
     assert len(renderer.findall("symbols/symbol")) == 10
@@ -164,8 +167,9 @@ def test_place_pack_from_the_cli(tmp_path: Path) -> None:
         "pack.gpkg", "pack.gpkg.dictionary.csv", "pack_results_lsoa.qml",
     ]  # fmt: skip
     layers = dict(pyogrio.list_layers(pack))
+    air_layer = f"air_pcm_{selected_year()}"  # the air year in use (newest by default)
     assert set(layers) == {
-        "boundary", "greenspace_sites", "results_lsoa", "iod2025", "air_pcm_2019",
+        "boundary", "greenspace_sites", "results_lsoa", "iod2025", air_layer,
         "data_dictionary",
     }  # fmt: skip
     boundary = gpd.read_file(pack, layer="boundary")
@@ -174,7 +178,7 @@ def test_place_pack_from_the_cli(tmp_path: Path) -> None:
     results = gpd.read_file(pack, layer="results_lsoa")
     assert len(results) == 129 and results["district_name"].eq(PLACE).all()
     assert _types(pack, "results_lsoa")["hpi_decile"] == ("OFTInteger", "OFSTNone")
-    air = gpd.read_file(pack, layer="air_pcm_2019")
+    air = gpd.read_file(pack, layer=air_layer)
     assert np.allclose(air.area, 1_000_000.0)  # DEFRA PCM cells are 1 km squares
     assert air.intersects(outline).all() and air["no2_ugm3"].between(1, 60).all()
     sites = gpd.read_file(pack, layer="greenspace_sites")

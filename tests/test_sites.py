@@ -4,7 +4,7 @@ Hand-made squares give the exact thresholds (overlap of 10% of the smaller
 polygon, same name within 50 m, half inside a park outline, grass never
 bridging); real OSM features from the bundle show each rule on the ground.
 Sites are rebuilt here from the bundle's ``greenspace`` and ``grounds`` layers
-and compared with the stored ``green_sites``.
+and compared with the stored ``greenspace_sites``.
 """
 
 from __future__ import annotations
@@ -117,10 +117,10 @@ def site_of(built: dict[str, pd.DataFrame]) -> pd.Series:
 
 
 def test_bundle_layers_are_a_fresh_build(built: dict[str, pd.DataFrame]) -> None:
-    stored = read_table("green_sites")
+    stored = read_table("greenspace_sites")
     pd.testing.assert_frame_equal(
         pd.DataFrame(stored.drop(columns="geometry")),
-        pd.DataFrame(built["green_sites"].drop(columns="geometry")),
+        pd.DataFrame(built["greenspace_sites"].drop(columns="geometry")),
         check_dtype=False,
     )
     members = read_table("green_site_members")
@@ -157,7 +157,7 @@ def test_every_feature_is_a_member_once(built: dict[str, pd.DataFrame]) -> None:
     features = read_table("greenspace")
     members = built["green_site_members"]
     assert sorted(members["osm_ref"]) == sorted(features["osm_ref"])
-    sites = built["green_sites"].set_index("site_id")
+    sites = built["greenspace_sites"].set_index("site_id")
     counts = members.groupby("site_id").size()
     assert (sites["n_members"] == counts.reindex(sites.index)).all()
     total = members.groupby("site_id")["area_ha"].agg(["sum", "max"]).reindex(sites.index)
@@ -168,7 +168,7 @@ def test_every_feature_is_a_member_once(built: dict[str, pd.DataFrame]) -> None:
 
 def test_a_moor_is_not_named_after_a_reserve_on_its_edge(built: dict[str, pd.DataFrame]) -> None:
     """Issue 8: an 11,800 ha moorland site was called "Ogden Water LNR" (63 ha)."""
-    sites = built["green_sites"]
+    sites = built["greenspace_sites"]
     ogden = sites[sites["largest_named_member"] == "Ogden Water Local Nature Reserve"]
     assert len(ogden) == 1
     row = ogden.iloc[0]
@@ -178,7 +178,7 @@ def test_a_moor_is_not_named_after_a_reserve_on_its_edge(built: dict[str, pd.Dat
 
 
 def test_definitions_imply_public_and_kinds_are_two(built: dict[str, pd.DataFrame]) -> None:
-    sites = built["green_sites"]
+    sites = built["greenspace_sites"]
     assert set(sites["site_kind"]) == {"park", "open_access_land"}
     for flag in ("all_accessible", "natural", "formal"):
         assert (sites.loc[sites[flag], "access_status"] == "public").all()
@@ -192,7 +192,7 @@ def test_definitions_imply_public_and_kinds_are_two(built: dict[str, pd.DataFram
 
 
 def test_open_access_land_is_moor_or_large_and_natural(built: dict[str, pd.DataFrame]) -> None:
-    sites = built["green_sites"]
+    sites = built["greenspace_sites"]
     members = built["green_site_members"]
     moor = members[members["osm_value"].isin(["heath", "moor"])].groupby("site_id").size()
     oal = sites[sites["site_kind"] == "open_access_land"].set_index("site_id")
@@ -208,7 +208,7 @@ def test_access_points_match_within_thirty_metres() -> None:
     assert (pts.loc[matched, "match_m"] <= MATCH_M).all()
     assert pts.loc[~matched, "match_m"].isna().all()
     # Spot check one matched point independently: its site is within 30 m.
-    sites = read_table("green_sites").set_index("site_id")
+    sites = read_table("greenspace_sites").set_index("site_id")
     row = pts[matched].iloc[0]
     assert row.geometry.distance(sites.loc[row["site_id"], "geometry"]) <= MATCH_M
     # Calderdale west of easting 400,000 has no OS access points (README).

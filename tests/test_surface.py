@@ -72,7 +72,8 @@ def test_air_changes_by_method_only_slightly(results) -> None:
 
 
 def test_ilkley_moor_profiled_has_almost_no_residents(results) -> None:
-    sites = results.inputs.sites
+    sites = results.inputs.open_land  # open access land, apart from the park tiers
+    assert sites is not None
     moor = sites.loc[sites["name"].fillna("").str.contains("Ilkley Moor")]
     assert len(moor) >= 1
     polygon = shapely.union_all(np.asarray(moor.geometry.values))

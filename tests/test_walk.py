@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,25 +20,28 @@ def test_15_minutes_is_1200_m() -> None:
     assert pytest.approx(1_200.0) == WALK_15_MIN_M  # 15 min × 4.8 km/h
 
 
+def _by_hand(share: list[float]) -> tuple[Any, Any]:
+    # Postcode a: straight yes, on foot no (a detour); b: both yes; c: no network result.
+    # Each tier's distance is d; "yes" is d/2 and "no" 2d.
+    cols: dict[str, Any] = {"group": [0, 1, 2], "people": [100, 300, 600]}
+    for tier in ACCESS_TIERS:
+        d = tier.distance_m
+        cols[tier.dist_col] = [d / 2, d / 2, 2 * d]
+        cols[tier.net_dist_col] = [2 * d, d / 2, np.nan]
+        cols[tier.net_available_col] = [True, True, False]
+    results = SimpleNamespace(points=pd.DataFrame(cols))
+    return results, SimpleNamespace(share=np.array(share))
+
+
 def test_same_people_by_hand() -> None:
-    # LSOA a: network says no, straight yes (a detour); b: both yes; c: no network result.
-    rows = {"meets": [True, True, False], "net": [False, True, None]}
-    t = pd.DataFrame(
-        {
-            **{f"meets_{tier.name}": rows["meets"] for tier in ACCESS_TIERS},
-            **{
-                f"net_meets_{tier.name}": pd.array(rows["net"], dtype="boolean")
-                for tier in ACCESS_TIERS
-            },
-        }
-    )
-    w = np.array([100.0, 300.0, 600.0])
-    out = same_people(t, w)
+    out = same_people(*_by_hand([1.0, 1.0, 1.0]))
     tier = ACCESS_TIERS[0].name
     # same people = a and b (400): straight share 400/400, detour share 100/400
     assert out["access_network_same_people_straight"][tier] == pytest.approx(1.0)
     assert out["access_network_detour_share"][tier] == pytest.approx(0.25)
-    nobody = same_people(t.iloc[[2]], w[[2]])
+    half_a = same_people(*_by_hand([0.5, 1.0, 1.0]))  # half of LSOA a's people in the area
+    assert half_a["access_network_detour_share"][tier] == pytest.approx(50 / 350)
+    nobody = same_people(*_by_hand([0.0, 0.0, 1.0]))
     assert nobody["access_network_same_people_straight"][tier] is None
 
 
@@ -124,16 +130,31 @@ def test_isochrone_on_leeds_stays_within_the_walk_disk() -> None:
     assert x > 0 and y > 0
 
 
-def test_same_people_county_matches_issue_figure(results: object) -> None:
-    # Issue 12 measured, for the people with network results, a straight-line
-    # 2 ha/300 m share of 77.0% (county JSON, before the filter fixes): same people.
+def test_same_people_county_matches_shapely_over_the_covered_postcodes(results: Any) -> None:
+    """The straight-line share over exactly the residents with a walking result, recomputed
+    with shapely.dwithin from those postcodes to the real 2 ha sites."""
     from analysis.areas import area_for_place
     from analysis.walk import profile_additions
+    from layers.greenspace import load_sites
     from layers.places import resolve_place
 
-    area = area_for_place(results, resolve_place("West Yorkshire"))  # type: ignore[arg-type]
-    out = profile_additions(results, area)  # type: ignore[arg-type]
-    assert out["access_network_same_people_straight"]["2ha_300m"] == pytest.approx(0.770, abs=0.001)
+    area = area_for_place(results, resolve_place("West Yorkshire"))
+    out = profile_additions(results, area)
+    tier = next(t for t in ACCESS_TIERS if t.name == "2ha_300m")
+    p = results.points
+    covered = p[p[tier.net_available_col].to_numpy(bool)]
+    pts = shapely.points(covered["easting"].to_numpy(), covered["northing"].to_numpy())
+    sites = load_sites()
+    geoms = np.asarray(sites[sites["area_ha"] >= tier.min_ha].geometry.values)
+    hit, _ = shapely.STRtree(geoms).query(pts, predicate="dwithin", distance=tier.distance_m)
+    people = covered["people"].to_numpy(float)
+    expected = people[np.unique(hit)].sum() / people.sum()
+    same = out["access_network_same_people_straight"]["2ha_300m"]
+    assert same == pytest.approx(expected, abs=1e-9)
+    # the comparison the issue asked for: the county-wide straight share covers other people
+    t = results.lsoa
+    county = (t[tier.meets_col] * t["population"]).sum() / t["population"].sum()
+    assert abs(same - county) > 0.05
     walk = out["walk_15min"]
     assert 0 < walk["network_coverage"] < 1 and walk["distance_m"] == pytest.approx(1_200.0)
     assert out["after_dark"]["after_dark_network_share"] <= walk["network_share"]

@@ -22,7 +22,7 @@ COLUMNS = ["field", "type", "description", "units", "source", "year"]
 
 _SHARE = "share of residents (0–1)"
 _SURFACE = "Healthy Places analysis on the postcode population surface (Census 2021, OSM 2023-08)"
-_AIR = "DEFRA PCM 2019 modelled annual means, 1 km grid"
+_AIR = "DEFRA PCM modelled annual means, 1 km grid"
 _IOD = "English Indices of Deprivation 2025 (MHCLG)"
 _BUNDLE = "Healthy Places analysis of the bundle layers (OSM 2023-08, Natural England)"
 _NET = "Healthy Places walking-network analysis (OSM network of the bundle's network_area)"
@@ -71,7 +71,37 @@ _RULES: list[tuple[str, str, str, str, str]] = [
         _SURFACE,
         "2023",
     ),
+    (
+        r"meets_.*_(all_accessible|natural|formal)",
+        "Residents whose postcode meets the access standard, counting only the sites of the "
+        "named Natural England definition (all_accessible, natural or formal)",
+        _SHARE,
+        _SURFACE,
+        "2023",
+    ),
     (r"meets_.*", "Residents whose postcode meets the access standard", _SHARE, _SURFACE, "2023"),
+    (
+        r"open_land_within_.*",
+        "Residents within the distance of public open access land (access to open countryside)",
+        _SHARE,
+        _SURFACE,
+        "2023",
+    ),
+    (
+        r"open_land_dist_m",
+        "Population-weighted median straight-line distance to public open access land",
+        "m",
+        _SURFACE,
+        "2023",
+    ),
+    (
+        r"edge_affected_.*",
+        "Residents who miss the standard while the county boundary is nearer than its distance "
+        "(sites beyond the boundary are not in the offline extract: a lower bound)",
+        _SHARE,
+        _SURFACE,
+        "2023",
+    ),
     (r"near_miss_.*", "Residents within 100 m beyond the standard", "people", _SURFACE, "2023"),
     (r"blue_within_.*", "Residents within the distance of blue space", _SHARE, _SURFACE, "2023"),
     (
@@ -152,14 +182,23 @@ def _results_row(field: str) -> tuple[str, str, str, str]:
     from analysis.engine import INDICATORS
 
     known = INDICATORS.get(field)
-    for pattern, description, units, source, year in _RULES:
+    for pattern, description, units, source, rule_year in _RULES:
         if re.fullmatch(pattern, field):
+            year = _air_year(field) if source == _AIR else rule_year
             if known is not None:
                 return str(known["label"]), str(known["units"]), source, year
             return description, units, source, year
     if known is not None:
         return str(known["label"]), str(known["units"]), _BUNDLE, "2023"
     return field, "see the methods", "Healthy Places analysis", "2025"
+
+
+def _air_year(field: str) -> str:
+    """The PCM year of an air field: its ``_YYYY`` suffix, else the year in use."""
+    from analysis.air_years import selected_year
+
+    found = re.search(r"_(\d{4})$", field)
+    return found.group(1) if found else str(selected_year())
 
 
 def _ogr_type(series: pd.Series) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from analysis.air_years import selected_year
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 pytestmark = pytest.mark.browser
@@ -61,10 +63,10 @@ def test_choose_bradford_then_no2_and_iod(app_url: str, page: Any) -> None:
     _map(page)
     _choose_place(page, "Bradford (district, E08000032)")
     page.get_by_text("Bradford", exact=False).first.wait_for()
-    _toggle(page, "NO₂ (2019)")
+    _toggle(page, "NO₂")
     _toggle(page, "IoD 2025 deciles")
     frame = _map(page)
-    frame.locator(".hp-legend", has_text="NO₂ annual mean 2019").wait_for()
+    frame.locator(".hp-legend", has_text=f"DEFRA PCM {selected_year()}").wait_for()
     frame.locator(".hp-legend", has_text="IoD 2025 decile").wait_for()
     assert frame.locator("img.leaflet-image-layer").count() == 1
     page.wait_for_timeout(800)

@@ -19,6 +19,7 @@ import pytest
 import shapely
 
 from analysis import areas, new_park, profiles
+from analysis.air_years import selected_year
 from geo import crs, standards
 from healthyplaces import report
 
@@ -234,7 +235,7 @@ def test_my_area_upload_shows_its_profile(
     people = _metric(page, "Residents (Census 2021)")
     assert _people(people) > 0
     assert people == expected_people
-    assert _metric(page, "NO₂ (2019)") == expected_no2
+    assert _metric(page, f"NO₂ ({selected_year()})") == expected_no2
     page.get_by_role("heading", name="Headline indicators").wait_for()
     page.get_by_role("heading", name="By deprivation decile (IoD 2025)").wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
