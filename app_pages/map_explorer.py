@@ -224,6 +224,9 @@ def _how_to_read() -> None:
             "- **The legend** (bottom right of the map) explains every layer that is on; "
             "click its heading to fold it away.\n"
             "- **Hover** an area to read its name and, with an indicator on, its value and units.\n"
+            "- **Green space sites** are coloured by access status (public, restricted, "
+            "private, unknown); **click a site** for its mapped features and why each counts "
+            "or not (a click on a site does not change the chosen place).\n"
             "- Areas are LSOAs (about 1,500 residents each, ONS Census 2021). Grey means no data."
         )
 

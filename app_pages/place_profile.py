@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import areas
-from app_pages import _cache, _place, _profile_view
+from app_pages import _cache, _completeness_view, _place, _profile_view
 from healthyplaces.formatting import md_escape
 
 
@@ -22,6 +22,7 @@ def render() -> None:
         f"{place.level.capitalize()} {place.code}{parent}. Choose another place in the "
         "sidebar or by clicking the map explorer."
     )
+    _completeness_view.show(place)
     results = _cache.results()
     area = areas.area_for_place(results, place)
     _profile_view.show_profile(results, area, _cache.profile(place.code))
