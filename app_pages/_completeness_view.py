@@ -113,19 +113,29 @@ def _warnings(table: pd.DataFrame, districts: list[str]) -> list[str]:
     return lines
 
 
-def show(place: Place) -> None:
-    """The expander: per-district table, the place's warnings, source and attribution."""
-    table: pd.DataFrame = _cache.layer("green_completeness")
-    districts = place_districts(place)
-    warnings = _warnings(table, districts)
-    if warnings:
+def warning(place: Place) -> bool:
+    """The visible "not comparable" warning for the place's district(s); True if shown."""
+    lines = _warnings(_cache.layer("green_completeness"), place_districts(place))
+    if lines:
         st.warning(
             "**Not comparable with the other districts: green-space data missing or older "
-            "here.**\n" + "\n".join(f"- {line}" for line in warnings),
+            "here.**\n"
+            + "\n".join(f"- {line}" for line in lines)
+            + "\n\nSee *"
+            + EXPANDER
+            + "* below.",
             icon="⚠️",
         )
+    return bool(lines)
+
+
+def expander(place: Place) -> None:
+    """The expander: the per-district table, the place's verdict, source and attribution."""
+    table: pd.DataFrame = _cache.layer("green_completeness")
+    districts = place_districts(place)
+    missing = bool(_warnings(table, districts))
     info = LAYERS["green_completeness"]
-    with st.expander(EXPANDER, expanded=bool(warnings)):
+    with st.expander(EXPANDER, expanded=missing):
         st.markdown(
             "Mapped density of each OpenStreetMap green-space and habitat type per district "
             "(hectares per km² of district land). A type is **comparable** between districts "
@@ -134,12 +144,20 @@ def show(place: Place) -> None:
             f"{MISSING_SHARE:.0%} of the median density of a type that is not, it is treated as "
             "missing there."
         )
-        st.dataframe(wide_table(table), hide_index=True, use_container_width=True)
-        if not warnings:
-            names = ", ".join(md_escape(d) for d in districts)
+        st.dataframe(wide_table(table), hide_index=True, width="stretch")
+        names = ", ".join(md_escape(d) for d in districts)
+        if missing:
+            st.markdown(f"**Not comparable** for {names}: see the warning above.")
+        else:
             st.success(f"No green-space layer is missing in {names}.", icon="✅")
         st.caption(
             f"Source: {md_escape(info.source)}; OSM {md_escape(info.vintage)}. "
             f"{md_escape(info.gaps)} {md_escape(OSM_ATTRIBUTION)}. "
             f"{md_escape(OGL_BOUNDARIES)}."
         )
+
+
+def show(place: Place) -> None:
+    """The warning, then the expander (for pages that show both together)."""
+    warning(place)
+    expander(place)

@@ -22,9 +22,10 @@ def render() -> None:
         f"{place.level.capitalize()} {place.code}{parent}. Choose another place in the "
         "sidebar or by clicking the map explorer."
     )
-    _completeness_view.show(place)
+    _completeness_view.warning(place)
     results = _cache.results()
     area = areas.area_for_place(results, place)
     _profile_view.show_profile(results, area, _cache.profile(place.code))
+    _completeness_view.expander(place)
     st.divider()
     st.markdown("A printable version of this profile is on the **Reports** page.")
