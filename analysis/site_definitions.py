@@ -42,6 +42,7 @@ from analysis.surface import (
     open_land_col,
 )
 from geo import aggregate
+from geo.completeness import missing_layers
 from geo.standards import (
     ACCESS_TIERS,
     DEFAULT_SITE_DEFINITION,
@@ -164,7 +165,9 @@ def completeness_flags() -> dict[str, Any]:
 
     From the bundle's ``green_completeness`` table (:mod:`geo.completeness`):
     ``not_comparable_types`` (``key=value`` → district → density ha/km²),
-    ``not_comparable`` (profile key → the uneven types it depends on) and ``note``.
+    ``not_comparable`` (profile key → the uneven types it depends on), ``missing``
+    (``key=value`` → the districts where it is missing:
+    :func:`geo.completeness.missing_layers`) and ``note``.
     """
     table = completeness_table()
     bad = table[~table["comparable"].astype(bool)]
@@ -184,7 +187,20 @@ def completeness_flags() -> dict[str, Any]:
         if types
         else "Every green-space type is mapped county-wide at one vintage."
     )
-    return {"not_comparable_types": types, "not_comparable": affected, "note": note}
+    gone = missing_layers(table)
+    missing = {typ: sorted(g["district"].astype(str)) for typ, g in gone.groupby("type")}
+    if missing:
+        note += (
+            " Missing altogether: "
+            + "; ".join(f"{typ} in {' and '.join(ds)}" for typ, ds in missing.items())
+            + " (under a tenth of the median district's density)."
+        )
+    return {
+        "not_comparable_types": types,
+        "not_comparable": affected,
+        "missing": missing,
+        "note": note,
+    }
 
 
 def _densities(by_district: dict[str, float]) -> str:

@@ -75,10 +75,14 @@ def boundaries(level: str) -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False)
 def _layer(name: str, fp: str) -> Any:
     from layers import air_quality, bluespace, boundaries, deprivation, greenspace
+    from layers.bundle import read_table
 
     loaders: dict[str, Callable[[], Any]] = {
         "lsoa21": boundaries.load_lsoa21,
         "sites": greenspace.load_sites,
+        "green_sites": greenspace.load_green_sites,
+        "green_site_members": greenspace.load_green_site_members,
+        "green_completeness": lambda: read_table("green_completeness"),
         "water": bluespace.load_water,
         "waterways": bluespace.load_waterways,
         "iod2025": deprivation.load_iod2025,
@@ -89,8 +93,9 @@ def _layer(name: str, fp: str) -> Any:
 
 
 def layer(name: str) -> Any:
-    """A bundle layer: ``lsoa21``, ``sites``, ``water``, ``waterways``, ``iod2025``, ``no2`` or
-    ``pm25`` (GeoDataFrames in EPSG:27700, rasters in µg/m³); do not modify."""
+    """A bundle layer: ``lsoa21``, ``sites``, ``green_sites``, ``green_site_members``,
+    ``green_completeness``, ``water``, ``waterways``, ``iod2025``, ``no2`` or ``pm25``
+    (GeoDataFrames in EPSG:27700, tables, rasters in µg/m³); do not modify."""
     return _layer(name, bundle_key())
 
 

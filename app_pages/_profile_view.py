@@ -94,7 +94,7 @@ def show_sensitivity(prof: dict[str, Any]) -> None:
     table = report.sensitivity_table(prof)
     show_table(table)
     st.caption(md_escape(table.caption.replace(prof["sensitivity_note"], "").strip()))
-    st.warning(md_escape(prof["completeness"]["note"]), icon="⚠️")
+    st.caption(md_escape(prof["completeness"]["note"]))
 
 
 def _headline_metrics(prof: dict[str, Any]) -> None:

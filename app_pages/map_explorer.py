@@ -57,6 +57,13 @@ def _gaps_note() -> None:
                 st.markdown(f"- **{title}** ({vintage}): {gaps}")
 
 
+#: How the green-space layer is coloured (access status first: the default).
+SITE_COLOURINGS = {"access": "access status", "type": "type"}
+#: Smallest site drawn (ha) by place level when coloured by access status: at county
+#: zoom the smallest Natural England standard (0.5 ha); at district zoom 0.05 ha
+#: (500 m², under a pixel there), which keeps a district map near 4 MB.
+SITE_MIN_HA = {"county": maps.COUNTY_MIN_SITE_HA, "district": 0.05}
+
 #: Pollutant rasters on the map and their colour ramps (colour-blind safe).
 _RASTER_COLOURS = {"no2": "viridis_r", "pm25": "magma_r"}
 
@@ -67,6 +74,16 @@ def _layer_controls() -> dict[str, Any]:
     st.markdown("**Layers**")
     c["boundaries"] = st.toggle("District and ward boundaries", value=True)
     c["sites"] = st.toggle("Green space sites", value=True)
+    if c["sites"]:
+        c["site_colour"] = st.radio(
+            "Colour sites by",
+            list(SITE_COLOURINGS),
+            format_func=SITE_COLOURINGS.get,
+            horizontal=True,
+            help="Access status: public, restricted, private or unknown, from OSM tags, "
+            "names and grounds; click a site for its features. Type: the publicly "
+            "accessible sites by green-space typology.",
+        )
     c["blue"] = st.toggle("Blue space", value=False)
     c["no2"] = st.toggle("NO₂", value=False)
     c["pm25"] = st.toggle("PM2.5", value=False)
@@ -163,13 +180,6 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
             maps.in_view(_cache.layer("waterways"), bounds),
             tolerance_m=tol,
         )
-    if c["sites"]:
-        maps.add_green_sites(
-            m,
-            maps.in_view(_cache.layer("sites"), bounds),
-            tolerance_m=tol,
-            min_area_ha=maps.COUNTY_MIN_SITE_HA if county else None,
-        )
     if c["boundaries"]:
         wards = _cache.boundaries("ward")
         maps.add_boundaries(
@@ -179,6 +189,22 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
             tolerance_m=tol,
             # an LSOA layer is on: the hover must reach its LSOAs, not the ward outline
             interactive=not (c["indicator"] or c["iod"] or c["double_burden"]),
+        )
+    # sites after the boundaries: drawn on top, so hover and click reach them
+    if c["sites"] and c.get("site_colour", "access") == "access":
+        maps.add_sites_by_access(
+            m,
+            maps.in_view(_cache.layer("green_sites"), bounds),
+            _cache.layer("green_site_members"),
+            tolerance_m=tol,
+            min_area_ha=SITE_MIN_HA.get(place.level),
+        )
+    elif c["sites"]:
+        maps.add_green_sites(
+            m,
+            maps.in_view(_cache.layer("sites"), bounds),
+            tolerance_m=tol,
+            min_area_ha=maps.COUNTY_MIN_SITE_HA if county else None,
         )
     if not county:
         maps.add_outline(m, outline, place.name, tolerance_m=tol)
@@ -196,6 +222,9 @@ def _how_to_read() -> None:
             "- **The legend** (bottom right of the map) explains every layer that is on; "
             "click its heading to fold it away.\n"
             "- **Hover** an area to read its name and, with an indicator on, its value and units.\n"
+            "- **Green space sites** are coloured by access status (public, restricted, "
+            "private, unknown); **click a site** for its mapped features and why each counts "
+            "or not (a click on a site does not change the chosen place).\n"
             "- Areas are LSOAs (about 1,500 residents each, ONS Census 2021). Grey means no data."
         )
 

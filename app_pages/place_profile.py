@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import areas
-from app_pages import _cache, _place, _profile_view
+from app_pages import _cache, _completeness_view, _place, _profile_view
 from healthyplaces.formatting import md_escape
 
 
@@ -22,10 +22,12 @@ def render() -> None:
         f"{place.level.capitalize()} {place.code}{parent}. Choose another place in the "
         "sidebar or by clicking the map explorer."
     )
+    _completeness_view.warning(place)
     results = _cache.results()
     area = areas.area_for_place(results, place)
     _profile_view.show_profile(
         results, area, _cache.profile(place.code, _place.chosen_definition())
     )
+    _completeness_view.expander(place)
     st.divider()
     st.markdown("A printable version of this profile is on the **Reports** page.")

@@ -77,3 +77,26 @@ def completeness(features: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.
     out = out.merge(per_type["comparable"].reset_index(), on=keys, how="left")
     cols = ["district", *keys, "features", "area_ha", "density_ha_km2", "vintage", "comparable"]
     return out[cols].sort_values(["district", *keys]).reset_index(drop=True)
+
+
+#: A type not mapped county-wide counts as *missing* in a district when its mapped
+#: density there is under this share of the median over the districts (ha/km²):
+#: natural=wood is 0.04 ha/km² in Kirklees and 0.0002 in Wakefield against a median
+#: of 4.9 (Leeds 9.0, Bradford 4.9, Calderdale 5.1), OSM extracts of 2023-08.
+MISSING_SHARE = 0.1
+
+
+def _type_label(table: pd.DataFrame) -> pd.Series:
+    return table["osm_key"].astype(str) + "=" + table["osm_value"].astype(str)
+
+
+def missing_layers(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``table`` for types missing in a district: not comparable and under
+    :data:`MISSING_SHARE` of the median district density.
+
+    Returns the rows with ``type`` (``key=value``) and ``median_ha_km2`` added.
+    """
+    t = table.assign(type=_type_label(table))
+    median = t.groupby("type")["density_ha_km2"].transform("median")
+    missing = ~t["comparable"].astype(bool) & (t["density_ha_km2"] < MISSING_SHARE * median)
+    return t.assign(median_ha_km2=median)[missing].reset_index(drop=True)

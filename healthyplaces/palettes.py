@@ -24,6 +24,19 @@ TYPOLOGY_COLOURS: dict[str, str] = {
     "natural": "#117733",
 }
 
+#: Paul Tol's "bright" qualitative palette (colour-blind safe; Tol 2021), one colour per
+#: access status of a green site (:mod:`geo.access_status`): green public, yellow
+#: restricted, purple private, grey unknown.
+ACCESS_STATUS_COLOURS: dict[str, str] = {
+    "public": "#228833",
+    "restricted": "#CCBB44",
+    "private": "#AA3377",
+    "unknown": "#BBBBBB",
+}
+
+#: Tol bright blue: the dashed outline that marks open access land (CRoW open country).
+OPEN_ACCESS_OUTLINE = "#4477AA"
+
 WATER_FILL = "#88CCEE"
 
 WATER_LINE = "#2B6CB0"

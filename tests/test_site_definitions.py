@@ -158,6 +158,7 @@ def test_completeness_flags_woods_missing_from_kirklees_and_wakefield(results: R
     assert wood["Kirklees"] < 0.1 and wood["Wakefield"] < 0.1 and wood["Leeds"] > 5
     assert "natural=wood" in flags["not_comparable"]["access_straight_by_definition.natural"]
     assert "Kirklees 0.04 ha/km²" in flags["note"]
+    assert flags["missing"] == {"natural=wood": ["Kirklees", "Wakefield"]}
 
 
 def test_readme_rule_table_is_the_code_rule_table() -> None:

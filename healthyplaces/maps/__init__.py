@@ -8,7 +8,8 @@ EPSG:4326 longitude/latitude. Nothing here computes an indicator.
   groups, legend controls, CSS, fit-bounds);
 * :mod:`~healthyplaces.maps.display`: display geometry (to_display, in_view,
   feature_at, payload size, raster warping);
-* :mod:`~healthyplaces.maps.features` and :mod:`~healthyplaces.maps.values`: the
+* :mod:`~healthyplaces.maps.features`, :mod:`~healthyplaces.maps.sites` (green sites
+  by access status, with their members) and :mod:`~healthyplaces.maps.values`: the
   overlays. Colours are in :mod:`healthyplaces.palettes`, vendored Leaflet in
   :mod:`healthyplaces.assets`, attribution in :mod:`layers.catalogue`.
 """
@@ -31,6 +32,7 @@ from healthyplaces.maps.display import (
 )
 from healthyplaces.maps.elements import base_map, finish
 from healthyplaces.maps.features import add_blue_space, add_boundaries, add_green_sites, add_outline
+from healthyplaces.maps.sites import add_sites_by_access
 from healthyplaces.maps.values import (
     SCHEMES,
     add_choropleth,
@@ -74,6 +76,7 @@ __all__ = [
     "add_iod_deciles",
     "add_outline",
     "add_raster",
+    "add_sites_by_access",
     "base_map",
     "classify_values",
     "data_uri",

@@ -281,6 +281,15 @@ _BASE_CSS = """
 .hp-legend:focus, .hp-attribution:focus { outline: 2px solid #1b7837; }
 .hp-attribution { max-width: 380px; font-size: 10px; line-height: 1.25; padding: 3px 6px; }
 .hp-tooltip th { text-align: left; padding-right: 6px; }
+.hp-site-popup { max-height: 320px; overflow-y: auto; font: 12px/1.35 system-ui, -apple-system,
+  "Segoe UI", Roboto, Arial, sans-serif; }
+.hp-site-popup h4 { margin: 0 0 4px; font-size: 13px; }
+.hp-site-popup p { margin: 2px 0 4px; }
+.hp-site-popup table { border-collapse: collapse; font-size: 11px; }
+.hp-site-popup th, .hp-site-popup td { text-align: left; vertical-align: top; padding: 1px 4px;
+  border-bottom: 1px solid #ddd; }
+.hp-site-popup td:nth-child(3) { white-space: nowrap; }
+.leaflet-overlay-pane path.leaflet-interactive:focus { outline: none; }
 """
 
 
