@@ -50,7 +50,7 @@ def _toggle(page: Any, label: str) -> None:
 def test_map_renders_offline_with_legend_and_attribution(app_url: str, page: Any) -> None:
     page.goto(app_url)
     frame = _map(page)
-    frame.locator(".hp-legend", has_text="Green space sites by type").wait_for()
+    frame.locator(".hp-legend", has_text="Green space sites by access status").wait_for()
     attribution = frame.locator(".hp-attribution")
     assert "OpenStreetMap contributors" in attribution.inner_text()
     assert frame.locator(".leaflet-tile").count() == 0  # offline: no (grey, broken) tiles
