@@ -81,7 +81,8 @@ def _styles(html: str) -> dict[int | str, dict[str, Any]]:
 def _feature(layer: folium.GeoJson, name: str) -> dict[str, Any]:
     hits = [f for f in layer.data["features"] if f["properties"]["n"] == name]
     assert len(hits) == 1, name
-    return hits[0]
+    feature: dict[str, Any] = hits[0]
+    return feature
 
 
 def test_roundhay_sites_have_their_status_colour(
@@ -120,7 +121,7 @@ def test_popup_lists_the_real_members_largest_first(
     assert props["c"] == len(real) == 14  # every member is listed (under the cap of 15)
     assert len(props["m"]) == len(real)
     assert [row[2] for row in props["m"]] == real["area_ha"].round(2).tolist()
-    details = layer._children[next(iter(layer._children))].tables
+    details: Any = getattr(layer._children[next(iter(layer._children))], "tables")  # noqa: B009
     listed = [
         (name, details["tag"][tag], details["status_key"][st], details["reason"][r])
         for name, tag, _, st, r in props["m"]
@@ -155,7 +156,7 @@ def test_unnamed_site_is_described_by_its_largest_member(
     assert one["name"].isna().all()
     _, layer = _draw(one, members)
     props = layer.data["features"][0]["properties"]
-    tables = layer._children[next(iter(layer._children))].tables
+    tables: Any = getattr(layer._children[next(iter(layer._children))], "tables")  # noqa: B009
     assert props["n"] == ""
     assert tables["tag"][props["m"][0][1]] == "landuse=recreation_ground"  # 1.63 of 1.72 ha
     html = layer.get_root().render()
