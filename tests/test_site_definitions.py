@@ -207,3 +207,6 @@ def test_export_greenspace_sites_carries_status_definitions_and_members(tmp_path
     assert by_name["Roundhay Park"]["formal"] is True
     statuses = {f["properties"]["access_status"] for f in features}
     assert {"public", "restricted", "unknown"} <= statuses
+    old = tmp_path / "old.geojson"  # the layer's working name stays an alias
+    assert main(["export", "green_sites", "--place", "Leeds", "-o", str(old)]) == 0
+    assert len(json.loads(old.read_text())["features"]) == len(features)

@@ -26,7 +26,7 @@ from healthyplaces.export.writers import (
     write_gpkg,
     write_gpkg_table,
 )
-from layers import places
+from layers import catalogue, places
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ def export_layer(layer: str, place: str | None, fmt: str, path: str | Path) -> E
         raise ValueError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    layer = catalogue.layer_name(layer)  # old names stay valid (e.g. green_sites)
     if layer == pack.PLACE_PACK:
         if fmt != "gpkg":
             raise ValueError(f"{pack.PLACE_PACK} is a multi-layer GeoPackage: use --format gpkg")
