@@ -49,6 +49,9 @@ for case in hu.all_cases("http://127.0.0.1:9/x.geojson"):
 hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(json.dumps(int(hwm.split()[1]) * 1024))  # kB
 """
+#: One process runs the whole module (``--dist loadgroup``): the last tests read what the
+#: cases recorded.
+pytestmark = pytest.mark.xdist_group("upload_fuzz")
 #: Fewest cases each class must have.
 MIN_PER_CLASS = 8
 
