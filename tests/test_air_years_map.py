@@ -28,16 +28,8 @@ def _run_page() -> None:
 
 
 def _legends(html: str) -> list[str]:
-    """The legends' HTML: each legend control's innerHTML (a JSON string in the page script)."""
-    return [json.loads(m) for m in re.findall(r'div\.innerHTML = (".*?");\n', html)]
-
-
-#: The one-panel legend (issue 13) fills its sections when a layer is added, so the
-#: static HTML these tests read has an empty panel. To rewrite against the panel's data.
-_PANEL = pytest.mark.xfail(
-    reason="legend sections are added at run time (one-panel legend); the test reads static HTML",
-    strict=False,
-)
+    """The HTML of each section of the one legend panel (a JSON string in the page script)."""
+    return [json.loads(m) for m in re.findall(r's\.innerHTML = (".*?");\n', html)]
 
 
 @pytest.fixture
@@ -51,7 +43,6 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-@_PANEL
 @pytest.mark.parametrize(
     ("option", "legend"),
     [
@@ -85,7 +76,6 @@ def test_year_picker_draws_each_layer_with_its_legend(
         assert "WHO 2021 guideline: 10 µg/m³" in html
 
 
-@_PANEL
 def test_change_legend_is_symmetric_about_zero() -> None:
     change = air_quality.load_change("no2")
     # NO₂ fell almost everywhere between 2019 and 2023 (DEFRA PCM).
