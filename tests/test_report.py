@@ -183,13 +183,10 @@ def test_report_parser_is_registered() -> None:
     assert json.dumps(args.func.__name__) == '"_cmd_report"'
 
 
-@pytest.mark.xfail(
-    reason="meets_* became shares of residents (population surface); count to restate", strict=False
-)
 def test_lsoa_rows_count_the_standards_met_from_the_distances(results: Any) -> None:
-    """'Access standards met (of 6)' is a count of tiers whose nearest qualifying site is
-    within the tier's distance (Natural England GI Framework), recomputed here from the
-    straight-line distances themselves, not from a share."""
+    """'Access standards met (of 6)' counts the tiers whose nearest qualifying site is within
+    the tier's distance at the LSOA's population-weighted median distance (Natural England GI
+    Framework), recomputed here from the distances themselves, not from a share."""
     from geo import standards
 
     area = areas.area_for_place(results, resolve_place("Bradford"))

@@ -14,7 +14,7 @@ from analysis import air_years, areas, deciles, profiles
 from analysis.areas import Area
 from analysis.engine import Results
 from geo import standards
-from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, fmt_yes_no, is_missing
+from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, is_missing
 from healthyplaces.report.air_change import air_change_table
 from healthyplaces.report.figures import decile_alt, decile_chart_png, map_png
 from healthyplaces.report.headlines import _UK, _WHO, headline_rows
@@ -151,12 +151,12 @@ def lsoa_rows(results: Results, area: Area) -> Table:
     """The area's LSOAs with their key indicators (whole rows, as the engine computed them)."""
     t = results.lsoa
     inside = area.weights > 0
-    met = t.loc[inside, [tier.meets_col for tier in standards.ACCESS_TIERS]]
-    sub = (
-        t.loc[inside]
-        .assign(_share=area.share[inside], _met=met.fillna(False).astype(bool).sum(axis=1))
-        .sort_values("lsoa21_code")
+    # Standards met at the LSOA's population-weighted median distance (the median resident).
+    met = sum(
+        (t.loc[inside, tier.dist_col] <= tier.distance_m).astype(int)
+        for tier in standards.ACCESS_TIERS
     )
+    sub = t.loc[inside].assign(_share=area.share[inside], _met=met).sort_values("lsoa21_code")
     custom = area.polygon is not None
     hl = next(tier for tier in standards.ACCESS_TIERS if tier.name == standards.HEADLINE_TIER)
     cols = [
@@ -164,12 +164,12 @@ def lsoa_rows(results: Results, area: Area) -> Table:
         "LSOA name",
         "Residents (2021)",
         "IMD decile (2025)",
-        "2 ha within 300 m, straight line",
-        "2 ha within 300 m, walking",
+        "2 ha within 300 m, straight line (% of residents)",
+        "2 ha within 300 m, walking (% of covered residents)",
         f"NO₂ {air_years.selected_year()} (µg/m³)",
-        "Blue space within 300 m",
+        "Blue space within 300 m (% of residents)",
         "Access standards met (of 6)",
-        "Double burden",
+        "Double burden (% of residents)",
     ]
     rows = []
     keep = [
@@ -191,24 +191,29 @@ def lsoa_rows(results: Results, area: Area) -> Table:
             str(d["lsoa21_name"]),
             fmt_people(d["population"]),
             fmt_number(d["IMD_decile"], 0),
-            fmt_yes_no(d[hl.meets_col]),
-            fmt_yes_no(d[hl.net_meets_col]),
+            fmt_pct(d[hl.meets_col], 0),
+            fmt_pct(d[hl.net_meets_col], 0),
             fmt_number(d["no2_ugm3"]),
-            fmt_yes_no(d["blue_within_300m"]),
+            fmt_pct(d["blue_within_300m"], 0),
             fmt_number(d["_met"], 0),
-            fmt_yes_no(d["double_burden"]),
+            fmt_pct(d["double_burden"], 0),
         ]
         if custom:
             row.insert(3, fmt_pct(d["_share"], 0))
         rows.append(row)
     if custom:
         cols.insert(3, "Share in area (%)")
-    numeric = [c.startswith(("Residents", "IMD", "NO₂", "Access", "Share")) for c in cols]
+    numeric = [
+        c.startswith(("Residents", "IMD", "NO₂", "Access", "Share", "2 ha", "Blue", "Double"))
+        for c in cols
+    ]
     caption = (
         f"The {len(rows):,} LSOAs (2021) of {area.name}: Census 2021 residents, IoD 2025 "
         f"decile, access (OSM 2023; walking = {network.network_coverage().place} only, n/a "
         "elsewhere), NO₂ "
-        f"(DEFRA PCM {air_years.selected_year()}) and the double burden"
+        f"(DEFRA PCM {air_years.selected_year()}) and the double burden; shares are of the "
+        "LSOA's residents counted at their postcodes, and 'standards met' counts the six "
+        "Natural England standards met at the LSOA's population-weighted median distance"
     )
     return Table(caption, cols, rows, numeric)
 
