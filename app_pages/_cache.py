@@ -83,6 +83,7 @@ def _layer(name: str, fp: str) -> Any:
         "green_sites": greenspace.load_green_sites,
         "green_site_members": greenspace.load_green_site_members,
         "green_completeness": lambda: read_table("green_completeness"),
+        "population_points": lambda: read_table("population_points"),
         "water": bluespace.load_water,
         "waterways": bluespace.load_waterways,
         "iod2025": deprivation.load_iod2025,
@@ -94,7 +95,8 @@ def _layer(name: str, fp: str) -> Any:
 
 def layer(name: str) -> Any:
     """A bundle layer: ``lsoa21``, ``sites``, ``green_sites``, ``green_site_members``,
-    ``green_completeness``, ``water``, ``waterways``, ``iod2025``, ``no2`` or ``pm25``
+    ``green_completeness``, ``population_points``, ``water``, ``waterways``, ``iod2025``,
+    ``no2`` or ``pm25``
     (GeoDataFrames in EPSG:27700, tables, rasters in µg/m³); do not modify."""
     return _layer(name, bundle_key())
 

@@ -19,7 +19,7 @@ from healthyplaces import maps
 from healthyplaces.formatting import md_escape
 from layers import network
 from layers.catalogue import LAYERS
-from layers.places import Place
+from layers.places import Place, lsoa_mask
 
 #: Map height (px): with the title, the intro sentence and the expander it fits a
 #: 1280×720 window without scrolling.
@@ -84,6 +84,12 @@ def _layer_controls() -> dict[str, Any]:
             "names and grounds; click a site for its features. Type: the publicly "
             "accessible sites by green-space typology.",
         )
+    c["people"] = st.toggle(
+        "Where people live",
+        value=False,
+        help="The population surface every person-based figure is counted on: each LSOA's "
+        "Census 2021 residents placed at its postcodes. Shown for a ward or smaller place.",
+    )
     c["blue"] = st.toggle("Blue space", value=False)
     c["no2"] = st.toggle("NO₂", value=False)
     c["pm25"] = st.toggle("PM2.5", value=False)
@@ -205,6 +211,15 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
             maps.in_view(_cache.layer("sites"), bounds),
             tolerance_m=tol,
             min_area_ha=maps.COUNTY_MIN_SITE_HA if county else None,
+        )
+    if c["people"] and place.level in maps.POINT_LEVELS:
+        points, lsoa = _cache.layer("population_points"), _cache.layer("lsoa21")
+        inside = points["lsoa21_code"].isin(lsoa.loc[lsoa_mask(place, lsoa), "lsoa21_code"])
+        maps.add_population_points(m, points[inside.to_numpy()])
+    elif c["people"]:
+        st.caption(
+            "Where people live is drawn for a ward, MSOA or LSOA (a district has tens of "
+            "thousands of postcodes): choose one in the sidebar."
         )
     if not county:
         maps.add_outline(m, outline, place.name, tolerance_m=tol)

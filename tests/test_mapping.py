@@ -298,3 +298,29 @@ def test_map_corners_use_the_catalogue_short_attribution(county_bounds) -> None:
     maps.add_boundaries(m, load_boundaries("district"))
     html = m.get_root().render()
     assert json.dumps(catalogue.OGL_SHORT)[1:-1] in html
+
+
+def test_population_points_of_a_ward_sum_to_its_census_population() -> None:
+    """Where people live: every postcode of Toller ward (E05001364) drawn once, and the
+    residents they carry sum to the ward's Census 2021 population (the LSOA table's)."""
+    from layers.bundle import read_table
+    from layers.places import lsoa_mask, resolve_place
+
+    lsoa = load_lsoa21()
+    ward = resolve_place("E05001364")
+    codes = lsoa.loc[lsoa_mask(ward, lsoa), "lsoa21_code"]
+    points = read_table("population_points")
+    mine = points[points["lsoa21_code"].isin(codes)]
+    m = maps.base_map(lsoa[lsoa["lsoa21_code"].isin(codes)].total_bounds, title="Map of Toller")
+    maps.add_population_points(m, mine)
+    layer = next(
+        c for g in m._children.values() for c in getattr(g, "_children", {}).values()
+        if isinstance(c, folium.GeoJson)
+    )  # fmt: skip
+    features = layer.data["features"]
+    assert len(features) == int((mine["people"] > 0).sum())
+    drawn = sum(int(f["properties"]["n"].replace(",", "")) for f in features)
+    census = read_table("population").set_index("lsoa21_code").loc[codes, "population"].sum()
+    assert drawn == census
+    html = m.get_root().render()
+    assert "Where people live" in html and "OS Code-Point Open" in html

@@ -31,7 +31,14 @@ from healthyplaces.maps.display import (
     to_display,
 )
 from healthyplaces.maps.elements import base_map, finish
-from healthyplaces.maps.features import add_blue_space, add_boundaries, add_green_sites, add_outline
+from healthyplaces.maps.features import (
+    POINT_LEVELS,
+    add_blue_space,
+    add_boundaries,
+    add_green_sites,
+    add_outline,
+    add_population_points,
+)
 from healthyplaces.maps.sites import add_sites_by_access
 from healthyplaces.maps.values import (
     SCHEMES,
@@ -60,6 +67,7 @@ __all__ = [
     "IOD_DECILE_COLOURS",
     "NO_DATA_COLOUR",
     "OFFLINE_BACKGROUND",
+    "POINT_LEVELS",
     "SCHEMES",
     "SEQUENTIAL_PALETTES",
     "SIMPLIFY_M",
@@ -75,6 +83,7 @@ __all__ = [
     "add_green_sites",
     "add_iod_deciles",
     "add_outline",
+    "add_population_points",
     "add_raster",
     "add_sites_by_access",
     "base_map",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from healthyplaces.formatting import esc, fmt_value
@@ -219,4 +220,58 @@ def add_blue_space(
         [(WATER_LINE, "Rivers and canals")], "ln"
     )
     add_legend(m, fg, "Blue space", body, "OSM water 2023; waterways 2018.")
+    return fg
+
+
+#: Places shown with their postcode points (a district has up to ~25,000: too many to draw).
+POINT_LEVELS = ("ward", "msoa", "lsoa", "custom")
+#: Colour of the population points (dark, readable over every other layer).
+POINT_COLOUR = "#332288"
+
+
+def add_population_points(
+    m: folium.Map, points: gpd.GeoDataFrame, *, show: bool = True
+) -> folium.FeatureGroup:
+    """Where people live: one circle per postcode of the population surface, area ∝ residents.
+
+    Parameters
+    ----------
+    points
+        EPSG:27700 points with ``postcode``, ``people`` (Census 2021 residents
+        placed at the postcode, :mod:`geo.population_surface`) and ``lsoa21_code``.
+    """
+    source = f"{catalogue.OS_2025}; Census 2021 (ONS)"
+    fg = add_group(m, "Where people live (postcodes)", show, source)
+    shown = points[points["people"].to_numpy() > 0]
+    g = to_display(shown, ["postcode", "people", "lsoa21_code"])
+    people = g["people"].to_numpy(float)
+    props = pd.DataFrame(
+        {
+            "p": [esc(v) for v in g["postcode"]],
+            "n": [f"{int(v):,}" for v in people],
+            "l": [esc(v) for v in g["lsoa21_code"]],
+            # circle area proportional to residents: radius ∝ √people (px, 2 to 9)
+            "r": np.clip(np.sqrt(people) * 0.9, 2.0, 9.0).round(1),
+        }
+    )
+    if len(g):
+        add_geojson(
+            fg,
+            feature_collection(g, props),
+            marker=folium.CircleMarker(radius=3, weight=0.5, fill=True, fill_opacity=0.7),
+            style_function=lambda f: {
+                "radius": f["properties"]["r"],
+                "color": "#ffffff",
+                "fillColor": POINT_COLOUR,
+            },
+            tooltip=tooltip(["p", "n", "l"], ["Postcode", "Residents (Census 2021)", "LSOA"]),
+        )
+    add_legend(
+        m,
+        fg,
+        "Where people live",
+        swatch_list([(POINT_COLOUR, "Postcode (area ∝ residents)")]),
+        f"{len(g):,} postcodes with {int(people.sum()):,} residents: each LSOA's Census 2021 "
+        "residents placed at its live postcodes (OS Code-Point Open, Oct 2025).",
+    )
     return fg
