@@ -87,6 +87,16 @@ def test_toggling_no2_and_iod_layers(app: AppTest) -> None:
     assert not app.exception
 
 
+def test_where_people_live_for_a_ward_and_a_note_for_a_district(app: AppTest) -> None:
+    app.sidebar.selectbox[0].set_value("E08000032").run()
+    _toggle(app, "Where people live").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("drawn for a ward, MSOA or LSOA" in c.value for c in app.caption)
+    app.sidebar.selectbox[0].set_value("E05001364").run()  # Toller ward
+    assert not app.exception, [e.value for e in app.exception]
+    assert not any("drawn for a ward, MSOA or LSOA" in c.value for c in app.caption)
+
+
 def test_indicator_choropleth_and_double_burden(app: AppTest) -> None:
     if any("not available yet" in c.value for c in app.caption):
         pytest.skip("analysis engine not available")
