@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from analysis import air_years, site_definitions, walk
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
+from analysis.profile_model import Profile
 from geo import aggregate, air, inequality, nature, standards
 from geo.standards import ACCESS_TIERS
 from layers import air_quality, catalogue, network, places
@@ -35,7 +36,7 @@ def _slope(
     }
 
 
-def profile(results: Results, area: Area, definition: str | None = None) -> dict[str, Any]:
+def profile(results: Results, area: Area, definition: str | None = None) -> Profile:
     """Every headline indicator of an area, in the units named by its key.
 
     Shares are 0–1 of the area's population; concentrations µg/m³ (annual
@@ -55,8 +56,9 @@ def profile(results: Results, area: Area, definition: str | None = None) -> dict
 
     Returns
     -------
-    dict
-        The profile, keyed as in ``healthyplaces profile --json`` (see :data:`UNITS`).
+    Profile
+        Typed; its :meth:`~analysis.profile_model.Profile.to_json` is the
+        ``healthyplaces profile --json`` object (see :data:`UNITS`).
     """
     results = site_definitions.for_definition(results, definition)
     t = results.lsoa
@@ -153,7 +155,7 @@ def profile(results: Results, area: Area, definition: str | None = None) -> dict
         "walking_network": network.network_coverage().source,
     }
     prof["attribution"] = catalogue.ATTRIBUTION
-    return prof
+    return Profile.from_dict(prof)
 
 
 def _median(s: pd.Series) -> float:

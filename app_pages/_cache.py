@@ -21,6 +21,7 @@ import streamlit as st
 
 from analysis import areas, engine, equity, need, new_park, profiles
 from analysis.engine import Results
+from analysis.profile_model import Profile
 from healthyplaces import export, report
 from layers.bundle import fingerprint
 from layers.places import load_boundaries, place_index, resolve_place
@@ -135,12 +136,12 @@ def results() -> Results:
 
 
 @st.cache_data(show_spinner=False)
-def _profile(code: str, fp: str, definition: str | None) -> dict[str, Any]:
+def _profile(code: str, fp: str, definition: str | None) -> Profile:
     res = _results(fp)
     return profiles.profile(res, areas.area_for_place(res, resolve_place(code)), definition)
 
 
-def profile(code: str, definition: str | None = None) -> dict[str, Any]:
+def profile(code: str, definition: str | None = None) -> Profile:
     """The profile of a place (:func:`analysis.profiles.profile`), cached per place.
 
     ``definition``: the site definition of the tier shares (default all-accessible).
@@ -167,13 +168,13 @@ def equity_views(code: str) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False)
-def _polygon_profile(wkb: bytes, name: str, fp: str, definition: str | None) -> dict[str, Any]:
+def _polygon_profile(wkb: bytes, name: str, fp: str, definition: str | None) -> Profile:
     res = _results(fp)
     area = areas.area_for_polygon(res, shapely.from_wkb(wkb), name=name)
     return profiles.profile(res, area, definition)
 
 
-def polygon_profile(user: UserArea, definition: str | None = None) -> dict[str, Any]:
+def polygon_profile(user: UserArea, definition: str | None = None) -> Profile:
     """The profile of a validated user area, cached by its geometry, name and definition."""
     results()
     return _polygon_profile(shapely.to_wkb(user.geometry), user.name, bundle_key(), definition)

@@ -8,6 +8,7 @@ names reach Markdown only through :func:`healthyplaces.formatting.md_escape`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -70,7 +71,7 @@ def show_deciles(results: Results, area: Area) -> None:
         )
 
 
-def show_inequality(prof: dict[str, Any]) -> None:
+def show_inequality(prof: Mapping[str, Any]) -> None:
     """SII, RII and concentration index with 95% intervals, each in one plain sentence."""
     for stat in report.inequality_statistics(prof):
         st.markdown(
@@ -80,7 +81,7 @@ def show_inequality(prof: dict[str, Any]) -> None:
         st.caption(md_escape(f"{stat.explanation} {stat.reading}"))
 
 
-def show_access(prof: dict[str, Any]) -> None:
+def show_access(prof: Mapping[str, Any]) -> None:
     """Access tiers on both methods, with the network's coverage notes."""
     table = report.access_table(prof)
     show_table(table)
@@ -88,7 +89,7 @@ def show_access(prof: dict[str, Any]) -> None:
     st.info(network.network_coverage().note, icon="ℹ️")
 
 
-def show_sensitivity(prof: dict[str, Any]) -> None:
+def show_sensitivity(prof: Mapping[str, Any]) -> None:
     """Every tier under each site definition, the plain-language sentence and the flags."""
     st.markdown(md_escape(prof["sensitivity_note"]))
     table = report.sensitivity_table(prof)
@@ -97,7 +98,7 @@ def show_sensitivity(prof: dict[str, Any]) -> None:
     st.caption(md_escape(prof["completeness"]["note"]))
 
 
-def _headline_metrics(prof: dict[str, Any]) -> None:
+def _headline_metrics(prof: Mapping[str, Any]) -> None:
     c1, c2, c3, c4 = st.columns(4)
     hl = prof["access_straight"].get(standards.HEADLINE_TIER)
     c1.metric("Residents (Census 2021)", fmt_people(prof["population"]))
@@ -122,7 +123,7 @@ def _headline_metrics(prof: dict[str, Any]) -> None:
     )
 
 
-def _headline_table(results: Results, area: Area, prof: dict[str, Any]) -> None:
+def _headline_table(results: Results, area: Area, prof: Mapping[str, Any]) -> None:
     district_area, county_area = areas.comparators(results, area)
     definition = prof["site_definition"]["name"]
     district = (
@@ -151,7 +152,7 @@ def _headline_table(results: Results, area: Area, prof: dict[str, Any]) -> None:
             st.warning(md_escape(note))
 
 
-def show_profile(results: Results, area: Area, prof: dict[str, Any]) -> None:
+def show_profile(results: Results, area: Area, prof: Mapping[str, Any]) -> None:
     """The full profile of an area: headline beside district and county, deciles, inequality,
     access on both methods, notes, data years and attribution."""
     _headline_metrics(prof)

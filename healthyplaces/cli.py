@@ -9,7 +9,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _jsonable(obj: Any) -> Any:
     """Make numpy/pandas scalars and NaN JSON-safe (NaN → null)."""
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):  # dicts and analysis.profile_model.Profile
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [_jsonable(v) for v in obj]

@@ -6,6 +6,7 @@ as a :class:`~healthyplaces.report.model.Table`; no computation here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from geo import standards
@@ -16,7 +17,7 @@ from healthyplaces.report.model import Table
 REPORT_POLLUTANTS = ("no2", "pm25")
 
 
-def _change_key(prof: dict[str, Any]) -> str | None:
+def _change_key(prof: Mapping[str, Any]) -> str | None:
     return next((k for k in prof if k.startswith("air_change_")), None)
 
 
@@ -25,7 +26,7 @@ def _sii(s: dict[str, float]) -> str:
     return f"{fmt_number(s['value'], 2)} ({low} to {high})"
 
 
-def air_change_table(prof: dict[str, Any]) -> Table | None:
+def air_change_table(prof: Mapping[str, Any]) -> Table | None:
     """The change in NO₂ and PM2.5 by IMD decile and its SII rows; None without two years.
 
     Columns: decile, residents, then for each pollutant the base-year and later-year

@@ -7,7 +7,7 @@ formatted tables and statistics. Nothing here computes an indicator.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from analysis import air_years, areas, deciles, profiles
@@ -57,7 +57,7 @@ def _interval(stat: dict[str, Any], scale: float = 1.0, digits: int = 2) -> str:
     return f"{fmt_number(lo, digits)} to {fmt_number(hi, digits)}"
 
 
-def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
+def inequality_statistics(prof: Mapping[str, Any]) -> list[Statistic]:
     """SII, RII and the concentration index of the headline tier, each with a plain sentence."""
     name = str(prof["place"]["name"])
     sii, rii, conc = prof["sii"], prof["rii"], prof["concentration_index"]
@@ -104,7 +104,7 @@ def inequality_statistics(prof: dict[str, Any]) -> list[Statistic]:
     ]
 
 
-def access_table(prof: dict[str, Any]) -> Table:
+def access_table(prof: Mapping[str, Any]) -> Table:
     """Access tiers on both methods, with the network's coverage of residents."""
     rows = []
     for tier in standards.ACCESS_TIERS:
@@ -226,7 +226,7 @@ def sources_table() -> Table:
     )
 
 
-def methods_text(prof: dict[str, Any], results: Results) -> list[str]:
+def methods_text(prof: Mapping[str, Any], results: Results) -> list[str]:
     """The methods, one paragraph each, with the standards and years used."""
     who = ", ".join(f"{standards.POLLUTANT_LABELS[k]} {v:g}" for k, v in _WHO.items())
     uk = ", ".join(f"{standards.POLLUTANT_LABELS[k]} {v:g}" for k, v in _UK.items())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +18,14 @@ from healthyplaces.report.model import (
 @dataclass(frozen=True)
 class _Row:
     label: str
-    get: Callable[[dict[str, Any]], Any]
+    get: Callable[[Mapping[str, Any]], Any]
     fmt: Callable[[Any], str]
     units: str
     year: str
     benchmark: str = ""
 
 
-def _tier(name: str) -> Callable[[dict[str, Any]], Any]:
+def _tier(name: str) -> Callable[[Mapping[str, Any]], Any]:
     return lambda p: p["access_straight"].get(name)
 
 
@@ -156,13 +156,13 @@ _ROWS: tuple[_Row, ...] = (
 
 
 def headline_rows(
-    prof: dict[str, Any],
-    district: dict[str, Any] | None = None,
-    county: dict[str, Any] | None = None,
+    prof: Mapping[str, Any],
+    district: Mapping[str, Any] | None = None,
+    county: Mapping[str, Any] | None = None,
 ) -> list[HeadlineRow]:
     """Headline indicators of a profile beside its district's and county's profiles."""
 
-    def value(row: _Row, p: dict[str, Any] | None) -> str | None:
+    def value(row: _Row, p: Mapping[str, Any] | None) -> str | None:
         return None if p is None else row.fmt(row.get(p))
 
     pcm = f"PCM {prof.get('air_year', 2019)}"  # the air rows carry the year shown

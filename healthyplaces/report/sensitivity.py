@@ -8,6 +8,7 @@ and notes; no computation here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from geo.standards import ACCESS_TIERS, DEFAULT_SITE_DEFINITION, RULE_300, SITE_DEFINITIONS
@@ -34,7 +35,7 @@ def _tier_label(name: str) -> str:
     return f"{tier.min_ha:g} ha within {dist}"
 
 
-def sensitivity_table(prof: dict[str, Any]) -> Table:
+def sensitivity_table(prof: Mapping[str, Any]) -> Table:
     """Share of residents meeting each tier (straight line) under the three definitions, %.
 
     Columns: the standard, one per definition (default first, marked), Natural
@@ -74,6 +75,6 @@ def sensitivity_table(prof: dict[str, Any]) -> Table:
     return Table(caption, cols, rows, [False] + [True] * (len(cols) - 2) + [False])
 
 
-def completeness_note(prof: dict[str, Any]) -> str:
+def completeness_note(prof: Mapping[str, Any]) -> str:
     """One sentence on the green-space types not comparable between districts."""
     return str(prof["completeness"]["note"])
