@@ -19,12 +19,12 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
 from analysis import air_years, areas, engine, profiles
+from analysis.profile_model import Profile
 from geo import aggregate, inequality
 from healthyplaces import cli
 from layers.places import resolve_place
@@ -39,7 +39,7 @@ def _newest_year() -> Iterator[None]:
     air_years._selected.clear()
 
 
-def _profile(place: str, year: int | None = None) -> dict[str, Any]:
+def _profile(place: str, year: int | None = None) -> Profile:
     results = engine.load_results(year=year)
     area = areas.area_for_place(results, resolve_place(place))
     air_years._selected[:] = [air_years.check_year(year)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ import shapely
 
 from analysis import areas, profiles, site_definitions
 from analysis.engine import Results
+from analysis.profile_model import Profile
 from geo.access_status import rule_table
 from geo.standards import ACCESS_TIERS, SITE_DEFINITIONS
 from healthyplaces.cli import main
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LARGEST_REAL_PARK_HA = 1_500 * 0.404686
 
 
-def _profile(results: Results, code: str, definition: str | None = None) -> dict[str, Any]:
+def _profile(results: Results, code: str, definition: str | None = None) -> Profile:
     return profiles.profile(results, areas.area_for_place(results, resolve_place(code)), definition)
 
 
