@@ -47,7 +47,7 @@ browser:
 TEST_WORKERS ?= 2
 test: lint typecheck data/west_yorkshire/manifest.json browser
 	@rc=0; \
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser" || { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" || { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
 	$(BIN)/python -m pytest -m browser tests/browser || { s=$$?; [ $$s -eq 5 ] || rc=$$s; }; \
 	exit $$rc
 

@@ -49,9 +49,6 @@ for case in hu.all_cases("http://127.0.0.1:9/x.geojson"):
 hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(json.dumps(int(hwm.split()[1]) * 1024))  # kB
 """
-#: One process runs the whole module (``--dist loadgroup``): the last tests read what the
-#: cases recorded.
-pytestmark = pytest.mark.xdist_group("upload_fuzz")
 #: Fewest cases each class must have.
 MIN_PER_CLASS = 8
 
@@ -73,8 +70,6 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 _SERVER = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
 _URL = f"http://127.0.0.1:{_SERVER.server_address[1]}/x.geojson"
 CASES = hu.all_cases(_URL)
-#: Outcome of each case by class: "refused" or "answered", filled as the cases run.
-OUTCOMES: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -107,13 +102,11 @@ def test_case_is_refused_with_a_message_or_answered_correctly(case: hu.Case) -> 
         area = read_user_area_bytes(case.data, case.filename)
     except UserAreaError as exc:
         message = str(exc)
-        OUTCOMES[case.cls]["refused"] += 1
         assert case.expect != "accept", message
         assert message.strip() and "\n" not in message
         assert case.filename in message or case.filename.split("/")[-1] in message
         assert "hp-upload" not in message and "/tmp/" not in message
     else:
-        OUTCOMES[case.cls]["answered"] += 1
         assert case.expect != "refuse", f"{case.filename} was accepted: {area}"
         assert area.geometry.is_valid and area.geometry.geom_type in ("Polygon", "MultiPolygon")
         assert 0 < area.area_ha <= LIMITS.max_area_ha and 0 < area.share_in_county <= 1
@@ -121,15 +114,21 @@ def test_case_is_refused_with_a_message_or_answered_correctly(case: hu.Case) -> 
         if case.expect == "accept":
             assert area.area_ha == pytest.approx(hu.ward_area_ha(), rel=1e-4)
     assert time.monotonic() - start < LIMITS.budget_s
+    assert _Recorder.requests == [], "an upload made the server fetch a URL"
 
 
-def test_no_request_reached_the_listener(listener: list[str]) -> None:
-    """Runs after the cases: each ended in a refusal or an answer, none reached the network."""
-    print("\nupload fuzz outcomes:", {k: dict(v) for k, v in sorted(OUTCOMES.items())})
-    assert sum(sum(v.values()) for v in OUTCOMES.values()) == len(CASES)
-    assert OUTCOMES["valid"] == {"answered": 15}
-    assert all(v["refused"] > 0 for k, v in OUTCOMES.items() if k != "valid")
-    assert listener == []
+def test_every_class_must_be_refused_somewhere_and_valid_files_answered() -> None:
+    """Each case's own test holds it to its expectation (and checks the listener saw no
+    request); so it is enough that every attack class has cases that must be refused and
+    every valid file must be answered. (Independent of which pytest-xdist worker ran what.)"""
+    by_class: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for c in CASES:
+        by_class[c.cls][c.expect] += 1
+    assert by_class["valid"] == {"accept": 15}
+    # random byte mutations may or may not still parse: each is held to "either"
+    assert by_class["mutations"] == {"either": by_class["mutations"].total()}
+    rest = {k: v for k, v in by_class.items() if k not in ("valid", "mutations")}
+    assert len(rest) == 10 and all(v["refuse"] > 0 for v in rest.values()), dict(by_class)
 
 
 def test_memory_attacks_stay_bounded_in_a_fresh_process() -> None:
