@@ -12,14 +12,10 @@ import numpy as np
 
 from geo import air
 from geo.raster import Raster
-from healthyplaces.maps.display import raster_rgba
-from healthyplaces.maps.elements import add_group, add_legend
+from healthyplaces.maps.elements import add_legend
+from healthyplaces.maps.values import add_raster_image
 from healthyplaces.palettes import ramp_css
-from layers import catalogue
 from layers.air_quality import CHANGE_PALETTE
-
-#: Opacity of the change overlay (as the concentration rasters).
-_OPACITY = 0.7
 
 
 def add_change_raster(
@@ -42,19 +38,7 @@ def add_change_raster(
     """
     lo, hi = air.diverging_limits(change.values)
     lo, hi = float(np.floor(lo * 10) / 10), float(np.ceil(hi * 10) / 10)
-    rgba, (west, south, east, north) = raster_rgba(change, CHANGE_PALETTE, lo, hi)
-    fg = add_group(m, label, show, catalogue.OGL_SHORT)
-    folium.raster_layers.ImageOverlay(
-        image=rgba,
-        bounds=[[south, west], [north, east]],
-        opacity=_OPACITY,
-        interactive=False,
-        cross_origin=False,
-        zindex=1,
-        control=False,
-        alt=label,
-        attribution=fg.attribution,
-    ).add_to(fg)
+    fg = add_raster_image(m, change, CHANGE_PALETTE, (lo, hi), label, show=show)
     ticks = "".join(f"<span>{v:+g}</span>" if v else "<span>0</span>" for v in (lo, 0.0, hi))
     body = (
         f'<div class="ramp" style="background:{ramp_css(CHANGE_PALETTE)}" aria-hidden="true">'

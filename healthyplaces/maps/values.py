@@ -51,6 +51,33 @@ SCHEMES: dict[str, str] = {
 _RASTER_OPACITY = 0.7
 
 
+def add_raster_image(
+    m: folium.Map,
+    raster: Raster,
+    cmap: str,
+    limits: tuple[float, float],
+    label: str,
+    *,
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """``raster`` as a 70%-opaque PNG overlay coloured by ``cmap`` over ``limits``, in its
+    own switchable group with the OGL attribution (no legend: the caller adds it)."""
+    rgba, (west, south, east, north) = raster_rgba(raster, cmap, *limits)
+    fg = add_group(m, label, show, catalogue.OGL_SHORT)
+    folium.raster_layers.ImageOverlay(
+        image=rgba,
+        bounds=[[south, west], [north, east]],
+        opacity=_RASTER_OPACITY,
+        interactive=False,
+        cross_origin=False,
+        zindex=1,
+        control=False,
+        alt=label,
+        attribution=fg.attribution,
+    ).add_to(fg)
+    return fg
+
+
 def add_raster(
     m: folium.Map,
     raster: Raster,
@@ -75,19 +102,7 @@ def add_raster(
         lo, hi = float(np.floor(finite.min())), float(np.ceil(finite.max()))
     else:
         lo, hi = 0.0, 1.0
-    rgba, (west, south, east, north) = raster_rgba(raster, cmap, lo, hi)
-    fg = add_group(m, label, show, catalogue.OGL_SHORT)
-    folium.raster_layers.ImageOverlay(
-        image=rgba,
-        bounds=[[south, west], [north, east]],
-        opacity=_RASTER_OPACITY,
-        interactive=False,
-        cross_origin=False,
-        zindex=1,
-        control=False,
-        alt=label,
-        attribution=fg.attribution,
-    ).add_to(fg)
+    fg = add_raster_image(m, raster, cmap, (lo, hi), label, show=show)
     mid = (lo + hi) / 2
     ticks = "".join(f"<span>{v:g}</span>" for v in (lo, round(mid, 1), hi))
     body = (
