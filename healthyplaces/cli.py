@@ -114,19 +114,23 @@ def _target(args: argparse.Namespace) -> Place | UserArea:
 
 
 def _results(args: argparse.Namespace) -> Results:
-    """The engine's results, their tier shares under ``--definition`` if the command has it."""
+    """The engine's results, their tier shares under ``--definition`` if the command has it.
+
+    For the tables (``deciles``, ``lsoa-table``); ``profile`` and ``report`` pass the
+    definition to :func:`analysis.profiles.profile`, which applies it itself.
+    """
     from analysis import engine, site_definitions
 
     results = engine.load_results(_progress)
     return site_definitions.for_definition(results, getattr(args, "definition", None))
 
 
-def _area(target: Place | UserArea, args: argparse.Namespace) -> tuple[Results, Area]:
+def _area(target: Place | UserArea) -> tuple[Results, Area]:
     """The engine's results and the :class:`~analysis.areas.Area` of ``target``."""
-    from analysis import areas
+    from analysis import areas, engine
     from layers.places import Place
 
-    results = _results(args)
+    results = engine.load_results(_progress)
     if isinstance(target, Place):
         return results, areas.area_for_place(results, target)
     return results, areas.area_for_polygon(results, target.geometry, name=target.name)
@@ -143,7 +147,7 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import profiles
 
-    results, area = _area(target, args)
+    results, area = _area(target)
     prof = profiles.profile(results, area, args.definition)
     if args.json:
         print_json(prof)
@@ -161,8 +165,8 @@ def _cmd_deciles(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import profiles
 
-    results, area = _area(target, args)
-    table = profiles.decile_table(results, area.weights)
+    _, area = _area(target)
+    table = profiles.decile_table(_results(args), area.weights)
     if args.json:
         records = table.reset_index().astype(object).where(table.reset_index().notna(), None)
         print_json({"place": area.name, "by_imd_decile": records.to_dict(orient="records")})
@@ -175,7 +179,7 @@ def _cmd_equity(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import comparator, equity, need
 
-    results, area = _area(target, args)
+    results, area = _area(target)
     out = {
         "place": {"code": area.code, "name": area.name, "level": area.level},
         "groups": equity.equity_profile(results, area),
@@ -193,7 +197,7 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     target = _target(args)
     from analysis import evidence
 
-    results, area = _area(target, args)
+    results, area = _area(target)
     out = evidence.evidence(results, area)
     out["attribution"] = catalogue.ATTRIBUTION
     print_json(out) if args.json else _print_summary(out)
@@ -250,7 +254,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from healthyplaces.report import build_report, write_report
 
     warnings = [] if isinstance(target, Place) else list(target.warnings)
-    results, area = _area(target, args)
+    results, area = _area(target)
     report = build_report(results, area, warnings=warnings, definition=args.definition)
     stem = "".join(c if c.isalnum() else "-" for c in area.name).strip("-") or "area"
     out = Path(args.output) if args.output else Path(f"healthyplaces-{stem}.{fmt}")
