@@ -8,6 +8,7 @@ whose postcode point lies inside (the population surface).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from analysis import surface
+from analysis import air_years, surface
 from analysis.engine import Results
 from geo import origins
 from layers.places import COUNTY_CODE, Place, lsoa_mask, place_index, resolve_place
@@ -35,6 +36,9 @@ class Area:
     parent_code: str | None = None
     parent_name: str | None = None
     note: str | None = None
+    #: For a user polygon: which population-surface points lie inside it
+    #: (aligned with ``Results.points``); ``None`` for a named place.
+    point_mask: NDArray[np.bool_] | None = None
 
 
 def area_for_place(results: Results, place: Place) -> Area:
@@ -82,11 +86,64 @@ def area_for_polygon(
     if results.points is None or results.points.empty:
         share = origins.area_share(np.asarray(results.lsoa.geometry.values), polygon)
         return Area(name, "custom", None, pop * share, share, origins.AREA_SHARE, polygon=polygon)
-    people = surface.people_inside(results.points, polygon, len(pop))
+    mask = surface.points_inside(results.points, polygon)
+    people = surface.people_by_lsoa(results.points, mask, len(pop))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(pop > 0, people / pop, 0.0)
     note = None if people.sum() > 0 else surface.NO_RESIDENTS_NOTE
-    return Area(name, "custom", None, people, share, surface.SURFACE_METHOD, polygon, note=note)
+    return Area(
+        name,
+        "custom",
+        None,
+        people,
+        share,
+        surface.SURFACE_METHOD,
+        polygon,
+        note=note,
+        point_mask=mask,
+    )
+
+
+def counted_inside(results: Results, area: Area) -> Results:
+    """The results with each LSOA's person-based columns counted over ``area``'s residents only.
+
+    A user boundary that cuts an LSOA counts only the residents whose postcode
+    point lies inside it, so the LSOA's shares, medians and mean concentrations
+    are recomputed over those points (:func:`analysis.surface.lsoa_indicators`,
+    and every air year's columns), and the area's figures are the residents'
+    own, not the whole LSOA's. The double burden keeps the county's NO₂
+    median as its threshold. LSOA-level figures that are not person-based
+    (green hectares per 1,000 people, habitat diversity, IoD) stay the LSOA's.
+    A named place, or results without the surface, are returned unchanged.
+
+    Parameters
+    ----------
+    results
+        From :func:`analysis.engine.load_results`.
+    area
+        From :func:`area_for_polygon` (or :func:`area_for_place`: unchanged).
+
+    Returns
+    -------
+    Results
+        A copy whose LSOA table differs only in the rows of LSOAs the area cuts.
+    """
+    if area.point_mask is None or results.points is None or not area.point_mask.any():
+        return results
+    points = results.points[area.point_mask]
+    n = len(results.lsoa)
+    person, _ = surface.lsoa_indicators(points, n, no2_median=results.no2_county_median)
+    person = pd.concat([person, air_years.year_columns(points, n)], axis=1)
+    rows = np.flatnonzero(area.weights > 0)
+    lsoa = results.lsoa.copy()
+    cols = [c for c in person.columns if c in lsoa.columns]
+    for col in cols:
+        values = lsoa[col].to_numpy(copy=True)
+        if values.dtype.kind in "biu":
+            values = values.astype(float)
+        values[rows] = person[col].to_numpy()[rows]
+        lsoa[col] = values
+    return dataclasses.replace(results, lsoa=lsoa)
 
 
 def area_boundary(area: Area) -> shapely.Geometry:

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from analysis import air_years, site_definitions, walk
+from analysis import air_years, areas, site_definitions, walk
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from analysis.profile_model import Profile
@@ -60,7 +60,7 @@ def profile(results: Results, area: Area, definition: str | None = None) -> Prof
         Typed; its :meth:`~analysis.profile_model.Profile.to_json` is the
         ``healthyplaces profile --json`` object (see :data:`UNITS`).
     """
-    results = site_definitions.for_definition(results, definition)
+    results = site_definitions.for_definition(areas.counted_inside(results, area), definition)
     t = results.lsoa
     w = area.weights
     inside = w > 0

@@ -127,20 +127,38 @@ NO_RESIDENTS_NOTE = (
 )
 
 
+def points_inside(points: pd.DataFrame, polygon: shapely.Geometry) -> Bools:
+    """Which surface points lie in or on ``polygon`` (EPSG:27700), one STRtree query.
+
+    Uses :func:`geo.population_surface.residents_inside`, so a profile and the
+    "people inside" count agree point for point.
+    """
+    xy = shapely.points(points["easting"].to_numpy(float), points["northing"].to_numpy(float))
+    inside = ps.residents_inside(
+        np.asarray(xy),
+        points["people"].to_numpy(np.int64),
+        points["group"].to_numpy(np.int64).astype(object),
+        polygon,
+    )
+    mask = np.zeros(len(points), dtype=bool)
+    mask[inside.points] = True
+    return mask
+
+
 def people_inside(points: pd.DataFrame, polygon: shapely.Geometry, n_lsoa: int) -> F64:
     """People per LSOA whose surface point lies in or on ``polygon`` (EPSG:27700).
 
-    The sum of the points inside (:func:`geo.population_surface.residents_inside`),
-    by LSOA row; 0 everywhere when no point is inside.
+    The sum of the points inside (:func:`points_inside`), by LSOA row; 0
+    everywhere when no point is inside.
     """
-    xy = shapely.points(points["easting"].to_numpy(float), points["northing"].to_numpy(float))
-    group = points["group"].to_numpy(np.int64)
-    inside = ps.residents_inside(
-        np.asarray(xy), points["people"].to_numpy(np.int64), group.astype(object), polygon
-    )
+    return people_by_lsoa(points, points_inside(points, polygon), n_lsoa)
+
+
+def people_by_lsoa(points: pd.DataFrame, mask: Bools, n_lsoa: int) -> F64:
+    """People per LSOA row of the surface points selected by ``mask``."""
     counts: F64 = np.bincount(
-        group[inside.points],
-        weights=points["people"].to_numpy(float)[inside.points],
+        points["group"].to_numpy(np.int64)[mask],
+        weights=points["people"].to_numpy(float)[mask],
         minlength=n_lsoa,
     ).astype(np.float64)
     return counts
@@ -316,15 +334,21 @@ def _air(p: pd.DataFrame, g: I64, w: I64, n: int) -> dict[str, Any]:
     return cols
 
 
-def lsoa_indicators(points: pd.DataFrame, n_lsoa: int) -> tuple[pd.DataFrame, float]:
+def lsoa_indicators(
+    points: pd.DataFrame, n_lsoa: int, no2_median: float | None = None
+) -> tuple[pd.DataFrame, float]:
     """Sum the point indicators to LSOAs (see the module docstring for each column).
 
     Parameters
     ----------
     points
-        From :func:`point_indicators`.
+        From :func:`point_indicators` (all of them, or a subset such as the
+        points inside a user's boundary).
     n_lsoa
         Number of LSOAs (rows of the engine's LSOA table).
+    no2_median
+        The double burden's NO₂ threshold (µg/m³); default the population-weighted
+        median over ``points``, which is the county's when they are all the points.
 
     Returns
     -------
@@ -340,7 +364,8 @@ def lsoa_indicators(points: pd.DataFrame, n_lsoa: int) -> tuple[pd.DataFrame, fl
         **_air(points, g, w, n_lsoa),
     }
     no2 = points["no2_ugm3"].to_numpy(float)
-    no2_median = air.weighted_median(no2, w.astype(float))
+    if no2_median is None:
+        no2_median = air.weighted_median(no2, w.astype(float))
     headline = next(t for t in ACCESS_TIERS if t.name == standards.HEADLINE_TIER)
     burden = (
         (points["IMD_decile"].to_numpy(float) <= 2)

@@ -59,10 +59,16 @@ _CACHE: dict[str, pd.DataFrame] = {}
 
 
 def _point_weights(results: Results, area: Area) -> NDArray[np.float64]:
-    """People at each population-surface point counted in ``area`` (point people × LSOA share)."""
+    """People at each population-surface point counted in ``area``.
+
+    A user polygon counts exactly its points inside (``area.point_mask``); a
+    named place its LSOAs' points (point people × LSOA share, 0 or 1).
+    """
     p = results.points
     if p is None or p.empty:
         raise ValueError("these results have no population surface points (recompute them)")
+    if area.point_mask is not None and len(area.point_mask) == len(p):
+        return np.where(area.point_mask, p["people"].to_numpy(float), 0.0)
     share = np.asarray(area.share, dtype=float)[p["group"].to_numpy(np.int64)]
     weights: NDArray[np.float64] = p["people"].to_numpy(float) * share
     return weights

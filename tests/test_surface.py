@@ -91,6 +91,34 @@ def test_area_with_no_postcode_has_no_residents(results) -> None:
     assert any("No postcode lies inside" in n for n in prof["notes"])
 
 
+def test_a_boundary_that_cuts_lsoas_counts_its_own_residents_shares(results) -> None:
+    # The west half of Bradford district cuts many LSOAs. Its shares and its mean NO₂
+    # must be those of the residents whose postcode point is inside, counted here
+    # directly from the points (a second implementation), not each cut LSOA's whole share.
+    from layers.places import place_index, resolve_place
+
+    bradford = place_index().geometry(resolve_place("Bradford"))
+    x0, y0, x1, y1 = bradford.bounds
+    west = shapely.intersection(bradford, shapely.box(x0, y0, (x0 + x1) / 2, y1))
+    area = areas.area_for_polygon(results, west, "west Bradford")
+    assert ((area.share > 0) & (area.share < 1)).any()  # it does cut LSOAs
+    prof = profiles.profile(results, area)
+    p = results.points
+    inside = shapely.intersects_xy(west, p["easting"], p["northing"])
+    w = p["people"].to_numpy(float) * inside
+    assert prof["population"] == int(w.sum())
+    for tier in ACCESS_TIERS:
+        met = w[p[tier.dist_col].to_numpy(float) <= tier.distance_m].sum() / w.sum()
+        assert prof["access_straight"][tier.name] == pytest.approx(met, rel=1e-9)
+    no2 = p["no2_ugm3"].to_numpy(float)
+    known = np.isfinite(no2)
+    mean = (no2[known] * w[known]).sum() / w[known].sum()
+    assert prof["no2_pop_weighted_ugm3"] == pytest.approx(mean, rel=1e-9)
+    # The LSOAs themselves are unchanged for everyone else (a named place, the county).
+    named = areas.area_for_place(results, resolve_place("Bradford"))
+    assert areas.counted_inside(results, named) is results
+
+
 def _open_spot_in(results, ward: str) -> tuple[float, float]:
     """A point of the ward, not in a site and ≥ 60 m from every postcode, nearest its centre."""
     t = results.lsoa

@@ -30,7 +30,7 @@ def _by_hand(share: list[float]) -> tuple[Any, Any]:
         cols[tier.net_dist_col] = [2 * d, d / 2, np.nan]
         cols[tier.net_available_col] = [True, True, False]
     results = SimpleNamespace(points=pd.DataFrame(cols))
-    return results, SimpleNamespace(share=np.array(share))
+    return results, SimpleNamespace(share=np.array(share), point_mask=None)
 
 
 def test_same_people_by_hand() -> None:
