@@ -10,7 +10,7 @@ these; none of them computes anything itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -71,6 +71,8 @@ class Inputs:
     open_land: gpd.GeoDataFrame | None = None
     #: The county polygon (EPSG:27700): origins near its edge are flagged edge-affected.
     county: shapely.Geometry | None = None
+    #: Site tables of the definitions with their own layer (``comparable``), by name.
+    definition_sites: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,6 +155,11 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         network_extent=network.network_coverage().extent,
         open_land=greenspace.load_open_access_land(),
         county=shapely.union_all(places.load_boundaries("county").geometry.to_numpy()),
+        definition_sites={
+            d.name: greenspace.load_sites(d.name)
+            for d in standards.SITE_DEFINITIONS.values()
+            if d.layer != "greenspace_sites"
+        },
     )
 
 

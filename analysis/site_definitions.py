@@ -58,7 +58,9 @@ SENSITIVITY_SENTENCE = (
     "evidence of public access, 'formal' only parks, gardens, commons, greens, recreation "
     "grounds and play space, and 'natural' only nature reserves and mostly natural sites; "
     "because OpenStreetMap rarely says whether a wood is open to the public, most woods are "
-    "'unknown' and the natural figures are the lowest."
+    "'unknown' and the natural figures are the lowest. 'Comparable' counts every public site "
+    "but only of the types mapped county-wide at one OpenStreetMap vintage, so it undercounts "
+    "everywhere but equally: use it to compare districts."
 )
 #: Figures that depend on green-space types mapped unevenly between districts.
 DEPENDS_ON_UNEVEN_TYPES: dict[str, tuple[str, ...]] = {
@@ -195,11 +197,17 @@ def completeness_flags() -> dict[str, Any]:
             + "; ".join(f"{typ} in {' and '.join(ds)}" for typ, ds in missing.items())
             + " (under a tenth of the median district's density)."
         )
+    if types:
+        note += (
+            " For a like-for-like comparison between districts, choose the 'comparable' site "
+            "definition (--definition comparable), which leaves these types out everywhere."
+        )
     return {
         "not_comparable_types": types,
         "not_comparable": affected,
         "missing": missing,
         "note": note,
+        "comparable_definition": "comparable",
     }
 
 

@@ -196,9 +196,10 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     out[BANDS] = surface[BANDS].to_numpy(np.int64)
     out["IMD_decile"] = lsoa["IMD_decile"].to_numpy()[group]
     site_ha = inputs.sites["area_ha"].to_numpy(float)
+    flagged = [d for d in OTHER_DEFINITIONS if d.name not in inputs.definition_sites]
     masks = [
         (site_ha >= t.min_ha) & inputs.sites[d.flag].to_numpy(bool)
-        for d in OTHER_DEFINITIONS
+        for d in flagged
         for t in STRAIGHT_TIERS
     ]
     dists = point_distance.nearest_distances(
@@ -209,9 +210,18 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     for tier, d in zip(STRAIGHT_TIERS, dists, strict=False):
         out[tier.dist_col] = d
     other = iter(dists[len(STRAIGHT_TIERS) :])
-    for definition in OTHER_DEFINITIONS:
+    for definition in flagged:
         for tier in STRAIGHT_TIERS:
             out[definition_dist_col(tier, definition.name)] = next(other)
+    for name, own in inputs.definition_sites.items():  # definitions with their own sites
+        ha = own["area_ha"].to_numpy(float)
+        own_dists = point_distance.nearest_distances(
+            pts,
+            point_distance.FeatureIndex.of(np.asarray(own.geometry.values)),
+            [ha >= t.min_ha for t in STRAIGHT_TIERS],
+        )
+        for tier, d in zip(STRAIGHT_TIERS, own_dists, strict=True):
+            out[definition_dist_col(tier, name)] = d
     out = pd.concat([out, _open_land_and_edge(inputs, pts)], axis=1)
     blue = np.asarray(inputs.blue.geometry.values)
     out["blue_dist_m"] = point_distance.nearest_distances(

@@ -77,8 +77,9 @@ def _definition_picker() -> None:
         list(SITE_DEFINITIONS),
         key=DEFINITION_KEY,
         format_func=lambda n: SITE_DEFINITIONS[n].label,
-        help="Natural England's three site definitions. The place profile and the report "
-        "show every access standard under all three side by side.",
+        help="Natural England's three site definitions, and 'comparable', which leaves out "
+        "the green-space types mapped unevenly between districts. The place profile and "
+        "the report show every access standard under each, side by side.",
     )
 
 

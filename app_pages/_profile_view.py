@@ -164,7 +164,7 @@ def show_profile(results: Results, area: Area, prof: Mapping[str, Any]) -> None:
     show_inequality(prof)
     st.subheader("Access to green space: straight line and walking network")
     show_access(prof)
-    st.subheader("Which green space counts: the three definitions")
+    st.subheader("Which green space counts: the site definitions")
     show_sensitivity(prof)
     with st.expander("Data years, methods and attribution"):
         for k, v in prof["data_vintage"].items():

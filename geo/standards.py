@@ -94,20 +94,22 @@ HEADLINE_TIER = "2ha_300m"
 class SiteDefinition:
     """Which green sites a tier counts (issue 8; Natural England's definitions).
 
-    ``flag`` is the boolean column of the ``greenspace_sites`` layer
-    (:mod:`geo.green_sites`) that says whether a site counts; ``suffix`` names
-    the per-definition columns (``meets_2ha_300m_natural``).
+    ``flag`` is the boolean column of the site layer ``layer`` (by default
+    ``greenspace_sites``, :mod:`geo.green_sites`) that says whether a site
+    counts; ``suffix`` names the per-definition columns (``meets_2ha_300m_natural``).
     """
 
     name: str
     flag: str
     label: str
     meaning: str
+    layer: str = "greenspace_sites"
+    column_suffix: str | None = None
 
     @property
     def suffix(self) -> str:
-        """Column suffix, e.g. ``natural`` or ``all_accessible``."""
-        return self.flag
+        """Column suffix, e.g. ``natural``, ``all_accessible`` or ``comparable``."""
+        return self.column_suffix or self.flag
 
 
 #: The three site definitions, default first. Open access land (moor, heath, large
@@ -135,6 +137,18 @@ SITE_DEFINITIONS: dict[str, SiteDefinition] = {
             "formal",
             "Formal green space",
             "public parks and gardens, commons, village greens, recreation grounds, play space",
+        ),
+        # Issue 8, "comparable mode": only the green-space types mapped county-wide at one
+        # OSM vintage (geo.completeness), so districts compare like with like. The sites
+        # are rebuilt from those types alone (layer greenspace_sites_comparable).
+        SiteDefinition(
+            "comparable",
+            "all_accessible",
+            "Comparable between districts",
+            "every public site, rebuilt from only the green-space types mapped county-wide "
+            "at one OpenStreetMap vintage (without natural=wood and landuse=grass)",
+            layer="greenspace_sites_comparable",
+            column_suffix="comparable",
         ),
     )
 }

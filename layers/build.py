@@ -139,11 +139,15 @@ def _write_green_sites(
     ground, grep = grounds.build(shared)
     sites = greenspace.build_sites(features, ground)
     points, prep = access_points.build(shared, sites["greenspace_sites"])
+    completeness = greenspace.completeness_table(features, districts)
     frames = {
         "grounds": ground,
         **sites,
+        "greenspace_sites_comparable": greenspace.build_comparable_sites(
+            features, ground, completeness
+        ),
         "access_points": points,
-        "green_completeness": greenspace.completeness_table(features, districts),
+        "green_completeness": completeness,
     }
     reports = {"grounds": grep, "access_points": prep, "greenspace_sites": features_report}
     _write_all(out, frames, reports, entries)

@@ -436,6 +436,22 @@ LAYERS: dict[str, LayerInfo] = {
             "area_ha, public_area_ha: hectares; natural_share: 0-1",
         ),
         LayerInfo(
+            "greenspace_sites_comparable",
+            "Green sites rebuilt from the types mapped county-wide at one vintage",
+            "vector",
+            "Derived: as greenspace_sites, from only the OSM green types that the "
+            "green_completeness table marks comparable between districts",
+            ODBL,
+            _OSM,
+            "2023-08",
+            _WY,
+            "The 'comparable' site definition: leaves out the types mapped unevenly between "
+            "districts (natural=wood only in per-district files for Leeds, Bradford and "
+            "Calderdale; landuse=grass of Feb 2020 in Kirklees and Wakefield), so it "
+            "undercounts everywhere but equally.",
+            "area_ha, public_area_ha: hectares; natural_share: 0-1",
+        ),
+        LayerInfo(
             "green_site_members",
             "Member features of each green site",
             "table",

@@ -316,6 +316,24 @@ def build_sites(features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame) -> dict[s
     return {"greenspace_sites": sites, "green_site_members": members}
 
 
+def build_comparable_sites(
+    features: gpd.GeoDataFrame, grounds: gpd.GeoDataFrame, completeness: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """``greenspace_sites`` rebuilt from only the types comparable between districts.
+
+    The "comparable mode" of issue 8: the features whose ``osm_key=osm_value``
+    the completeness table (:func:`completeness_table`) marks comparable, that is
+    mapped from county-wide files at one OSM vintage, merged by the same rules
+    (:func:`build_sites`). Geometry EPSG:27700; areas in hectares.
+    """
+    comparable = completeness.loc[completeness["comparable"].astype(bool), ["osm_key", "osm_value"]]
+    keep = pd.MultiIndex.from_frame(features[["osm_key", "osm_value"]]).isin(
+        pd.MultiIndex.from_frame(comparable.drop_duplicates())
+    )
+    sites = build_sites(features[keep].reset_index(drop=True), grounds)["greenspace_sites"]
+    return gpd.GeoDataFrame(sites, geometry="geometry", crs=features.crs)
+
+
 def completeness_table(features: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.DataFrame:
     """Mapped density (ha/km²) of each green type per district, vintage and comparable flag."""
     county_wide = features["source_file"].astype(str).str.startswith("west-yorkshire-")
@@ -349,6 +367,8 @@ def load_sites(definition: str = DEFAULT_SITE_DEFINITION) -> gpd.GeoDataFrame:
         inside an estate do not add to its size), ``site_area_ha`` the whole
         site's, and every column of :func:`load_green_sites`.
     """
+    if definition in SITE_DEFINITIONS and SITE_DEFINITIONS[definition].layer != "greenspace_sites":
+        return counted_sites(read_table(SITE_DEFINITIONS[definition].layer), definition)
     return counted_sites(load_green_sites(), definition)
 
 

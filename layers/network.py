@@ -222,7 +222,7 @@ def network_area() -> gpd.GeoDataFrame:
     circle = shapely.Point(x, y).buffer(LEEDS_NETWORK_RADIUS_M - _AREA_MARGIN_M, quad_segs=64)
     return gpd.GeoDataFrame(
         {
-            "name": [f"{OFFLINE_NETWORK_PLACE.capitalize()} (complete OSM network, 2022)"],
+            "name": [f"{_sentence_case(OFFLINE_NETWORK_PLACE)} (complete OSM network, 2022)"],
             "vintage": [NETWORK_VINTAGE],
             "place": [OFFLINE_NETWORK_PLACE],
             "centre_x": [x],
@@ -340,3 +340,8 @@ def coverage_of(area: pd.DataFrame) -> NetworkCoverage:
 def network_coverage() -> NetworkCoverage:
     """:class:`NetworkCoverage` of the bundle's walking network (its ``network_area`` layer)."""
     return coverage_of(load_network_area())
+
+
+def _sentence_case(text: str) -> str:
+    """``text`` with its first letter upper-case and the rest untouched ("Central Leeds")."""
+    return text[:1].upper() + text[1:]

@@ -77,6 +77,45 @@ def test_stricter_definitions_never_count_more_people(results: Results) -> None:
             assert by["formal"][tier] <= share + 1e-12
 
 
+def test_comparable_sites_leave_out_the_types_mapped_unevenly() -> None:
+    """Comparable mode (issue 8, item 4): sites rebuilt without natural=wood and
+    landuse=grass, the types the completeness table marks not comparable. A real
+    wood that is public on its own (no other green type under it) is a site under
+    all-accessible and absent from the comparable sites."""
+    table = site_definitions.completeness_table()
+    uneven = {
+        f"{r.osm_key}={r.osm_value}" for r in table[~table["comparable"].astype(bool)].itertuples()
+    }
+    assert uneven == {"natural=wood", "landuse=grass"}
+    features = greenspace.load_greenspace()
+    pairs = features["osm_key"] + "=" + features["osm_value"]
+    even = np.asarray(features[~pairs.isin(uneven)].geometry.values)
+    sites = greenspace.load_sites("all-accessible")
+    members = greenspace.load_green_site_members()
+    kinds = members.groupby("site_id")["osm_value"].agg(set)
+    wood_only = sites[sites["site_id"].map(kinds).apply(lambda k: k == {"wood"})]
+    geoms = np.asarray(wood_only.geometry.values)
+    under_even = np.unique(shapely.STRtree(even).query(geoms, predicate="intersects")[0])
+    lonely = np.setdiff1d(np.arange(len(geoms)), under_even)
+    assert len(lonely) >= 5  # e.g. public woods tagged access=yes or permissive
+    comparable = np.asarray(greenspace.load_sites("comparable").geometry.values)
+    hit, _ = shapely.STRtree(comparable).query(
+        shapely.buffer(geoms[lonely], -1.0), predicate="intersects"
+    )
+    assert len(hit) == 0, wood_only.iloc[lonely[hit[:3]]]["name"].tolist()
+
+
+def test_comparable_mode_from_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["profile", "Kirklees", "--json", "--definition", "comparable"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["site_definition"]["name"] == "comparable"
+    by = out["access_straight_by_definition"]
+    assert set(by) == {"all-accessible", "natural", "formal", "comparable"}
+    assert out["access_straight"] == {t.name: by["comparable"][t.name] for t in ACCESS_TIERS}
+    assert out["completeness"]["comparable_definition"] == "comparable"
+    assert "--definition comparable" in out["completeness"]["note"]
+
+
 def test_definition_flag_sets_the_headline_keys(
     results: Results, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -72,9 +72,10 @@ _RULES: list[tuple[str, str, str, str, str]] = [
         "2023",
     ),
     (
-        r"meets_.*_(all_accessible|natural|formal)",
+        r"meets_.*_(all_accessible|natural|formal|comparable)",
         "Residents whose postcode meets the access standard, counting only the sites of the "
-        "named Natural England definition (all_accessible, natural or formal)",
+        "named site definition (all_accessible, natural or formal, after Natural England; or "
+        "comparable, only the types mapped county-wide at one vintage)",
         _SHARE,
         _SURFACE,
         "2023",

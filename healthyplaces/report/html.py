@@ -116,7 +116,7 @@ def render_html(report: Report) -> str:
     if report.sensitivity is not None:
         p.append(
             '<section aria-labelledby="s-sens"><h2 id="s-sens">Which green space counts: '
-            "the three definitions</h2>"
+            "the site definitions</h2>"
         )
         p.append(html_table(report.sensitivity))
         if report.completeness:

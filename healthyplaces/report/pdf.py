@@ -207,8 +207,9 @@ def _back(lay: _Layout, report: Report) -> None:
     for note in report.coverage_notes:
         lay.para(f"Note: {note}", 8, "I")
     if report.sensitivity is not None:
-        lay.heading("Which green space counts: the three definitions")
-        lay.table(report.sensitivity, 7, [46, 26, 22, 22, 24, 40])
+        lay.heading("Which green space counts: the site definitions")
+        n_defs = len(report.sensitivity.columns) - 3  # standard, edge-affected, England
+        lay.table(report.sensitivity, 7, [40, *([80 / n_defs] * n_defs), 22, 38])
         if report.completeness:
             lay.para(f"Note: {report.completeness}", 8, "I")
     lay.heading("Methods")

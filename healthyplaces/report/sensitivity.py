@@ -36,7 +36,7 @@ def _tier_label(name: str) -> str:
 
 
 def sensitivity_table(prof: Mapping[str, Any]) -> Table:
-    """Share of residents meeting each tier (straight line) under the three definitions, %.
+    """Share of residents meeting each tier (straight line) under every site definition, %.
 
     Columns: the standard, one per definition (default first, marked), Natural
     England's England figure; the last rows give access to open countryside
@@ -62,14 +62,15 @@ def sensitivity_table(prof: Mapping[str, Any]) -> Table:
     ]
     oc = prof["open_countryside"]
     rows += [
-        [f"Open access land within {km}", _pct(oc[f"within_{km}_share"]), "", "", "", ""]
+        [f"Open access land within {km}", _pct(oc[f"within_{km}_share"])]
+        + [""] * (len(cols) - 2)
         for km in ("1km", "5km")
     ]
     caption = (
         "Share of residents (%, Census 2021 on the postcode population surface) within a "
-        "straight-line distance of a public green site of at least the size, under each of "
-        "Natural England's site definitions (OpenStreetMap 2023). Edge-affected: share of "
-        "residents whose result is a lower bound because the county boundary is nearer than "
+        "straight-line distance of a public green site of at least the size, under each site "
+        "definition (Natural England's three, and comparable; OpenStreetMap 2023). "
+        "Edge-affected: share of residents whose result is a lower bound because the county boundary is nearer than "
         f"the distance. {prof['sensitivity_note']}"
     )
     return Table(caption, cols, rows, [False] + [True] * (len(cols) - 2) + [False])
