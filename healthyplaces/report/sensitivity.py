@@ -62,16 +62,15 @@ def sensitivity_table(prof: Mapping[str, Any]) -> Table:
     ]
     oc = prof["open_countryside"]
     rows += [
-        [f"Open access land within {km}", _pct(oc[f"within_{km}_share"])]
-        + [""] * (len(cols) - 2)
+        [f"Open access land within {km}", _pct(oc[f"within_{km}_share"])] + [""] * (len(cols) - 2)
         for km in ("1km", "5km")
     ]
     caption = (
         "Share of residents (%, Census 2021 on the postcode population surface) within a "
         "straight-line distance of a public green site of at least the size, under each site "
         "definition (Natural England's three, and comparable; OpenStreetMap 2023). "
-        "Edge-affected: share of residents whose result is a lower bound because the county boundary is nearer than "
-        f"the distance. {prof['sensitivity_note']}"
+        "Edge-affected: share of residents whose result is a lower bound because the county "
+        f"boundary is nearer than the distance. {prof['sensitivity_note']}"
     )
     return Table(caption, cols, rows, [False] + [True] * (len(cols) - 2) + [False])
 
