@@ -71,11 +71,51 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     if args.json:
         print_json(entries)
     else:
-        for e in entries:
-            rows = f"{e.get('rows', '?'):>7}" if "rows" in e else "      -"
-            print(f"{e['name']:<22} {rows}  {e['vintage']:<10} {e['licence']:<28} {e['title']}")
+        print(_layers_text(entries))
         print(f"\n{catalogue.ATTRIBUTION}")
     return 0
+
+
+#: Columns of the plain ``layers`` table: header, catalogue key, wrap width (None: no wrap).
+_LAYER_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("layer", "name", None),
+    ("rows", "rows", None),
+    ("vintage", "vintage", 18),
+    ("licence", "licence", None),
+    ("source", "source", 40),
+    ("gaps", "gaps", 56),
+)
+
+
+def _layers_text(entries: Sequence[Mapping[str, Any]]) -> str:
+    """The layer catalogue as an aligned table; long source and gaps text wraps in its column."""
+    import textwrap
+
+    cells = [
+        [
+            textwrap.wrap(str(e.get(key) if e.get(key) not in (None, "") else "-"), width)
+            if width
+            else [f"{e[key]:,}" if isinstance(e.get(key), int) else str(e.get(key, "-"))]
+            for _, key, width in _LAYER_COLUMNS
+        ]
+        for e in entries
+    ]
+    widths = [
+        max([len(h), *(len(line) for row in cells for line in row[i])])
+        for i, (h, _, _) in enumerate(_LAYER_COLUMNS)
+    ]
+
+    def line(parts: Sequence[str]) -> str:
+        return "  ".join(
+            p.rjust(w) if h == "rows" else p.ljust(w)
+            for p, w, (h, _, _) in zip(parts, widths, _LAYER_COLUMNS, strict=True)
+        ).rstrip()
+
+    out = [line([h.upper() for h, _, _ in _LAYER_COLUMNS])]
+    for row in cells:
+        for k in range(max(len(c) for c in row)):
+            out.append(line([c[k] if k < len(c) else "" for c in row]))
+    return "\n".join(out)
 
 
 def _cmd_bundle(args: argparse.Namespace) -> int:
@@ -152,12 +192,15 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     if args.json:
         print_json(prof)
         return 0
-    print(f"{prof['place']['name']} ({prof['place']['level']}), {prof['population']:,} people")
-    for key, value in prof.items():
-        if key in ("place", "units", "attribution", "data_vintage"):
-            continue
-        print(f"  {key}: {json.dumps(_jsonable(value), ensure_ascii=False)}")
-    print(f"\n{catalogue.ATTRIBUTION}")
+    from analysis import areas
+    from healthyplaces import profile_text
+
+    district_area, county_area = areas.comparators(results, area)
+    district, county = (
+        profiles.profile(results, a, args.definition) if a is not None else None
+        for a in (district_area, county_area)
+    )
+    sys.stdout.write(profile_text.render(prof, district, county))
     return 0
 
 
