@@ -306,6 +306,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from layers.user_area import read_user_area
+
+    park = read_user_area(Path(args.park))  # the upload gate, before any analysis loads
+    place = None
+    if args.place:
+        from layers.places import resolve_place
+
+        place = resolve_place(args.place)
+    from analysis import engine
+    from healthyplaces import park_scenario
+
+    out = park_scenario.scenario(engine.load_results(_progress), park, place, args.definition)
+    if args.json:
+        print_json(out)
+    else:
+        sys.stdout.write(park_scenario.render(out))
+    return 0
+
+
 def _definition_option(p: argparse.ArgumentParser) -> None:
     from geo.standards import DEFAULT_SITE_DEFINITION, SITE_DEFINITIONS
 
@@ -416,6 +436,15 @@ def build_parser() -> argparse.ArgumentParser:
     _year_option(p)
     _definition_option(p)
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("scenario", help="who gains from a new park drawn in a boundary file")
+    p.add_argument(
+        "--park", required=True, help="GeoJSON, GeoPackage or zipped Shapefile of the new park"
+    )
+    p.add_argument("--place", help="also count the gains of this place's residents")
+    p.add_argument("--json", action="store_true")
+    _definition_option(p)
+    p.set_defaults(func=_cmd_scenario)
 
     network_commands.register(sub)
     return parser
