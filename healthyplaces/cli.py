@@ -71,51 +71,11 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     if args.json:
         print_json(entries)
     else:
-        print(_layers_text(entries))
+        from healthyplaces.layers_text import layers_table
+
+        print(layers_table(entries))
         print(f"\n{catalogue.ATTRIBUTION}")
     return 0
-
-
-#: Columns of the plain ``layers`` table: header, catalogue key, wrap width (None: no wrap).
-_LAYER_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("layer", "name", None),
-    ("rows", "rows", None),
-    ("vintage", "vintage", 18),
-    ("licence", "licence", None),
-    ("source", "source", 40),
-    ("gaps", "gaps", 56),
-)
-
-
-def _layers_text(entries: Sequence[Mapping[str, Any]]) -> str:
-    """The layer catalogue as an aligned table; long source and gaps text wraps in its column."""
-    import textwrap
-
-    cells = [
-        [
-            textwrap.wrap(str(e.get(key) if e.get(key) not in (None, "") else "-"), width)
-            if width
-            else [f"{e[key]:,}" if isinstance(e.get(key), int) else str(e.get(key, "-"))]
-            for _, key, width in _LAYER_COLUMNS
-        ]
-        for e in entries
-    ]
-    widths = [
-        max([len(h), *(len(line) for row in cells for line in row[i])])
-        for i, (h, _, _) in enumerate(_LAYER_COLUMNS)
-    ]
-
-    def line(parts: Sequence[str]) -> str:
-        return "  ".join(
-            p.rjust(w) if h == "rows" else p.ljust(w)
-            for p, w, (h, _, _) in zip(parts, widths, _LAYER_COLUMNS, strict=True)
-        ).rstrip()
-
-    out = [line([h.upper() for h, _, _ in _LAYER_COLUMNS])]
-    for row in cells:
-        for k in range(max(len(c) for c in row)):
-            out.append(line([c[k] if k < len(c) else "" for c in row]))
-    return "\n".join(out)
 
 
 def _cmd_bundle(args: argparse.Namespace) -> int:
@@ -288,6 +248,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    if args.level:
+        return _batch_report(args)
     fmt = args.format or (
         "html" if args.output and args.output.lower().endswith(".html") else "pdf"
     )
@@ -324,6 +286,38 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(park_scenario.render(out))
     return 0
+
+
+def _batch_report(args: argparse.Namespace) -> int:
+    """``report --level LEVEL -o DIR``: one report per place; 1 if any place failed."""
+    if args.place or args.boundary:
+        raise ValueError("give either PLACE/--boundary or --level, not both")
+    if not args.output:
+        raise ValueError("--level needs -o DIR, the folder to write the reports into")
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"-o {out_dir} is a file; with --level it must be a folder")
+    from healthyplaces import batch
+
+    places = batch.places_of(args.level)  # before the analysis loads
+    from analysis import engine
+
+    fmt = args.format or "pdf"
+    done = batch.write_reports(
+        engine.load_results(_progress),
+        places,
+        out_dir,
+        fmt,
+        definition=args.definition,
+        progress=batch.counter(),
+    )
+    print(
+        f"Wrote {len(done.written)} of {len(places)} {fmt.upper()} reports to {out_dir}",
+        file=sys.stderr,
+    )
+    for place, reason in done.failed:
+        print(f"  failed: {place.code} {place.name}: {reason}", file=sys.stderr)
+    return 1 if done.failed else 0
 
 
 def _definition_option(p: argparse.ArgumentParser) -> None:
@@ -426,13 +420,25 @@ def build_parser() -> argparse.ArgumentParser:
     _year_option(p)
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("report", help="a place report (PDF or self-contained HTML)")
+    p = sub.add_parser(
+        "report", help="a place report (PDF or self-contained HTML), or one per place of a level"
+    )
     p.add_argument("place", nargs="?", help="code (E08000032) or unambiguous name (Bradford)")
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument(
         "--format", choices=["pdf", "html"], help="default: from the file suffix, else pdf"
     )
-    p.add_argument("-o", "--output", help="output file (default healthyplaces-PLACE.FORMAT)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="output file (default healthyplaces-PLACE.FORMAT); with --level, a folder",
+    )
+    p.add_argument(
+        "--level",
+        choices=["district", "ward", "msoa"],
+        help="one report per place of this level, into the folder -o DIR "
+        "(files CODE-name.FORMAT; default format pdf)",
+    )
     _year_option(p)
     _definition_option(p)
     p.set_defaults(func=_cmd_report)
