@@ -59,6 +59,11 @@ def pct(value: Any) -> str:
     return NONE if is_missing(value) else f"{fmt_pct(value)}%"
 
 
+def share_row(label: str, get: Getter) -> Row:
+    """A row of a 0–1 share of residents, shown as a percentage."""
+    return Row(label, get, pct, "of residents")
+
+
 def num(digits: int) -> Formatter:
     """A number with ``digits`` decimals (thousands separated); :data:`NONE` when missing."""
     return lambda v: NONE if is_missing(v) else fmt_number(v, digits)
@@ -135,11 +140,9 @@ def _people_section() -> Section:
                 num(1),
                 "IMD score",
             ),
-            Row(
+            share_row(
                 "Residents in England's 20% most deprived LSOAs",
                 _path("pop_share_imd_deciles_1_2"),
-                pct,
-                "of residents",
             ),
             Row(
                 "LSOAs in England's 10% most deprived",
@@ -159,16 +162,11 @@ def _people_section() -> Section:
 
 def _green_section(prof: Prof) -> Section:
     d = prof.get("site_definition") or {}
-    rows = [
-        Row(tier.label, _path("access_straight", tier.name), pct, "of residents")
-        for tier in ACCESS_TIERS
-    ]
+    rows = [share_row(tier.label, _path("access_straight", tier.name)) for tier in ACCESS_TIERS]
     rows.append(
-        Row(
+        share_row(
             "1 ha site within 300 m (the '300' of 3-30-300)",
             _path("rule_3_30_300_share"),
-            pct,
-            "of residents",
         )
     )
     rows += [
@@ -220,11 +218,9 @@ def _network_section() -> Section:
         for tier in ACCESS_TIERS[:3]
     ]
     rows += [
-        Row(
+        share_row(
             "Any green or blue space within a 15-minute walk (1,200 m)",
             _path("walk_15min", "share"),
-            pct,
-            "of residents",
         ),
         Row(
             "  by day, walking network",
@@ -251,11 +247,9 @@ def _network_section() -> Section:
 def _definitions_section() -> Section:
     tiers = (*ACCESS_TIERS, RULE_300)
     rows = tuple(
-        Row(
+        share_row(
             f"{tier.label}, {d.name}",
             _path("access_straight_by_definition", d.name, tier.name),
-            pct,
-            "of residents",
         )
         for tier in tiers[1:3]
         for d in SITE_DEFINITIONS.values()
@@ -293,29 +287,21 @@ def _amount_section() -> Section:
                 num(2),
                 "Shannon, nats",
             ),
-            Row(
+            share_row(
                 "Open countryside within 1 km",
                 _path("open_countryside", "within_1km_share"),
-                pct,
-                "of residents",
             ),
-            Row(
+            share_row(
                 "Open countryside within 5 km",
                 _path("open_countryside", "within_5km_share"),
-                pct,
-                "of residents",
             ),
-            Row(
+            share_row(
                 "Blue space within 300 m (straight line)",
                 _path("blue_within_300m_share"),
-                pct,
-                "of residents",
             ),
-            Row(
+            share_row(
                 "Blue space within 1 km (straight line)",
                 _path("blue_within_1km_share"),
-                pct,
-                "of residents",
             ),
             Row(
                 "Blue space within 300 m (walking network)",
@@ -351,11 +337,9 @@ def _air_section(prof: Prof) -> Section:
             for name, level in levels.items()
         ]
         rows.append(
-            Row(
+            share_row(
                 f"  above the UK limit ({standards.UK_LIMITS[pol]:g} µg/m³)",
                 _path(f"pop_share_{pol}_above_uk_limit"),
-                pct,
-                "of residents",
             )
         )
     for key in sorted(k for k in prof if k.startswith("air_change_")):
@@ -403,8 +387,7 @@ def _edge_section() -> Section:
         "Edge of the county: residents missing a tier with the edge nearer than its distance "
         "(a lower bound)",
         tuple(
-            Row(tier.label, _path("edge_affected_share", tier.name), pct, "of residents")
-            for tier in ACCESS_TIERS
+            share_row(tier.label, _path("edge_affected_share", tier.name)) for tier in ACCESS_TIERS
         ),
     )
 
@@ -465,11 +448,11 @@ def _header(prof: Prof) -> list[str]:
         )
         if x
     )
-    return [
-        f"{place['name']} ({where})",
+    counted = (
         f"{people(prof['population'])} residents (Census 2021) in {prof['n_lsoas']:,} LSOAs: "
-        f"{prof['method']}.",
-    ]
+        f"{prof['method']}."
+    )
+    return [f"{place['name']} ({where})", *textwrap.wrap(counted, WIDTH)]
 
 
 def _notes(prof: Prof) -> list[str]:
