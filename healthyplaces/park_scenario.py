@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.standards import ACCESS_TIERS, DEFAULT_SITE_DEFINITION, SITE_DEFINITIONS
 from healthyplaces.formatting import fmt_number, fmt_people
-from healthyplaces.profile_text import NOT_OFFLINE, WIDTH
+from healthyplaces.text_rows import NOT_OFFLINE, WIDTH
 from layers import catalogue
 
 if TYPE_CHECKING:

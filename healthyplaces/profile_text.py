@@ -5,114 +5,42 @@ in ``prof["units"]``), formatted with :mod:`healthyplaces.formatting`, beside th
 same figure for the area's district and the county where the command passes
 their profiles. Shares (0–1) print as percentages; concentrations in µg/m³ of
 the profile's DEFRA PCM year; areas in hectares; distances in metres. A value
-the offline data cannot give prints as :data:`NOT_OFFLINE` (walking network) or
-:data:`NONE` with the reason.
+the offline data cannot give prints as "not available offline" (walking network) or
+"—" with the reason (:mod:`healthyplaces.text_rows`).
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geo import standards
 from geo.standards import ACCESS_TIERS, RULE_300, SITE_DEFINITIONS
-from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, is_missing
-
-#: A walking-network figure outside the offline network.
-NOT_OFFLINE = "not available offline"
-#: Any other missing value (followed by its reason where there is one).
-NONE = "—"
-#: Width the notes are wrapped to, characters.
-WIDTH = 100
-
-Prof = Mapping[str, Any]
-Getter = Callable[[Prof], Any]
-Formatter = Callable[[Any], str]
-#: Units of a row: fixed text, or text that depends on the profile (a confidence interval).
-Units = str | Callable[[Prof], str]
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a section: a label, how to read the value from a profile, and its units."""
-
-    label: str
-    get: Getter
-    fmt: Formatter
-    units: Units
-    #: Whether the district and county columns show the same figure.
-    compare: bool = True
-
-
-@dataclass(frozen=True)
-class Section:
-    """A titled group of rows."""
-
-    title: str
-    rows: tuple[Row, ...]
-
-
-def pct(value: Any) -> str:
-    """A 0–1 share as ``33.0%``; :data:`NONE` when missing."""
-    return NONE if is_missing(value) else f"{fmt_pct(value)}%"
-
-
-def share_row(label: str, get: Getter) -> Row:
-    """A row of a 0–1 share of residents, shown as a percentage."""
-    return Row(label, get, pct, "of residents")
-
-
-def num(digits: int) -> Formatter:
-    """A number with ``digits`` decimals (thousands separated); :data:`NONE` when missing."""
-    return lambda v: NONE if is_missing(v) else fmt_number(v, digits)
-
-
-def people(value: Any) -> str:
-    """Whole people (``546,373``); :data:`NONE` when missing."""
-    return NONE if is_missing(value) else fmt_people(value)
-
-
-def network_pct(pair: Any) -> str:
-    """A walking-network share and its coverage: :data:`NOT_OFFLINE` off the network.
-
-    Where the network covers only some residents the share is of those covered,
-    and says so (``29.1% of 20.5% covered``).
-    """
-    value, cov = pair
-    if value is None or is_missing(value):
-        return NOT_OFFLINE
-    text = pct(value)
-    return text if is_missing(cov) or cov >= 0.999 else f"{text} of {pct(cov)} covered"
-
-
-def _with_coverage(get: Getter, coverage: Getter) -> Getter:
-    return lambda p: (get(p), coverage(p))
-
-
-def _path(*keys: str) -> Getter:
-    """Read ``p[k1][k2]…``; None where a key is absent."""
-
-    def get(p: Prof) -> Any:
-        value: Any = p
-        for k in keys:
-            if not isinstance(value, Mapping) or k not in value:
-                return None
-            value = value[k]
-        return value
-
-    return get
+from healthyplaces.formatting import fmt_number, is_missing
+from healthyplaces.text_rows import (
+    NONE,
+    WIDTH,
+    Getter,
+    Prof,
+    Row,
+    Section,
+    Units,
+    detour,
+    network_pct,
+    num,
+    num_scaled,
+    path,
+    pct,
+    people,
+    share_row,
+    with_coverage,
+)
 
 
 def _air(pol: str, *keys: str) -> Getter:
     """A figure of ``pol`` in the profile's own PCM year (``air_by_year``)."""
-    return lambda p: _path("air_by_year", str(p.get("air_year")), pol, *keys)(p)
-
-
-def num_scaled(scale: float, digits: int) -> Formatter:
-    """A number times ``scale`` (a 0–1 difference as percentage points)."""
-    return lambda v: NONE if is_missing(v) else fmt_number(float(v) * scale, digits)
+    return lambda p: path("air_by_year", str(p.get("air_year")), pol, *keys)(p)
 
 
 def _ci_units(units: str, key: str, scale: float, digits: int) -> Units:
@@ -132,27 +60,27 @@ def _people_section() -> Section:
     return Section(
         "People and deprivation (Census 2021; IoD 2025)",
         (
-            Row("Residents", _path("population"), people, "people"),
-            Row("LSOAs counted", _path("n_lsoas"), num(0), "LSOAs", compare=False),
+            Row("Residents", path("population"), people, "people"),
+            Row("LSOAs counted", path("n_lsoas"), num(0), "LSOAs", compare=False),
             Row(
                 "IMD score (population-weighted; higher = more deprived)",
-                _path("imd_score_pop_weighted"),
+                path("imd_score_pop_weighted"),
                 num(1),
                 "IMD score",
             ),
             share_row(
                 "Residents in England's 20% most deprived LSOAs",
-                _path("pop_share_imd_deciles_1_2"),
+                path("pop_share_imd_deciles_1_2"),
             ),
             Row(
                 "LSOAs in England's 10% most deprived",
-                _path("lsoa_share_most_deprived_decile"),
+                path("lsoa_share_most_deprived_decile"),
                 pct,
                 "of LSOAs",
             ),
             Row(
                 "Healthy Places index (population-weighted; higher = less healthy)",
-                _path("hpi_score_pop_weighted"),
+                path("hpi_score_pop_weighted"),
                 num(1),
                 "score",
             ),
@@ -162,29 +90,29 @@ def _people_section() -> Section:
 
 def _green_section(prof: Prof) -> Section:
     d = prof.get("site_definition") or {}
-    rows = [share_row(tier.label, _path("access_straight", tier.name)) for tier in ACCESS_TIERS]
+    rows = [share_row(tier.label, path("access_straight", tier.name)) for tier in ACCESS_TIERS]
     rows.append(
         share_row(
             "1 ha site within 300 m (the '300' of 3-30-300)",
-            _path("rule_3_30_300_share"),
+            path("rule_3_30_300_share"),
         )
     )
     rows += [
         Row(
             "Inequality in the 2 ha tier: slope index (SII)",
-            _path("sii", "value"),
+            path("sii", "value"),
             num_scaled(100, 1),
             _ci_units("points, least minus most deprived", "sii", 100, 1),
         ),
         Row(
             "  relative index (RII = SII ÷ mean)",
-            _path("rii", "value"),
+            path("rii", "value"),
             num(2),
             _ci_units("ratio", "rii", 1, 2),
         ),
         Row(
             "  concentration index (< 0: more among the less deprived)",
-            _path("concentration_index", "value"),
+            path("concentration_index", "value"),
             num(3),
             _ci_units("index", "concentration_index", 1, 3),
         ),
@@ -199,8 +127,8 @@ def _network_section() -> Section:
     rows = [
         Row(
             tier.label,
-            _with_coverage(
-                _path("access_network", tier.name), _path("access_network_coverage", tier.name)
+            with_coverage(
+                path("access_network", tier.name), path("access_network_coverage", tier.name)
             ),
             network_pct,
             "of residents",
@@ -210,8 +138,11 @@ def _network_section() -> Section:
     rows += [
         Row(
             f"Detour ratio, {tier.label}",
-            _path("detour_ratio_median", tier.name),
-            lambda v: NOT_OFFLINE if is_missing(v) else fmt_number(v, 2),
+            with_coverage(
+                path("detour_ratio_median", tier.name),
+                path("access_network_coverage", tier.name),
+            ),
+            detour,
             "walking ÷ straight line, median",
             compare=False,
         )
@@ -220,22 +151,22 @@ def _network_section() -> Section:
     rows += [
         share_row(
             "Any green or blue space within a 15-minute walk (1,200 m)",
-            _path("walk_15min", "share"),
+            path("walk_15min", "share"),
         ),
         Row(
             "  by day, walking network",
-            _with_coverage(
-                _path("after_dark", "daytime_network_share"),
-                _path("walk_15min", "network_coverage"),
+            with_coverage(
+                path("after_dark", "daytime_network_share"),
+                path("walk_15min", "network_coverage"),
             ),
             network_pct,
             "of residents",
         ),
         Row(
             "  after dark, lit streets only",
-            _with_coverage(
-                _path("after_dark", "after_dark_network_share"),
-                _path("walk_15min", "network_coverage"),
+            with_coverage(
+                path("after_dark", "after_dark_network_share"),
+                path("walk_15min", "network_coverage"),
             ),
             network_pct,
             "of residents",
@@ -249,7 +180,7 @@ def _definitions_section() -> Section:
     rows = tuple(
         share_row(
             f"{tier.label}, {d.name}",
-            _path("access_straight_by_definition", d.name, tier.name),
+            path("access_straight_by_definition", d.name, tier.name),
         )
         for tier in tiers[1:3]
         for d in SITE_DEFINITIONS.values()
@@ -264,48 +195,48 @@ def _amount_section() -> Section:
     return Section(
         "Green space, nature and blue space (OSM 2023; waterways 2018)",
         (
-            Row("Accessible green space in the area", _path("accessible_green_ha"), num(0), "ha"),
+            Row("Accessible green space in the area", path("accessible_green_ha"), num(0), "ha"),
             Row(
                 f"Accessible green space (standard {g:g})",
-                _path("accessible_green_ha_per_1000"),
+                path("accessible_green_ha_per_1000"),
                 num(2),
                 "ha per 1,000 people",
             ),
             Row(
                 f"Local nature reserves (ANGSt {lnr:g})",
-                _path("nature_reserve_ha_per_1000"),
+                path("nature_reserve_ha_per_1000"),
                 num(2),
                 "ha per 1,000 people",
             ),
-            Row("Natural and semi-natural land", _path("natural_share"), pct, "of land"),
-            Row("Nature reserves", _path("nature_reserve_share"), pct, "of land"),
-            Row("Mapped trees", _path("trees_per_km2"), num(1), "per km²"),
-            Row("Habitat diversity of the area", _path("habitat_shannon"), num(2), "Shannon, nats"),
+            Row("Natural and semi-natural land", path("natural_share"), pct, "of land"),
+            Row("Nature reserves", path("nature_reserve_share"), pct, "of land"),
+            Row("Mapped trees", path("trees_per_km2"), num(1), "per km²"),
+            Row("Habitat diversity of the area", path("habitat_shannon"), num(2), "Shannon, nats"),
             Row(
                 "Habitat diversity within 1 km of home (population-weighted)",
-                _path("habitat_shannon_1km_pop_weighted"),
+                path("habitat_shannon_1km_pop_weighted"),
                 num(2),
                 "Shannon, nats",
             ),
             share_row(
                 "Open countryside within 1 km",
-                _path("open_countryside", "within_1km_share"),
+                path("open_countryside", "within_1km_share"),
             ),
             share_row(
                 "Open countryside within 5 km",
-                _path("open_countryside", "within_5km_share"),
+                path("open_countryside", "within_5km_share"),
             ),
             share_row(
                 "Blue space within 300 m (straight line)",
-                _path("blue_within_300m_share"),
+                path("blue_within_300m_share"),
             ),
             share_row(
                 "Blue space within 1 km (straight line)",
-                _path("blue_within_1km_share"),
+                path("blue_within_1km_share"),
             ),
             Row(
                 "Blue space within 300 m (walking network)",
-                _with_coverage(_path("blue_network_within_300m_share"), lambda p: None),
+                with_coverage(path("blue_network_within_300m_share"), lambda p: None),
                 network_pct,
                 "of residents",
             ),
@@ -321,7 +252,7 @@ def _air_section(prof: Prof) -> Section:
         rows.append(
             Row(
                 f"{label} annual mean (population-weighted)",
-                _path(f"{pol}_pop_weighted_ugm3"),
+                path(f"{pol}_pop_weighted_ugm3"),
                 num(1),
                 f"µg/m³ ({year})",
             )
@@ -339,17 +270,17 @@ def _air_section(prof: Prof) -> Section:
         rows.append(
             share_row(
                 f"  above the UK limit ({standards.UK_LIMITS[pol]:g} µg/m³)",
-                _path(f"pop_share_{pol}_above_uk_limit"),
+                path(f"pop_share_{pol}_above_uk_limit"),
             )
         )
     for key in sorted(k for k in prof if k.startswith("air_change_")):
         for pol, label in standards.POLLUTANT_LABELS.items():
-            change = _path(key, pol)(prof)
+            change = path(key, pol)(prof)
             if isinstance(change, Mapping):
                 rows.append(
                     Row(
                         f"{label} change {change.get('base_year')} to {change.get('year')}",
-                        _path(key, pol),
+                        path(key, pol),
                         _change,
                         "µg/m³ (% of base)",
                     )
@@ -373,11 +304,11 @@ def _burden_section(prof: Prof) -> Section:
         (
             Row(
                 "Residents with the double burden",
-                _path("double_burden_population"),
+                path("double_burden_population"),
                 people,
                 "people",
             ),
-            Row("LSOAs with the double burden", _path("double_burden_lsoas"), num(0), "LSOAs"),
+            Row("LSOAs with the double burden", path("double_burden_lsoas"), num(0), "LSOAs"),
         ),
     )
 
@@ -387,7 +318,7 @@ def _edge_section() -> Section:
         "Edge of the county: residents missing a tier with the edge nearer than its distance "
         "(a lower bound)",
         tuple(
-            share_row(tier.label, _path("edge_affected_share", tier.name)) for tier in ACCESS_TIERS
+            share_row(tier.label, path("edge_affected_share", tier.name)) for tier in ACCESS_TIERS
         ),
     )
 
@@ -459,8 +390,8 @@ def _notes(prof: Prof) -> list[str]:
     notes = list(prof.get("notes") or [])
     notes += [
         prof.get("air_uk_limit_note"),
-        _path("after_dark", "note")(prof),
-        _path("completeness", "note")(prof),
+        path("after_dark", "note")(prof),
+        path("completeness", "note")(prof),
         prof.get("sensitivity_note"),
     ]
     out = ["Notes"]
