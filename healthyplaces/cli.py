@@ -71,9 +71,9 @@ def _cmd_layers(args: argparse.Namespace) -> int:
     if args.json:
         print_json(entries)
     else:
-        for e in entries:
-            rows = f"{e.get('rows', '?'):>7}" if "rows" in e else "      -"
-            print(f"{e['name']:<22} {rows}  {e['vintage']:<10} {e['licence']:<28} {e['title']}")
+        from healthyplaces.layers_text import layers_table
+
+        print(layers_table(entries))
         print(f"\n{catalogue.ATTRIBUTION}")
     return 0
 
@@ -152,12 +152,15 @@ def _cmd_profile(args: argparse.Namespace) -> int:
     if args.json:
         print_json(prof)
         return 0
-    print(f"{prof['place']['name']} ({prof['place']['level']}), {prof['population']:,} people")
-    for key, value in prof.items():
-        if key in ("place", "units", "attribution", "data_vintage"):
-            continue
-        print(f"  {key}: {json.dumps(_jsonable(value), ensure_ascii=False)}")
-    print(f"\n{catalogue.ATTRIBUTION}")
+    from analysis import areas
+    from healthyplaces import profile_text
+
+    district_area, county_area = areas.comparators(results, area)
+    district, county = (
+        profiles.profile(results, a, args.definition) if a is not None else None
+        for a in (district_area, county_area)
+    )
+    sys.stdout.write(profile_text.render(prof, district, county))
     return 0
 
 
@@ -245,6 +248,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    if args.level:
+        return _batch_report(args)
     fmt = args.format or (
         "html" if args.output and args.output.lower().endswith(".html") else "pdf"
     )
@@ -261,6 +266,58 @@ def _cmd_report(args: argparse.Namespace) -> int:
     write_report(report, out, fmt)
     print(f"Wrote the {fmt.upper()} report for {area.name} to {out}", file=sys.stderr)
     return 0
+
+
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from layers.user_area import read_user_area
+
+    park = read_user_area(Path(args.park))  # the upload gate, before any analysis loads
+    place = None
+    if args.place:
+        from layers.places import resolve_place
+
+        place = resolve_place(args.place)
+    from analysis import engine
+    from healthyplaces import park_scenario
+
+    out = park_scenario.scenario(engine.load_results(_progress), park, place, args.definition)
+    if args.json:
+        print_json(out)
+    else:
+        sys.stdout.write(park_scenario.render(out))
+    return 0
+
+
+def _batch_report(args: argparse.Namespace) -> int:
+    """``report --level LEVEL -o DIR``: one report per place; 1 if any place failed."""
+    if args.place or args.boundary:
+        raise ValueError("give either PLACE/--boundary or --level, not both")
+    if not args.output:
+        raise ValueError("--level needs -o DIR, the folder to write the reports into")
+    out_dir = Path(args.output)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"-o {out_dir} is a file; with --level it must be a folder")
+    from healthyplaces import batch
+
+    places = batch.places_of(args.level)  # before the analysis loads
+    from analysis import engine
+
+    fmt = args.format or "pdf"
+    done = batch.write_reports(
+        engine.load_results(_progress),
+        places,
+        out_dir,
+        fmt,
+        definition=args.definition,
+        progress=batch.counter(),
+    )
+    print(
+        f"Wrote {len(done.written)} of {len(places)} {fmt.upper()} reports to {out_dir}",
+        file=sys.stderr,
+    )
+    for place, reason in done.failed:
+        print(f"  failed: {place.code} {place.name}: {reason}", file=sys.stderr)
+    return 1 if done.failed else 0
 
 
 def _definition_option(p: argparse.ArgumentParser) -> None:
@@ -363,16 +420,37 @@ def build_parser() -> argparse.ArgumentParser:
     _year_option(p)
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("report", help="a place report (PDF or self-contained HTML)")
+    p = sub.add_parser(
+        "report", help="a place report (PDF or self-contained HTML), or one per place of a level"
+    )
     p.add_argument("place", nargs="?", help="code (E08000032) or unambiguous name (Bradford)")
     p.add_argument("--boundary", help="GeoJSON, GeoPackage or zipped Shapefile of a custom area")
     p.add_argument(
         "--format", choices=["pdf", "html"], help="default: from the file suffix, else pdf"
     )
-    p.add_argument("-o", "--output", help="output file (default healthyplaces-PLACE.FORMAT)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="output file (default healthyplaces-PLACE.FORMAT); with --level, a folder",
+    )
+    p.add_argument(
+        "--level",
+        choices=["district", "ward", "msoa"],
+        help="one report per place of this level, into the folder -o DIR "
+        "(files CODE-name.FORMAT; default format pdf)",
+    )
     _year_option(p)
     _definition_option(p)
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("scenario", help="who gains from a new park drawn in a boundary file")
+    p.add_argument(
+        "--park", required=True, help="GeoJSON, GeoPackage or zipped Shapefile of the new park"
+    )
+    p.add_argument("--place", help="also count the gains of this place's residents")
+    p.add_argument("--json", action="store_true")
+    _definition_option(p)
+    p.set_defaults(func=_cmd_scenario)
 
     network_commands.register(sub)
     return parser
