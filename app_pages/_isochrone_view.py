@@ -39,6 +39,8 @@ MAX_BANDS = 5
 MAX_NAMES = 6
 #: Simplification of the green and blue space drawn inside the walk, m (ward-level detail).
 INSIDE_TOLERANCE_M = maps.SIMPLIFY_M["ward"]
+#: The table's columns of names (shown in their own table: they are long).
+NAME_COLUMNS = ("Green sites reached", "Blue space reached")
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 
 
@@ -169,26 +171,30 @@ def walk_map(
     coverage: NetworkCoverage, summary: dict[str, Any] | None, tiles: bool = False
 ) -> folium.Map:
     """The coverage outline and, given a ``summary``, its walking areas, the green and blue
-    space inside the longest walk, and the starting point (existing map helpers)."""
+    space inside the longest walk (drawn over the areas, so it shows), and the starting
+    point (existing map helpers). The walking areas' legend comes first."""
     area = _cache.layer("network_area")
     polygons = band_polygons(summary) if summary else None
     outer = polygons.geometry.iloc[-1] if polygons is not None else None
-    bounds = area.total_bounds if outer is None or outer.is_empty else outer.bounds
-    title = "Map of walking areas" if summary else f"Map of the walking network: {coverage.name}"
+    walk = summary is not None and outer is not None and not outer.is_empty
+    bounds = outer.bounds if walk and outer is not None else area.total_bounds
+    title = "Map of walking areas" if walk else f"Map of the walking network: {coverage.name}"
     m = maps.base_map(bounds, tiles=tiles, title=f"{title} (Tab to leave)")
-    iso_map.add_coverage(m, area, coverage.name)
-    if summary and polygons is not None and outer is not None and not outer.is_empty:
+    if walk and summary is not None and polygons is not None and outer is not None:
         from analysis.walk import WALK_SPEED_KMH
 
+        iso_map.add_isochrones(
+            m, polygons.to_crs(crs.DISPLAY_CRS), WALK_SPEED_KMH, ISOCHRONE_BUFFER_M
+        )
+        iso_map.add_coverage(m, area, coverage.name)
         water, ways = _cache.layer("water"), _cache.layer("waterways")
         maps.add_blue_space(
             m, _clip(water, outer), _clip(ways, outer), tolerance_m=INSIDE_TOLERANCE_M
         )
         maps.add_green_sites(m, _clip(_cache.layer("sites"), outer), tolerance_m=INSIDE_TOLERANCE_M)
-        iso_map.add_isochrones(
-            m, polygons.to_crs(crs.DISPLAY_CRS), WALK_SPEED_KMH, ISOCHRONE_BUFFER_M
-        )
         iso_map.add_origin(m, float(summary["at"]["lon"]), float(summary["at"]["lat"]))
+    else:
+        iso_map.add_coverage(m, area, coverage.name)
     return maps.finish(m, collapsed=True)
 
 
@@ -214,10 +220,17 @@ def show_results(coverage: NetworkCoverage, summary: dict[str, Any]) -> None:
     st.subheader("Inside each walking area")
     people = st.column_config.NumberColumn(format="localized")
     st.dataframe(
-        table,
+        table.drop(columns=list(NAME_COLUMNS)),
         hide_index=True,
         width="stretch",
         column_config={"People (Census 2021, est.)": people, "Distance (m)": people},
+    )
+    st.markdown("**Named green space and water each walk reaches**")
+    st.dataframe(
+        table[["Walk (min)", *NAME_COLUMNS]],
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.TextColumn(width="large") for c in NAME_COLUMNS},
     )
     if not all(b["complete"] for b in summary["bands"]):
         st.warning(

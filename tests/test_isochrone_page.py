@@ -96,7 +96,9 @@ def test_typed_point_shows_the_same_people_and_areas_as_the_cli(
     assert list(table["Distance (m)"]) == [400, 800]  # 5 and 10 min at 4.8 km/h
     # Park Square (a 0.65 ha OSM site, 2023) is 176 m from the point in a straight line:
     # the 5-minute (400 m) walk reaches it.
-    assert "Park Square" in table["Green sites reached"].iloc[0]
+    names = at.dataframe[1].value
+    assert list(names.columns) == ["Walk (min)", "Green sites reached", "Blue space reached"]
+    assert "Park Square" in names["Green sites reached"].iloc[0]
     # Nested: the longer walk holds at least as many people, hectares and sites.
     assert table["People (Census 2021, est.)"].is_monotonic_increasing
     assert table["Area (ha)"].is_monotonic_increasing

@@ -6,7 +6,8 @@ GeoJSON in EPSG:4326), the coverage polygon from :mod:`layers.network`
 (EPSG:27700). Colours are a ColorBrewer sequential ramp
 (:func:`healthyplaces.palettes.sequential_colours`, colour-blind safe; Harrower
 & Brewer 2003), darkest for the shortest walk, so the nested areas read as
-"nearer is darker".
+"nearer is darker". Yellow-orange-red, because the green space (Tol muted) and
+the water (blues) are drawn over the walking areas and must stand apart from them.
 """
 
 from __future__ import annotations
@@ -33,12 +34,12 @@ from healthyplaces.maps.elements import (
 from healthyplaces.palettes import sequential_colours
 from layers import catalogue
 
-#: Ramp of the walking areas (ColorBrewer, colour-blind safe).
-ISOCHRONE_PALETTE = "YlGnBu"
+#: Ramp of the walking areas (ColorBrewer, colour-blind safe; no greens or blues).
+ISOCHRONE_PALETTE = "YlOrRd"
 #: Outline of the area where the walking network is complete (Paul Tol bright grey-black).
 COVERAGE_COLOUR = "#333333"
-#: The clicked or typed origin (Okabe–Ito vermillion: stands out on the blue-green ramp).
-ORIGIN_COLOUR = "#D55E00"
+#: The clicked or typed origin (black with a white ring: stands out on every layer).
+ORIGIN_COLOUR = "#000000"
 
 
 def isochrone_colours(n: int) -> list[str]:
@@ -109,7 +110,8 @@ def add_isochrones(
     buffer_m
         Buffer round the reached streets, m (legend).
     """
-    fg = add_group(m, "Walking areas", True, catalogue.BOTH_SHORT)
+    # OSM is credited by the coverage layer drawn with it; the people are ONS (OGL)
+    fg = add_group(m, "Walking areas", True, catalogue.OGL_SHORT)
     colours = isochrone_colours(len(bands))
     shown = bands.assign(colour=colours)  # before to_display drops any empty area
     g = to_display(shown, ["minutes", "distance_m", "area_ha", "people", "colour"]).iloc[::-1]
