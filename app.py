@@ -21,6 +21,7 @@ from app_pages import (
     place_profile,
     reports,
     scenarios,
+    walking,
 )
 
 
@@ -33,6 +34,12 @@ def pages() -> list[st.Page]:
             icon=":material/map:",
             url_path="map_explorer",
             default=True,
+        ),
+        st.Page(
+            walking.render,
+            title="Walking areas",
+            icon=":material/directions_walk:",
+            url_path="walking",
         ),
         st.Page(
             place_profile.render,

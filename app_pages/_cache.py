@@ -75,7 +75,7 @@ def boundaries(level: str) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False)
 def _layer(name: str, fp: str) -> Any:
-    from layers import air_quality, bluespace, boundaries, deprivation, greenspace
+    from layers import air_quality, bluespace, boundaries, deprivation, greenspace, network
     from layers.bundle import read_table
 
     loaders: dict[str, Callable[[], Any]] = {
@@ -88,6 +88,7 @@ def _layer(name: str, fp: str) -> Any:
         "water": bluespace.load_water,
         "waterways": bluespace.load_waterways,
         "iod2025": deprivation.load_iod2025,
+        "network_area": network.load_network_area,
         "no2": lambda: air_quality.load_pollutant("no2"),
         "pm25": lambda: air_quality.load_pollutant("pm25"),
     }
@@ -97,7 +98,7 @@ def _layer(name: str, fp: str) -> Any:
 def layer(name: str) -> Any:
     """A bundle layer: ``lsoa21``, ``sites``, ``green_sites``, ``green_site_members``,
     ``green_completeness``, ``population_points``, ``water``, ``waterways``, ``iod2025``,
-    ``no2`` or ``pm25``
+    ``network_area`` (where the walking network is complete), ``no2`` or ``pm25``
     (GeoDataFrames in EPSG:27700, tables, rasters in µg/m³); do not modify."""
     return _layer(name, bundle_key())
 
@@ -226,6 +227,33 @@ def scenario(polygon: shapely.Geometry) -> dict[str, Any]:
     """:func:`analysis.new_park.add_park` for a new park (EPSG:27700), cached by its geometry."""
     results()
     return _scenario(shapely.to_wkb(polygon), bundle_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _isochrone(lon: float, lat: float, minutes: tuple[float, ...], fp: str) -> dict[str, Any]:
+    from analysis.walk import isochrone_summary
+
+    return isochrone_summary(lon, lat, list(minutes))
+
+
+#: Decimal places the walking origin is rounded to: 1e-4° is about 11 m north-south and
+#: 7 m east-west at 53.8° N, so clicks a few metres apart share one cached walk.
+ISOCHRONE_DECIMALS = 4
+
+
+def isochrone_origin(lon: float, lat: float) -> tuple[float, float]:
+    """The origin a walk is computed from: (lon, lat) rounded to :data:`ISOCHRONE_DECIMALS`."""
+    return round(float(lon), ISOCHRONE_DECIMALS), round(float(lat), ISOCHRONE_DECIMALS)
+
+
+def isochrone(lon: float, lat: float, minutes: tuple[float, ...]) -> dict[str, Any]:
+    """:func:`analysis.walk.isochrone_summary` from the rounded origin
+    (:func:`isochrone_origin`), cached per (origin, minutes); raises its ``ValueError``
+    for a point outside the complete network (check first: ``feature_at`` on the
+    ``network_area`` layer)."""
+    results()
+    x, y = isochrone_origin(lon, lat)
+    return _isochrone(x, y, tuple(sorted(minutes)), bundle_key())
 
 
 # --- Downloads ------------------------------------------------------------------------------

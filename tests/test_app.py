@@ -19,6 +19,7 @@ APP = str(ROOT / "app.py")
 TIMEOUT = 120
 PAGES = [
     "map_explorer",
+    "walking",
     "place_profile",
     "my_area",
     "scenarios",
@@ -141,6 +142,7 @@ def test_app_registers_every_page_as_a_render_function() -> None:
     menu = [p.get("page_name") for p in at._registered_pages.values()]
     assert menu == [
         "Map explorer",
+        "Walking areas",
         "Place profile",
         "My area",
         "Scenarios",
