@@ -405,6 +405,7 @@ def evidence(results: Results, area: Area, tables: HealthTables | None = None) -
             "SAMHI v5.00: Daras K, Barr B (2021), doi:10.17638/datacat.liverpool.ac.uk/1188 (OGL)",
             "ONS Census 2021 TS037 general health, MSOA 2021 (OGL)",
             "English Indices of Deprivation 2025, MHCLG (OGL)",
-            f"DEFRA PCM NO₂ {air_years.selected_year()} (OGL); green and blue space from OpenStreetMap 2023 (ODbL)",
+            f"DEFRA PCM NO₂ {air_years.selected_year()} (OGL); green and blue space from "
+            "OpenStreetMap 2023 (ODbL)",
         ],
     }

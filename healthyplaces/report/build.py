@@ -7,8 +7,8 @@ formatted tables and statistics. Nothing here computes an indicator.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from analysis import air_years, areas, deciles, equity, profiles
@@ -364,9 +364,7 @@ def build_report(
         decile_note=by_decile.note,
         decile_charts=charts,
         map=map_fig,
-        inequality=inequality_statistics(
-            prof, equity.headline_suppression(results, area, prof)
-        ),
+        inequality=inequality_statistics(prof, equity.headline_suppression(results, area, prof)),
         access=access_table(prof),
         coverage_notes=list(dict.fromkeys(notes)),
         lsoa_table=lsoa_rows(results, area),

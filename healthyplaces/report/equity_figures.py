@@ -74,7 +74,9 @@ def gardens_map_png(lsoa: gpd.GeoDataFrame, density: pd.Series, name: str) -> tu
     ax.set_axis_off()
     finite = density.to_numpy(float)
     lows = [float(np.nanmin(finite)) if np.isfinite(finite).any() else 0.0, *bins[:-1]]
-    labels = [f"{fmt_number(lo, 0)} – {fmt_number(hi, 0)}" for lo, hi in zip(lows, bins, strict=True)]
+    labels = [
+        f"{fmt_number(lo, 0)} – {fmt_number(hi, 0)}" for lo, hi in zip(lows, bins, strict=True)
+    ]
     handles = [
         Patch(facecolor=c, edgecolor="#666666", label=lab)
         for c, lab in zip(colours, labels, strict=True)
@@ -130,7 +132,5 @@ def evidence_scatter_png(frame: pd.DataFrame, x: str, x_label: str, y: str) -> b
     ax.set_ylabel("SAMHI 2022 (higher = poorer mental health)", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(
-        title="IMD 2025 quintile", fontsize=7, title_fontsize=7, frameon=False, loc="best"
-    )
+    ax.legend(title="IMD 2025 quintile", fontsize=7, title_fontsize=7, frameon=False, loc="best")
     return _png(fig)

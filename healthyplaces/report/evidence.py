@@ -73,9 +73,7 @@ def _scatter(results: Results, area: Area, tables: HealthTables) -> Figure:
     )
 
 
-def evidence_section(
-    results: Results, area: Area, tables: HealthTables | None = None
-) -> Section:
+def evidence_section(results: Results, area: Area, tables: HealthTables | None = None) -> Section:
     """The "Evidence" section of ``area``'s report (``tables``: default from the bundle)."""
     tables = tables if tables is not None else load_tables()
     result = ev.evidence(results, area, tables)

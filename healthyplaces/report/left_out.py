@@ -10,7 +10,7 @@ beyond unit conversion for display.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,17 +29,20 @@ ACCESS_KEY = f"meets_{HEADLINE_TIER}"
 AIR_KEY = "no2_ugm3"
 
 
-def _ci(low: Any, high: Any, scale: float, digits: int) -> str:
+def _ci(pair: Sequence[Any], scale: float, digits: int) -> str:
+    low, high = pair
     if is_missing(low) or is_missing(high):
         return MISSING
     return f"{fmt_number(float(low) * scale, digits)} to {fmt_number(float(high) * scale, digits)}"
 
 
 def _value_ci(ind: Mapping[str, Any], name: str, scale: float, digits: int, show_ci: bool) -> str:
-    value = fmt_number(None if is_missing(ind["by_group"][name]) else ind["by_group"][name] * scale, digits)
+    value = fmt_number(
+        None if is_missing(ind["by_group"][name]) else ind["by_group"][name] * scale, digits
+    )
     if not show_ci or value == MISSING:
         return value
-    return f"{value} ({_ci(*ind['by_group_ci'][name], scale, digits)})"
+    return f"{value} ({_ci(ind['by_group_ci'][name], scale, digits)})"
 
 
 def _gap(ind: Mapping[str, Any], name: str, scale: float, digits: int) -> str:
@@ -51,7 +54,7 @@ def _gap(ind: Mapping[str, Any], name: str, scale: float, digits: int) -> str:
     diff = gap["difference"]
     if is_missing(diff):
         return MISSING
-    return f"{float(diff) * scale:+.{digits}f} ({_ci(*gap['difference_ci'], scale, digits)})"
+    return f"{float(diff) * scale:+.{digits}f} ({_ci(gap['difference_ci'], scale, digits)})"
 
 
 def group_table(prof: Mapping[str, Any]) -> Table:
