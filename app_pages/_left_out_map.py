@@ -76,13 +76,21 @@ def _lsoa_frame(lsoa: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame
     return gpd.GeoDataFrame(joined, geometry="geometry", crs=lsoa.crs)
 
 
+def garden_density(lsoa: gpd.GeoDataFrame, gardens: pd.DataFrame) -> gpd.GeoDataFrame:
+    """LSOA polygons with ``neither_per_km2``: residents with neither a garden nor a 2 ha
+    green space within 300 m (:func:`analysis.need.gardens_table`) per km² of the
+    polygon (EPSG:27700 area)."""
+    g = _lsoa_frame(lsoa, gardens[["lsoa21_code", "people_without_garden_or_local"]])
+    area_km2 = g.geometry.area.to_numpy(float) / 1e6
+    g["neither_per_km2"] = g["people_without_garden_or_local"].to_numpy(float) / area_km2
+    return g
+
+
 def add_gardens(
     m: folium.Map, lsoa: gpd.GeoDataFrame, gardens: pd.DataFrame, tol: float, show: bool
 ) -> None:
     """Residents per km² with neither a garden nor a local green space (Fisher–Jenks, 5 classes)."""
-    g = _lsoa_frame(lsoa, gardens[["lsoa21_code", "people_without_garden_or_local"]])
-    area_km2 = g.geometry.area.to_numpy(float) / 1e6
-    g["neither_per_km2"] = g["people_without_garden_or_local"].to_numpy(float) / area_km2
+    g = garden_density(lsoa, gardens)
     maps.add_choropleth(
         m,
         g,
