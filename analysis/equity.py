@@ -12,6 +12,7 @@ population-weighted centroid, :mod:`analysis.engine`). The method string
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,11 +22,12 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from analysis import air_years
 from analysis.areas import Area
 from analysis.engine import Results
 from geo import equity as eq
 from geo import inequality, proximity
-from geo.standards import ACCESS_TIERS
+from geo.standards import ACCESS_TIERS, HEADLINE_TIER
 from layers import census, greenspace, population
 from layers.bundle import fingerprint
 
@@ -119,9 +121,11 @@ INDICATORS: dict[str, tuple[str, str, str, str]] = {
         "share",
         "0–1 of the group",
     ),
-    "no2_ugm3": ("no2_ugm3", "NO₂ annual mean 2019 (DEFRA PCM)", "mean", "µg/m³"),
-    "pm25_ugm3": ("pm25_ugm3", "PM2.5 annual mean 2019 (DEFRA PCM)", "mean", "µg/m³"),
+    "no2_ugm3": ("no2_ugm3", "NO₂ annual mean (DEFRA PCM)", "mean", "µg/m³"),
+    "pm25_ugm3": ("pm25_ugm3", "PM2.5 annual mean (DEFRA PCM)", "mean", "µg/m³"),
 }
+#: The air indicators: their year is the PCM year of the results' unsuffixed air columns.
+AIR_INDICATORS = ("no2_ugm3", "pm25_ugm3")
 _BOUNDS = {"share": (-1.0, 1.0), "mean": (-np.inf, np.inf)}
 
 
@@ -233,7 +237,7 @@ def equity_profile(
 
     JSON-ready (``healthyplaces equity PLACE --json``). Shares are 0–1 of the
     group (people or households, as the family's ``unit``); exposures are
-    population-weighted means in µg/m³ (DEFRA PCM 2019). Gaps are the group
+    population-weighted means in µg/m³ (DEFRA PCM, the year in ``air_year``). Gaps are the group
     minus its reference group, with 95% percentile bootstrap intervals over
     the area's LSOAs (:mod:`geo.equity`), suppressed by the one rule of
     :func:`geo.inequality.suppression_reason`.
@@ -249,11 +253,13 @@ def equity_profile(
     reason = place_suppression(results, area)
     pos = {n: i for i, n in enumerate(names)}
     place_pop = float(np.sum(results.lsoa["population"].to_numpy(float) * share))
+    year = air_years.selected_year()
     indicators: dict[str, Any] = {}
     for ki, key in enumerate(keys):
         _, label, kind, units = INDICATORS[key]
         indicators[key] = {
-            "label": label,
+            "label": f"{label}, {year}" if key in AIR_INDICATORS else label,
+            "year": year if key in AIR_INDICATORS else 2023,
             "kind": kind,
             "units": units,
             "by_group": {n: _nan_none(means[i, ki]) for n, i in pos.items()},
@@ -271,6 +277,7 @@ def equity_profile(
         "code": area.code,
         "level": area.level,
         "method": METHOD,
+        "air_year": year,
         "lsoa_weighting": area.method,
         "n_lsoa": int(keep.sum()),
         "population": place_pop,
@@ -284,7 +291,7 @@ def equity_profile(
         "indicators": indicators,
         "suppression": reason,
         "sources": "Census 2021 TS021, TS038, TS044, TS045, TS011 and the six age bands "
-        "(ONS, OGL v3.0); access from OpenStreetMap 2023; air from DEFRA PCM 2019.",
+        f"(ONS, OGL v3.0); access from OpenStreetMap 2023; air from DEFRA PCM {year}.",
     }
 
 
@@ -325,7 +332,7 @@ def life_course(results: Results, area: Area) -> dict[str, Any]:
       (Fields in Trust 2015, the LEAP walking-distance guideline of 400 m).
     * Older people (65+): share with a 0.5 ha site within 200 m (Natural
       England GI Framework doorstep standard), and 65+-weighted NO₂ (µg/m³,
-      DEFRA PCM 2019).
+      DEFRA PCM, the year of the results' air columns: ``air_year``).
     """
     _, share = _place_frame(results, area)
     lsoa = results.lsoa
@@ -337,6 +344,7 @@ def life_course(results: Results, area: Area) -> dict[str, Any]:
     no2 = lsoa["no2_ugm3"].to_numpy(float)
     return {
         "method": METHOD,
+        "air_year": air_years.selected_year(),
         "children": {
             "group": "Aged 0–15",
             "people": float(kids.sum()),
@@ -410,8 +418,10 @@ def gradients(results: Results, area: Area) -> dict[str, Any]:
     the one suppression rule (:func:`geo.inequality.suppression_reason`): too
     few LSOAs or deciles, or an interval outside the statistic's possible range
     (``[−1, 1]`` for the SII of a share and for both concentration indices).
-    These are NEW keys; the profile's existing ``sii``/``rii``/``concentration_index``
-    keep their values.
+    The old, unnamed keys ``sii``, ``rii`` and ``concentration_index`` (the
+    profile's, for the headline tier) are kept as aliases of
+    ``sii_meets_2ha_300m``, ``rii_meets_2ha_300m`` and ``ci_meets_2ha_300m``
+    (:data:`ALIASES`), suppressed by the same rule.
     """
     keep, share = _place_frame(results, area)
     lsoa = results.lsoa.loc[keep]
@@ -441,4 +451,46 @@ def gradients(results: Results, area: Area) -> dict[str, Any]:
                 "erreygers",
                 _suppress(e, ("erreygers_ci_low", "erreygers_ci_high"), (-1.0, 1.0), base),
             )
+    for old, new in ALIASES.items():
+        out[old] = dict(out[new])
+    out["aliases"] = dict(ALIASES)
     return out
+
+
+#: Old gradient keys (the profile's, for the headline tier) → their indicator-named keys.
+ALIASES = {
+    "sii": f"sii_meets_{HEADLINE_TIER}",
+    "rii": f"rii_meets_{HEADLINE_TIER}",
+    "concentration_index": f"ci_meets_{HEADLINE_TIER}",
+}
+#: The possible range of each headline statistic of a share (an interval outside it is absurd).
+_HEADLINE_BOUNDS = {
+    "sii": (-1.0, 1.0),
+    "rii": (-np.inf, np.inf),
+    "concentration_index": (-1.0, 1.0),
+}
+
+
+def headline_suppression(
+    results: Results, area: Area, prof: Mapping[str, Any]
+) -> dict[str, str | None]:
+    """The suppression reason (or None) of the profile's ``sii``, ``rii`` and
+    ``concentration_index`` (each ``{value, ci_low, ci_high}``), by the one rule of
+    :func:`geo.inequality.suppression_reason`: too few LSOAs or deciles in the
+    area, or an interval outside the statistic's possible range."""
+    base = place_suppression(results, area)
+    out: dict[str, str | None] = {}
+    for key, bounds in _HEADLINE_BOUNDS.items():
+        stat = prof[key]
+        interval = (_finite(stat.get("ci_low")), _finite(stat.get("ci_high")))
+        out[key] = base or inequality.suppression_reason(
+            inequality.MIN_UNITS, inequality.MIN_DECILES, interval, bounds
+        )
+    return out
+
+
+def _finite(x: Any) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return float("nan")

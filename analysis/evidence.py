@@ -25,7 +25,8 @@ to mean 0 and SD 1 within the place so coefficients compare ("per SD"):
   green space goes with a higher outcome".
 * blue: water within 300 m of the centroid (0/1 per LSOA; the residents'
   share at MSOA).
-* NO₂: DEFRA PCM 2019 annual mean at the centroid (µg/m³).
+* NO₂: DEFRA PCM annual mean of the results' air year (the newest unless another is
+  selected, :func:`analysis.air_years.selected_year`) at the centroid (µg/m³).
 * IMD 2025 score (MHCLG), the adjustment.
 
 Inference uses t distributions (``use_t=True``): G − 1 degrees of freedom
@@ -47,6 +48,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from analysis import air_years
 from analysis.areas import Area
 from analysis.engine import Results
 from layers.evidence_data import HealthTables, load_tables
@@ -126,10 +128,11 @@ BAD_HEALTH = Outcome(
 )
 OUTCOMES = (SAMHI_2022, SAMHI_CHANGE, BAD_HEALTH)
 
+#: The caveats shown with every model; ``{air_year}`` is filled in by :func:`evidence`.
 CAVEATS = [
     "Ecological: these are associations between areas (LSOAs or MSOAs), not between people; "
     "they do not say how any one person's health relates to where they live.",
-    "Cross-sectional: exposure and health are measured at about the same time (NO₂ 2019, "
+    "Cross-sectional: exposure and health are measured at about the same time (NO₂ {air_year}, "
     "green and blue space 2023, SAMHI 2019–2022, Census 2021), so they cannot show which "
     "came first.",
     "Confounded: only deprivation (IMD 2025 score) is allowed for; age, ethnicity, housing, "
@@ -345,6 +348,17 @@ def summary(area_name: str, models: list[dict[str, Any]]) -> str:
     )
 
 
+def too_few_message(result: dict[str, Any]) -> str:
+    """The sentence shown instead of the models when every model of a place is suppressed."""
+    name = result["area"]["name"]
+    return (
+        f"{name} has {result['n_lsoa']} LSOAs in {result['n_msoa_clusters']} MSOAs: too few "
+        f"for these models to mean anything. They need at least {MIN_LSOAS} LSOAs in "
+        f"{MIN_CLUSTERS} MSOAs (and {MIN_MSOAS} MSOAs for general health). Choose a district "
+        "or the county."
+    )
+
+
 def evidence(results: Results, area: Area, tables: HealthTables | None = None) -> dict[str, Any]:
     """The evidence for ``area``, ready for ``healthyplaces evidence PLACE --json`` and the page.
 
@@ -385,11 +399,13 @@ def evidence(results: Results, area: Area, tables: HealthTables | None = None) -
         ),
         "models": models,
         "summary": summary(area.name, models),
-        "caveats": list(CAVEATS),
+        "air_year": air_years.selected_year(),
+        "caveats": [c.format(air_year=air_years.selected_year()) for c in CAVEATS],
         "sources": [
             "SAMHI v5.00: Daras K, Barr B (2021), doi:10.17638/datacat.liverpool.ac.uk/1188 (OGL)",
             "ONS Census 2021 TS037 general health, MSOA 2021 (OGL)",
             "English Indices of Deprivation 2025, MHCLG (OGL)",
-            "DEFRA PCM NO₂ 2019 (OGL); green and blue space from OpenStreetMap 2023 (ODbL)",
+            f"DEFRA PCM NO₂ {air_years.selected_year()} (OGL); green and blue space from "
+            "OpenStreetMap 2023 (ODbL)",
         ],
     }

@@ -122,12 +122,7 @@ def render() -> None:
     tables = evidence_data.load_tables()
     result = ev.evidence(results, area, tables)
     if result["suppressed"]:
-        st.warning(
-            f"{md_escape(place.name)} has {result['n_lsoa']} LSOAs in "
-            f"{result['n_msoa_clusters']} MSOAs: too few for these models to mean anything. "
-            f"They need at least {ev.MIN_LSOAS} LSOAs in {ev.MIN_CLUSTERS} MSOAs "
-            f"(and {ev.MIN_MSOAS} MSOAs for general health). Choose a district or the county."
-        )
+        st.warning(md_escape(ev.too_few_message(result)))
     else:
         _show_models(result, ev.lsoa_frame(results, area, tables.samhi))
     st.subheader("Read with care")

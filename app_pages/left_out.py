@@ -12,10 +12,31 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from analysis import equity
-from app_pages import _cache, _place
+from analysis import areas, comparator, equity, need
+from app_pages import _cache, _left_out_map, _place
+from geo.standards import ACCESS_TIERS
+from healthyplaces import maps
 from healthyplaces.formatting import md_escape
+from layers.places import Place
+
+#: Map height (px), as the map explorer's.
+MAP_HEIGHT = 520
+#: The standards a planner can rank LSOAs by (analysis.need.priorities), with labels.
+STANDARDS = {
+    **{t.name: t.label for t in ACCESS_TIERS},
+    "rule_3_30_300": "a 1 ha green space within 300 m (3-30-300)",
+    "blue_300m": "blue space within 300 m",
+}
+#: The need components and the slider labels (analysis.need.NeedWeights fields).
+NEED_LABELS = {
+    "children": "Children aged 0–15",
+    "no_car": "Households without a car",
+    "flats_without_garden": "Flats without a garden",
+    "imd": "Deprivation (IMD 2025 score)",
+    "samhi": "Poor mental health (SAMHI 2022)",
+}
 
 
 def _group_table(prof: dict[str, Any], key: str) -> pd.DataFrame:
@@ -69,7 +90,7 @@ def _life_course(lc: dict[str, Any]) -> None:
     c1.caption(f"All ages: {_pct(kids['all_ages_share_meeting'])}. {md_escape(kids['standard'])}.")
     c2.metric("People 65+ with a 0.5 ha site within 200 m", _pct(old["share_meeting"]))
     c2.caption(f"All ages: {_pct(old['all_ages_share_meeting'])}.")
-    c3.metric("NO₂ breathed by people 65+ (µg/m³, 2019)", _num(old["no2_ugm3"]))
+    c3.metric(f"NO₂ breathed by people 65+ (µg/m³, {lc['air_year']})", _num(old["no2_ugm3"]))
     c3.caption(f"All ages: {_num(old['all_ages_no2_ugm3'])} µg/m³.")
 
 
@@ -116,4 +137,78 @@ def render() -> None:
     st.dataframe(_gap_table(prof, key), hide_index=True)
     _life_course(views["life_course"])
     _gardens(views["gardens_and_parks"])
+    _map(place)
     st.caption(md_escape(prof["sources"]))
+
+
+def _map_controls() -> dict[str, Any]:
+    c: dict[str, Any] = {}
+    c["show"] = st.radio("Layer shown", _left_out_map.LAYERS, index=0)
+    c["standard"] = st.selectbox(
+        "Rank LSOAs by people without",
+        list(STANDARDS.keys()),
+        index=1,
+        format_func=lambda k: STANDARDS[str(k)],
+    )
+    c["top"] = st.slider("Priority LSOAs shown", 5, 30, 10)
+    with st.expander("Need weights", expanded=False):
+        st.caption(
+            "Each LSOA's need is the weighted mean of these percentile ranks (0–1) across West "
+            "Yorkshire; priority = people without the standard × (1 + need)."
+        )
+        c["weights"] = need.NeedWeights(
+            **{k: st.slider(label, 0.0, 5.0, 1.0, 0.5) for k, label in NEED_LABELS.items()}
+        )
+    return c
+
+
+def _map(place: Place) -> None:
+    """One map with the gardens, AHAH-disagreement and priority layers, and its notes."""
+    st.subheader(f"Map of who is left out in {md_escape(place.name)}")
+    results = _cache.results()
+    area = areas.area_for_place(results, place)
+    controls, map_col = st.columns([1, 3], gap="medium")
+    with controls:
+        c = _map_controls()
+    ranks = comparator.ahah_ranks(results, area)
+    rho = comparator.ahah_comparison(results, area)["spearman_rho"]
+    table = need.priorities(results, c["standard"], c["weights"], area)
+    top = table.head(c["top"])
+    inside = area.share > 0
+    layers = {
+        "gardens": need.gardens_table(results),
+        "ranks": ranks,
+        "rho": rho,
+        "top": top,
+        "standard_label": STANDARDS[c["standard"]],
+        "show": c["show"],
+        "place_name": place.name,
+    }
+    with map_col, st.spinner("Drawing the map…"):
+        m = _left_out_map.build_map(
+            _place.place_geometry(place),
+            results.lsoa.loc[inside, ["lsoa21_code", "lsoa21_name", "geometry"]],
+            layers,
+            f"Map of who is left out in {place.name} (Tab to leave)",
+            maps.SIMPLIFY_M.get(place.level, 20.0),
+        )
+        st_folium(
+            m, key="left_out_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
+        )
+    st.caption("Gardens and parks: " + md_escape(need.GARDEN_METHOD))
+    rho_text = "not available" if rho is None else f"{rho:.2f}"
+    st.caption(
+        f"AHAH v4 and the Healthy Places index: Spearman rank correlation {rho_text} over "
+        f"{len(ranks):,} LSOAs. " + md_escape(comparator.AHAH_SENTENCE)
+    )
+    st.markdown(f"**Where a new park would help most**: people without {STANDARDS[c['standard']]}")
+    st.dataframe(
+        top[["rank", "lsoa21_name", "lsoa21_code", "people_without", "need", "priority"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "people_without": st.column_config.NumberColumn("People without", format="%.0f"),
+            "need": st.column_config.NumberColumn("Need (0–1)", format="%.2f"),
+            "priority": st.column_config.NumberColumn("Priority", format="%.0f"),
+        },
+    )

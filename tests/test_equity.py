@@ -305,3 +305,24 @@ def test_left_out_page_shows_the_suppression_message(results: Any) -> None:
     at.run()
     assert not at.exception
     assert any("Suppressed" in i.value for i in at.info)
+
+
+def test_old_gradient_keys_are_aliases_of_the_indicator_named_ones(results: Any) -> None:
+    for code in ("West Yorkshire", _small_ward(results)):
+        grad = equity.gradients(results, area_for_place(results, resolve_place(code)))
+        assert grad["sii"] == grad["sii_meets_2ha_300m"]
+        assert grad["rii"] == grad["rii_meets_2ha_300m"]
+        assert grad["concentration_index"] == grad["ci_meets_2ha_300m"]
+        assert grad["aliases"]["sii"] == "sii_meets_2ha_300m"
+
+
+def test_air_figures_name_the_year_of_the_results(results: Any, bradford: dict[str, Any]) -> None:
+    from analysis import air_years
+
+    year = air_years.selected_year()
+    lsoa = results.lsoa
+    # The unsuffixed NO₂ column the groups are weighted over is that year's.
+    np.testing.assert_allclose(lsoa["no2_ugm3"], lsoa[f"no2_ugm3_{year}"])
+    assert bradford["air_year"] == year
+    assert bradford["indicators"]["no2_ugm3"]["label"].endswith(str(year))
+    assert f"DEFRA PCM {year}" in bradford["sources"]

@@ -75,7 +75,9 @@ def test_html_is_self_contained_and_names_bradford(bradford_html: str) -> None:
     assert "url(http" not in bradford_html and "@import" not in bradford_html
     assert "<script" not in bradford_html and "<link" not in bradford_html
     srcs = re.findall(r'<img src="([^"]{0,30})', bradford_html)
-    assert len(srcs) == 1 + len(deciles.DECILE_INDICATORS)
+    # The map, the decile charts, and the two figures of the "Who is left out" and
+    # "Evidence" sections (the gardens-and-parks map and the SAMHI scatter).
+    assert len(srcs) == 1 + len(deciles.DECILE_INDICATORS) + 2
     assert all(s.startswith("data:image/png;base64,") for s in srcs)
     assert len(re.findall(r'<img [^>]*alt="[^"]+"', bradford_html)) == len(srcs)
     assert '<html lang="en-GB">' in bradford_html and "<h1>" in bradford_html

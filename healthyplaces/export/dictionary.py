@@ -181,7 +181,10 @@ _RULES: list[tuple[str, str, str, str, str]] = [
 
 def _results_row(field: str) -> tuple[str, str, str, str]:
     from analysis.engine import INDICATORS
+    from analysis.group_columns import COLUMN_INFO
 
+    if field in COLUMN_INFO:  # the Census 2021 group counts, totals and shares
+        return COLUMN_INFO[field]
     known = INDICATORS.get(field)
     for pattern, description, units, source, rule_year in _RULES:
         if re.fullmatch(pattern, field):

@@ -14,6 +14,10 @@ Which features are kept
   district edge is exported whole. Features that only touch the boundary
   from outside are dropped.
 * ``place=None`` exports the whole county.
+
+The results (``results_lsoa``) are every column of :func:`analysis.engine.load_results`
+followed by the Census 2021 group counts, table totals and shares of
+:func:`analysis.group_columns.lsoa_group_columns`.
 """
 
 from __future__ import annotations
@@ -64,8 +68,12 @@ def _with_lsoa_geometry(table: pd.DataFrame, key: str) -> gpd.GeoDataFrame:
 def _load(layer: str) -> pd.DataFrame:
     if layer == RESULTS_LAYER:
         from analysis.engine import load_results
+        from analysis.group_columns import lsoa_group_columns
 
-        return load_results().lsoa.copy()
+        results = load_results()
+        groups = lsoa_group_columns(results)
+        # The group counts and shares go after every existing column (kept as they were).
+        return results.lsoa.merge(groups, on="lsoa21_code", how="left", validate="1:1")
     frame = read_table(layer)
     if isinstance(frame, gpd.GeoDataFrame):
         return frame

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from analysis import air_years, areas, deciles, profiles
+from analysis import air_years, areas, deciles, equity, profiles
 from analysis.areas import Area
 from analysis.engine import Results
 from geo import standards
 from healthyplaces.formatting import fmt_number, fmt_pct, fmt_people, is_missing
 from healthyplaces.report.air_change import air_change_table
+from healthyplaces.report.evidence import evidence_section
 from healthyplaces.report.figures import decile_alt, decile_chart_png, map_png
 from healthyplaces.report.headlines import _UK, _WHO, headline_rows
+from healthyplaces.report.left_out import left_out_section
 from healthyplaces.report.model import (
     NETWORK_NOTE_PREFIX,
     Figure,
@@ -57,24 +60,28 @@ def _interval(stat: dict[str, Any], scale: float = 1.0, digits: int = 2) -> str:
     return f"{fmt_number(lo, digits)} to {fmt_number(hi, digits)}"
 
 
-def inequality_statistics(prof: Mapping[str, Any]) -> list[Statistic]:
-    """SII, RII and the concentration index of the headline tier, each with a plain sentence."""
+def _concentration_reading(cv: Any, name: str) -> str:
+    if is_missing(cv):
+        return f"Not available for {name}."
+    if abs(float(cv)) < 0.05:
+        return f"At {float(cv):+.3f}, access in {name} is shared almost evenly across deprivation."
+    side = "less" if float(cv) > 0 else "more"
+    return f"At {float(cv):+.3f}, access in {name} is concentrated among {side}-deprived residents."
+
+
+def inequality_statistics(
+    prof: Mapping[str, Any], suppressed: Mapping[str, str | None] | None = None
+) -> list[Statistic]:
+    """SII, RII and the concentration index of the headline tier, each with a plain sentence.
+
+    ``suppressed`` maps ``sii``/``rii``/``concentration_index`` to a suppression reason
+    (:func:`analysis.equity.headline_suppression`); a suppressed statistic shows
+    "suppressed" and the reason instead of its value, interval and reading.
+    """
     name = str(prof["place"]["name"])
     sii, rii, conc = prof["sii"], prof["rii"], prof["concentration_index"]
     cv = conc.get("value")
-    if is_missing(cv):
-        c_read = f"Not available for {name}."
-    elif abs(float(cv)) < 0.05:
-        c_read = (
-            f"At {float(cv):+.3f}, access in {name} is shared almost evenly across deprivation."
-        )
-    else:
-        side = "less" if float(cv) > 0 else "more"
-        c_read = (
-            f"At {float(cv):+.3f}, access in {name} is concentrated among "
-            f"{side}-deprived residents."
-        )
-    return [
+    stats = [
         Statistic(
             "Slope index of inequality (SII), percentage points",
             fmt_number(float(sii["value"]) * 100, 1) if not is_missing(sii.get("value")) else "n/a",
@@ -99,8 +106,16 @@ def inequality_statistics(prof: Mapping[str, Any]) -> list[Statistic]:
             "The concentration index runs from −1 to +1: positive when access is concentrated "
             "among less-deprived residents, negative when among more-deprived residents, and "
             "0 when it is shared evenly.",
-            c_read,
+            _concentration_reading(cv, name),
         ),
+    ]
+    reasons = suppressed or {}
+    keys = ("sii", "rii", "concentration_index")
+    return [
+        replace(s, value="suppressed", interval="not shown", reading=str(reasons[k]))
+        if reasons.get(k)
+        else s
+        for k, s in zip(keys, stats, strict=True)
     ]
 
 
@@ -349,7 +364,7 @@ def build_report(
         decile_note=by_decile.note,
         decile_charts=charts,
         map=map_fig,
-        inequality=inequality_statistics(prof),
+        inequality=inequality_statistics(prof, equity.headline_suppression(results, area, prof)),
         access=access_table(prof),
         coverage_notes=list(dict.fromkeys(notes)),
         lsoa_table=lsoa_rows(results, area),
@@ -363,4 +378,5 @@ def build_report(
         air_change=air_change_table(prof),
         sensitivity=sensitivity_table(prof),
         completeness=completeness_note(prof),
+        sections=[left_out_section(results, area), evidence_section(results, area)],
     )

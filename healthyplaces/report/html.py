@@ -9,7 +9,11 @@ from healthyplaces.assets import data_uri
 from healthyplaces.formatting import esc
 from healthyplaces.report.headlines import headline_table
 from healthyplaces.report.model import (
+    Figure,
+    Note,
     Report,
+    Section,
+    Subheading,
     Table,
 )
 
@@ -51,6 +55,28 @@ def html_table(table: Table, first_col_header: bool = True) -> str:
 
 def _img(png: bytes, alt: str) -> str:
     return f'<img src="{data_uri(png, "image/png")}" alt="{esc(alt)}">'
+
+
+def _figure(fig: Figure) -> str:
+    return f"<figure>{_img(fig.png, fig.alt)}<figcaption>{esc(fig.caption)}</figcaption></figure>"
+
+
+def _section(sec: Section) -> str:
+    """A :class:`Section`, block by block (paragraphs, notes, subheadings, tables, figures)."""
+    out = [f'<section aria-labelledby="s-{sec.key}"><h2 id="s-{sec.key}">{esc(sec.title)}</h2>']
+    for block in sec.blocks:
+        if isinstance(block, Note):
+            out.append(f'<p class="note" role="note">{esc(block.text)}</p>')
+        elif isinstance(block, Subheading):
+            out.append(f"<h3>{esc(block.text)}</h3>")
+        elif isinstance(block, Table):
+            out.append(html_table(block))
+        elif isinstance(block, Figure):
+            out.append(_figure(block))
+        else:
+            out.append(f"<p>{esc(block)}</p>")
+    out.append("</section>")
+    return "".join(out)
 
 
 def render_html(report: Report) -> str:
@@ -122,6 +148,7 @@ def render_html(report: Report) -> str:
         if report.completeness:
             p.append(f'<p class="note" role="note">{esc(report.completeness)}</p>')
         p.append("</section>")
+    p += [_section(sec) for sec in report.sections]
     p.append('<section aria-labelledby="s-lsoa"><h2 id="s-lsoa">LSOAs</h2>')
     p.append(html_table(report.lsoa_table, first_col_header=False))
     p.append("</section>")

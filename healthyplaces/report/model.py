@@ -46,6 +46,8 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     numeric: list[bool]
+    #: Relative column widths for the PDF (empty: the renderer's default).
+    widths: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,34 @@ class Statistic:
     interval: str
     explanation: str
     reading: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A boxed note: a suppression message, a caveat or a method sentence."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Subheading:
+    """A heading inside a :class:`Section`."""
+
+    text: str
+
+
+#: What a section holds, in reading order: paragraphs (plain ``str``), notes,
+#: subheadings, tables and figures.
+Block = str | Note | Subheading | Table | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A report section laid out block by block (the "Who is left out" and "Evidence" sections)."""
+
+    key: str
+    title: str
+    blocks: list[Block]
 
 
 @dataclass
@@ -92,3 +122,6 @@ class Report:
     sensitivity: Table | None = None
     #: Green-space types not comparable between districts, one sentence.
     completeness: str = ""
+    #: Sections after the sensitivity table, in order ("Who is left out", "Evidence":
+    #: :mod:`healthyplaces.report.left_out`, :mod:`healthyplaces.report.evidence`).
+    sections: list[Section] = field(default_factory=list)

@@ -18,7 +18,10 @@ import matplotlib
 from healthyplaces.report.headlines import headline_table
 from healthyplaces.report.model import (
     Figure,
+    Note,
     Report,
+    Section,
+    Subheading,
     Table,
 )
 from layers import catalogue
@@ -106,6 +109,40 @@ class _Layout:
                 for c in cells:
                     row.cell(pdf_safe(c))
         pdf.ln(2)
+
+    def figure(self, fig: Figure, share: float = 0.72) -> None:
+        """One figure, centred at ``share`` of the text width, with its caption below;
+        a new page first when it would not fit."""
+        from PIL import Image
+
+        pdf = self.pdf
+        w = self.width * share
+        with Image.open(io.BytesIO(fig.png)) as im:
+            h = w * im.height / im.width
+        if pdf.get_y() + h + 10 > pdf.h - 16:
+            pdf.add_page()
+        pdf.image(
+            io.BytesIO(fig.png),
+            x=pdf.l_margin + (self.width - w) / 2,
+            w=w,
+            alt_text=pdf_safe(fig.alt),
+        )
+        self.para(fig.caption, 7.5, "I")
+
+    def section(self, sec: Section) -> None:
+        """A report :class:`Section`, block by block."""
+        self.heading(sec.title)
+        for block in sec.blocks:
+            if isinstance(block, Note):
+                self.para(block.text, 8.5, "I")
+            elif isinstance(block, Subheading):
+                self.heading(block.text, 11, need=40)
+            elif isinstance(block, Table):
+                self.table(block, 6.5, block.widths or None)
+            elif isinstance(block, Figure):
+                self.figure(block)
+            else:
+                self.para(block, 8.5)
 
     def charts(self, figures: Sequence[Figure]) -> None:
         """Figures two to a row, a new page when a row would not fit."""
@@ -212,6 +249,8 @@ def _back(lay: _Layout, report: Report) -> None:
         lay.table(report.sensitivity, 7, [40, *([80 / n_defs] * n_defs), 22, 38])
         if report.completeness:
             lay.para(f"Note: {report.completeness}", 8, "I")
+    for sec in report.sections:
+        lay.section(sec)
     lay.heading("Methods")
     for m in report.methods:
         lay.para(m, 8.5)
