@@ -250,9 +250,10 @@ def isochrone_summary(lon: float, lat: float, minutes: list[float]) -> dict[str,
     dict
         ``method`` and one ``bands`` entry per time: ``minutes``, ``distance_m``,
         ``area_ha``, ``green_ha`` (publicly accessible sites), ``blue_ha``
-        (amenity water), ``people`` (Census 2021 LSOA populations shared by
-        area: an estimate that assumes people spread evenly over each LSOA) and
-        ``geometry_lonlat`` (GeoJSON, EPSG:4326).
+        (amenity water), ``people`` (residents whose postcode point of the
+        population surface lies inside: Census 2021 on OS Code-Point Open),
+        ``people_area_share`` (the older estimate, LSOA populations shared by
+        area) and ``geometry_lonlat`` (GeoJSON, EPSG:4326).
 
     Raises
     ------
@@ -277,9 +278,11 @@ def isochrone_summary(lon: float, lat: float, minutes: list[float]) -> dict[str,
     sites = np.asarray(greenspace.load_sites().geometry.values)
     water = bluespace.load_water()
     water_geoms = np.asarray(water[water["blue_space"].to_numpy(bool)].geometry.values)
-    lsoa = load_results().lsoa
+    results = load_results()
+    lsoa = results.lsoa
     zones = np.asarray(lsoa.geometry.values)
     pop = lsoa["population"].to_numpy(float)
+    homes = results.points
     bands = []
     for m in sorted(minutes):
         d = m * WALK_SPEED_KMH * 1000 / 60
@@ -292,7 +295,8 @@ def isochrone_summary(lon: float, lat: float, minutes: list[float]) -> dict[str,
                 "area_ha": shapely.area(poly) / 1e4,
                 "green_ha": _inside_ha(sites, poly),
                 "blue_ha": _inside_ha(water_geoms, poly),
-                "people": float((pop * share).sum()),
+                "people": _people_inside(homes, poly) if homes is not None else None,
+                "people_area_share": float((pop * share).sum()),
                 "complete": bool(shapely.within(shapely.buffer(shapely.Point(x, y), d), area)),
                 "geometry_lonlat": shapely.geometry.mapping(
                     gpd.GeoSeries([poly], crs=crs.ANALYSIS_CRS).to_crs("EPSG:4326").iloc[0]
@@ -303,12 +307,21 @@ def isochrone_summary(lon: float, lat: float, minutes: list[float]) -> dict[str,
         "at": {"lon": lon, "lat": lat, "x": x, "y": y},
         "method": (
             f"Walking areas at {WALK_SPEED_KMH:g} km/h along the OSM network "
-            f"({cov.name}, {cov.vintage}), reached streets (partial edges cut at the "
-            f"remaining distance) buffered by {ISOCHRONE_BUFFER_M:g} m; people are "
-            "Census 2021 LSOA populations shared by area"
+            f"({cov.name}), reached streets (partial edges cut at the "
+            f"remaining distance) buffered by {ISOCHRONE_BUFFER_M:g} m; people are the "
+            "residents whose postcode lies inside (Census 2021 on the postcode population "
+            "surface)"
         ),
         "bands": bands,
     }
+
+
+def _people_inside(points: pd.DataFrame, poly: shapely.Geometry) -> float:
+    """Residents of the population surface whose postcode point lies in or on ``poly``."""
+    inside = shapely.intersects_xy(
+        poly, points["easting"].to_numpy(float), points["northing"].to_numpy(float)
+    )
+    return float(points["people"].to_numpy(float)[inside].sum())
 
 
 def _inside_ha(geoms: NDArray[np.object_], poly: shapely.Geometry) -> float:

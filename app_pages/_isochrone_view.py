@@ -150,7 +150,7 @@ def band_table(summary: dict[str, Any]) -> pd.DataFrame:
                 "Walk (min)": float(band["minutes"]),
                 "Distance (m)": round(float(band["distance_m"])),
                 "Area (ha)": round(float(band["area_ha"]), 1),
-                "People (Census 2021, est.)": round(float(band["people"])),
+                "Residents (Census 2021, by postcode)": round(float(band["people"])),
                 "Green space inside (ha)": round(float(band["green_ha"]), 1),
                 "Green sites reached": _names([_site_names(_inside(sites, poly))]),
                 "Water inside (ha)": round(float(band["blue_ha"]), 1),
@@ -223,7 +223,7 @@ def show_results(coverage: NetworkCoverage, summary: dict[str, Any]) -> None:
         table.drop(columns=list(NAME_COLUMNS)),
         hide_index=True,
         width="stretch",
-        column_config={"People (Census 2021, est.)": people, "Distance (m)": people},
+        column_config={"Residents (Census 2021, by postcode)": people, "Distance (m)": people},
     )
     st.markdown("**Named green space and water each walk reaches**")
     st.dataframe(

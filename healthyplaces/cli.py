@@ -456,9 +456,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose value is a coordinate pair that may start with a minus sign (west of 0°).
+_COORDINATE_OPTIONS = ("--at",)
+
+
+def _coordinate_values(argv: Sequence[str]) -> list[str]:
+    """Join ``--at -1.55,53.80`` into ``--at=-1.55,53.80``: argparse would read ``-1.55,…``
+    as an option (it only accepts plain negative numbers as values)."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        if items[i] in _COORDINATE_OPTIONS and i + 1 < len(items):
+            out.append(f"{items[i]}={items[i + 1]}")
+            i += 2
+        else:
+            out.append(items[i])
+            i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``healthyplaces`` console script."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_coordinate_values(sys.argv[1:] if argv is None else argv))
     handler: Handler = args.func
     try:
         _select_year(args)

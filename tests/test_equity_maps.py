@@ -84,7 +84,11 @@ def test_the_map_has_three_layers_rho_and_numbered_priorities(
     markers = [
         c for c in groups[lm.PRIORITY_LAYER]._children.values() if isinstance(c, folium.Marker)
     ]
-    numbers = sorted(int(mk.icon.options["html"].split(">")[1].split("<")[0]) for mk in markers)
+    icons = [mk.icon for mk in markers]
+    assert all(icon is not None for icon in icons)
+    numbers = sorted(
+        int(icon.options["html"].split(">")[1].split("<")[0]) for icon in icons if icon
+    )
     assert numbers == list(range(1, 8))
     panel = next(c for c in m._children.values() if hasattr(c, "entries"))
     legends = {layer.layer_name: text for layer, text in panel.entries}

