@@ -468,6 +468,7 @@ _HEADLINE_BOUNDS = {
     "sii": (-1.0, 1.0),
     "rii": (-np.inf, np.inf),
     "concentration_index": (-1.0, 1.0),
+    "erreygers_index": (-1.0, 1.0),
 }
 
 
@@ -481,7 +482,10 @@ def headline_suppression(
     base = place_suppression(results, area)
     out: dict[str, str | None] = {}
     for key, bounds in _HEADLINE_BOUNDS.items():
-        stat = prof[key]
+        stat = prof.get(key) or prof.get(f"{key}_meets_2ha_300m") or {}
+        if "suppressed" in stat:  # already decided by analysis.profiles.profile
+            out[key] = stat.get("reason")
+            continue
         interval = (_finite(stat.get("ci_low")), _finite(stat.get("ci_high")))
         out[key] = base or inequality.suppression_reason(
             inequality.MIN_UNITS, inequality.MIN_DECILES, interval, bounds

@@ -69,6 +69,10 @@ class Profile(Mapping[str, Any]):
     sii: dict[str, Any]
     rii: dict[str, Any]
     concentration_index: dict[str, Any]
+    sii_meets_2ha_300m: dict[str, Any]
+    rii_meets_2ha_300m: dict[str, Any]
+    concentration_index_meets_2ha_300m: dict[str, Any]
+    erreygers_index_meets_2ha_300m: dict[str, Any]
     hpi_score_pop_weighted: float
     air_year: int
     air_years: list[int]

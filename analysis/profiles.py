@@ -9,6 +9,7 @@ presentation-free aggregations of :class:`analysis.engine.Results`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
-from analysis import air_years, areas, site_definitions, walk
+from analysis import air_years, areas, equity, site_definitions, walk
 from analysis.areas import Area
 from analysis.engine import INDICATORS, RULE_300, Results, habitats
 from analysis.profile_model import Profile
@@ -34,6 +35,30 @@ def _slope(
         "sii": {"value": s["sii"], "ci_low": s["sii_ci_low"], "ci_high": s["sii_ci_high"]},
         "rii": {"value": s["rii"], "ci_low": s["rii_ci_low"], "ci_high": s["rii_ci_high"]},
     }
+
+
+#: Indicator-named keys of the headline gradients (issue 10); ``sii``, ``rii`` and
+#: ``concentration_index`` stay as aliases with the same content.
+GRADIENT_KEYS: dict[str, str] = {
+    key: f"{key}_meets_{standards.HEADLINE_TIER}"
+    for key in ("sii", "rii", "concentration_index", "erreygers_index")
+}
+
+
+def _name_and_suppress(prof: dict[str, Any], reasons: Mapping[str, str | None]) -> None:
+    """Give each gradient its ``suppressed`` flag and ``reason``, blanking a suppressed one.
+
+    A place with too few LSOAs or deciles, or an interval outside the statistic's
+    possible range (:func:`geo.inequality.suppression_reason`), gets ``None`` for
+    the value and interval, never an absurd number.
+    """
+    for key, named in GRADIENT_KEYS.items():
+        reason = reasons.get(key)
+        stat = dict(prof[key])
+        if reason is not None:
+            stat.update(value=None, ci_low=None, ci_high=None)
+        stat.update(suppressed=reason is not None, reason=reason)
+        prof[key] = prof[named] = stat
 
 
 def profile(results: Results, area: Area, definition: str | None = None) -> Profile:
@@ -144,6 +169,15 @@ def profile(results: Results, area: Area, definition: str | None = None) -> Prof
         "ci_low": ci["ci_ci_low"],
         "ci_high": ci["ci_ci_high"],
     }
+    # The headline share is bounded in [0, 1]: Erreygers (2009) corrects its index.
+    e = inequality.erreygers_index(meets[inside], t["IMD_rank"].to_numpy(float)[inside], w[inside])
+    prof["erreygers_index"] = {
+        "value": e["erreygers"],
+        "ci_low": e["erreygers_ci_low"],
+        "ci_high": e["erreygers_ci_high"],
+    }
+    _name_and_suppress(prof, equity.headline_suppression(results, area, prof))
+    del prof["erreygers_index"]  # only under its indicator-named key
     prof["hpi_score_pop_weighted"] = aggregate.weighted_mean(t["hpi_score"], w)
     prof.update(air_years.profile_air(t, area))
     prof.update(walk.profile_additions(results, area))
@@ -215,6 +249,10 @@ UNITS: dict[str, str] = {
     "sii": "slope index of inequality for the 2 ha/300 m tier: least minus most deprived, "
     "share of population (0–1 scale)",
     "rii": "relative index of inequality: SII ÷ mean",
+    "*_meets_2ha_300m": "sii, rii and concentration_index under their indicator-named keys "
+    "(the old keys are aliases), and the Erreygers-corrected concentration index of the "
+    "share (Erreygers 2009, in [-1, 1]); value and interval null when suppressed, with the "
+    "reason",
 }
 DATA_VINTAGE: dict[str, str] = {
     "population": "Census 2021",

@@ -48,6 +48,8 @@ def _ci_units(units: str, key: str, scale: float, digits: int) -> Units:
 
     def text(p: Prof) -> str:
         stat = p.get(key)
+        if isinstance(stat, Mapping) and stat.get("reason"):
+            return f"{units} ({str(stat['reason']).rstrip('.')} in {p['place']['name']})"
         if not isinstance(stat, Mapping) or is_missing(stat.get("ci_low")):
             return f"{units} (no CI: too few LSOAs or no variation)"
         lo, hi = (float(stat[k]) * scale for k in ("ci_low", "ci_high"))

@@ -90,7 +90,8 @@ def test_typed_point_shows_the_same_people_and_areas_as_the_cli(
     table = at.dataframe[0].value
     assert list(table["Walk (min)"]) == [5.0, 10.0]
     bands = leeds_summary["bands"]
-    assert list(table["Residents (Census 2021, by postcode)"]) == [round(b["people"]) for b in bands]
+    people = [round(b["people"]) for b in bands]
+    assert list(table["Residents (Census 2021, by postcode)"]) == people
     assert list(table["Area (ha)"]) == [round(b["area_ha"], 1) for b in bands]
     assert list(table["Green space inside (ha)"]) == [round(b["green_ha"], 1) for b in bands]
     assert list(table["Distance (m)"]) == [400, 800]  # 5 and 10 min at 4.8 km/h
