@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import profiles
+from analysis import air_years, profiles
 from analysis.areas import Area
 from analysis.engine import Results
 from geo import standards
@@ -25,14 +25,23 @@ _WHO = standards.WHO_2021_GUIDELINES
 
 @dataclass(frozen=True)
 class DecileIndicator:
-    """A key indicator charted by IMD decile."""
+    """A key indicator charted by IMD decile.
+
+    ``title_template`` may hold ``{year}``, the PCM year of the air columns
+    (:func:`analysis.air_years.selected_year`), filled in by :attr:`title`.
+    """
 
     column: str
-    title: str
+    title_template: str
     units: str
     share: bool
     guideline: float | None = None
     guideline_label: str = ""
+
+    @property
+    def title(self) -> str:
+        """The chart title, naming the air year the figures are for."""
+        return self.title_template.format(year=air_years.selected_year())
 
 
 DECILE_INDICATORS: tuple[DecileIndicator, ...] = (
@@ -44,7 +53,7 @@ DECILE_INDICATORS: tuple[DecileIndicator, ...] = (
     ),
     DecileIndicator(
         "no2_ugm3",
-        "NO₂ annual mean (DEFRA PCM 2019)",
+        "NO₂ annual mean (DEFRA PCM {year})",
         "µg/m³",
         False,
         _WHO["no2"],

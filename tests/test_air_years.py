@@ -381,3 +381,15 @@ def test_every_air_layer_title_says_what_it_is() -> None:
     assert "not resolved at 1 km" in catalogue.ROADSIDE_NOTE
     label = catalogue.pcm_change_label("pm25", 2019, 2023)
     assert label.startswith("PM2.5 change 2019 to 2023") and "PCM 2023 minus PCM 2019" in label
+
+
+def test_the_decile_chart_title_names_the_year_of_its_figures() -> None:
+    from analysis import air_years, deciles
+
+    no2 = next(d for d in deciles.DECILE_INDICATORS if d.column == "no2_ugm3")
+    try:
+        air_years.select_year(2019)
+        assert no2.title == "NO₂ annual mean (DEFRA PCM 2019)"
+    finally:
+        air_years.select_year(None)
+    assert no2.title == "NO₂ annual mean (DEFRA PCM 2023)"
