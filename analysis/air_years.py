@@ -151,8 +151,24 @@ def year_columns(points: pd.DataFrame, n_lsoa: int) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def _ci(s: dict[str, float]) -> dict[str, float]:
-    return {"value": s["sii"], "ci_low": s["sii_ci_low"], "ci_high": s["sii_ci_high"]}
+def _ci(s: dict[str, float], reason: str | None = None) -> dict[str, Any]:
+    """An SII with its interval, or nulls and the reason when it is suppressed
+    (:func:`geo.inequality.suppression_reason`: too few LSOAs or deciles)."""
+    if reason is not None:
+        return {
+            "value": None,
+            "ci_low": None,
+            "ci_high": None,
+            "suppressed": True,
+            "reason": reason,
+        }
+    return {
+        "value": s["sii"],
+        "ci_low": s["sii_ci_low"],
+        "ci_high": s["sii_ci_high"],
+        "suppressed": False,
+        "reason": None,
+    }
 
 
 def _per_year(t: pd.DataFrame, w: F64, pol: str, year: int) -> dict[str, Any]:
@@ -180,8 +196,10 @@ def _change(t: pd.DataFrame, w: F64, pol: str, base: int, year: int) -> dict[str
     rank = t["IMD_rank"].to_numpy(float)
     mc = geo_air.mean_change(b, v, w, base, year)
     ok = np.isfinite(b) & np.isfinite(v) & (w > 0)
+    deciles = pd.Series(t["IMD_decile"].to_numpy()[ok]).dropna().nunique()
+    reason = inequality.suppression_reason(int(ok.sum()), int(deciles))
     sii = {
-        str(yr): _ci(inequality.slope_index(a[ok], rank[ok], w[ok]))
+        str(yr): _ci(inequality.slope_index(a[ok], rank[ok], w[ok]), reason)
         for yr, a in ((base, b), (year, v))
     }
     frame = pd.DataFrame(
@@ -209,7 +227,7 @@ def _change(t: pd.DataFrame, w: F64, pol: str, base: int, year: int) -> dict[str
         "change_pct": mc.change_pct,
         "n_lsoas": mc.n,
         "sii_by_year": sii,
-        "sii_change": _ci(inequality.slope_index((v - b)[ok], rank[ok], w[ok])),
+        "sii_change": _ci(inequality.slope_index((v - b)[ok], rank[ok], w[ok]), reason),
         "by_imd_decile": by_decile,
     }
 

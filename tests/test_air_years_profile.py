@@ -215,3 +215,18 @@ def test_report_has_the_change_by_decile_table_and_its_sii() -> None:
         p.extract_text() or "" for p in PdfReader(io.BytesIO(report.render_pdf(rep))).pages
     )
     assert "change by deprivation decile" in text
+
+
+def test_a_small_wards_air_change_sii_is_suppressed_with_the_reason(results) -> None:
+    # Toller ward has 10 LSOAs, under the 20 an SII interval needs (geo.inequality).
+    from healthyplaces import report
+
+    area = areas.area_for_place(results, resolve_place("E05001364"))
+    ch = profiles.profile(results, area)["air_change_2019_2023"]["no2"]
+    for stat in (*ch["sii_by_year"].values(), ch["sii_change"]):
+        assert stat["suppressed"] is True and stat["value"] is None
+        assert "10 LSOAs" in stat["reason"]
+    assert ch["change_ugm3"] is not None  # the means are still shown
+    table = report.build_report(results, area).air_change
+    assert table is not None
+    assert table.rows[-1][2:5] == ["suppressed (too few LSOAs)"] * 3

@@ -21,7 +21,9 @@ def _change_key(prof: Mapping[str, Any]) -> str | None:
     return next((k for k in prof if k.startswith("air_change_")), None)
 
 
-def _sii(s: dict[str, float]) -> str:
+def _sii(s: dict[str, Any]) -> str:
+    if s.get("suppressed"):
+        return "suppressed (too few LSOAs)"
     low, high = fmt_number(s["ci_low"], 2), fmt_number(s["ci_high"], 2)
     return f"{fmt_number(s['value'], 2)} ({low} to {high})"
 
