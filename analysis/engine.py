@@ -364,6 +364,25 @@ INDICATORS: dict[str, dict[str, str]] = {
         "domain": "access",
     },
     "blue_dist_m": {"label": "Distance to blue space", "units": "m", "domain": "access"},
+    # Issue 8, item 5: the offline extract stops at the county boundary, so a resident
+    # who misses a tier while the boundary is nearer than its distance is a lower bound.
+    **{
+        f"edge_affected_{t.name}": {
+            "label": f"Edge-affected residents, {t.min_ha:g} ha within {t.distance_m:,.0f} m "
+            "(a lower bound: the county boundary is nearer than the distance)",
+            "units": "0–1",
+            "domain": "access",
+        }
+        for t in ACCESS_TIERS
+    },
+    **{
+        f"open_land_within_{d / 1_000:g}km": {
+            "label": f"Residents within {d / 1_000:g} km of open access land (open countryside)",
+            "units": "0–1",
+            "domain": "access",
+        }
+        for d in standards.OPEN_LAND_DISTANCES_M
+    },
     **air_years.INDICATORS,
     "no2_zonal_ugm3": {
         "label": "NO₂ area-weighted mean over the LSOA",

@@ -112,6 +112,23 @@ def test_indicator_choropleth_and_double_burden(app: AppTest) -> None:
     assert not app.exception, [e.value for e in app.exception]
 
 
+def test_edge_affected_residents_are_a_map_indicator(app: AppTest) -> None:
+    """Issue 8, item 5: the edge flag is on the map. Ilkley ward (E05001354) touches the
+    North Yorkshire boundary; many of its residents' 500 ha/10 km result is a lower bound."""
+    from analysis.engine import INDICATORS, load_results
+
+    key = "edge_affected_500ha_10km"
+    assert "lower bound" in INDICATORS[key]["label"]
+    t = load_results().lsoa
+    ilkley = t.loc[t["ward_code"] == "E05001354", key]
+    assert ilkley.between(0, 1).all() and (ilkley > 0.5).any()
+    app.sidebar.selectbox[0].set_value("E05001354").run()
+    _toggle(app, "Indicator choropleth").set_value(True)
+    app.run()
+    next(s for s in app.selectbox if s.label == "Indicator").set_value(key).run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
 def test_map_click_selects_the_lsoa_under_it(app: AppTest) -> None:
     """A click is looked up (maps.feature_at) and requested as the next place."""
     import geopandas as gpd
