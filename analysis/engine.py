@@ -158,7 +158,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         definition_sites={
             d.name: greenspace.load_sites(d.name)
             for d in standards.SITE_DEFINITIONS.values()
-            if d.layer != "greenspace_sites"
+            if d.own_sites
         },
     )
 

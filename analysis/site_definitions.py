@@ -60,7 +60,8 @@ SENSITIVITY_SENTENCE = (
     "because OpenStreetMap rarely says whether a wood is open to the public, most woods are "
     "'unknown' and the natural figures are the lowest. 'Comparable' counts every public site "
     "but only of the types mapped county-wide at one OpenStreetMap vintage, so it undercounts "
-    "everywhere but equally: use it to compare districts."
+    "everywhere but equally: use it to compare districts. 'With open access land' adds "
+    "moor, heath and large natural areas to the park tiers."
 )
 #: Figures that depend on green-space types mapped unevenly between districts.
 DEPENDS_ON_UNEVEN_TYPES: dict[str, tuple[str, ...]] = {

@@ -77,8 +77,9 @@ def _definition_picker() -> None:
         list(SITE_DEFINITIONS),
         key=DEFINITION_KEY,
         format_func=lambda n: SITE_DEFINITIONS[n].label,
-        help="Natural England's three site definitions, and 'comparable', which leaves out "
-        "the green-space types mapped unevenly between districts. The place profile and "
+        help="Natural England's three site definitions; 'comparable', which leaves out "
+        "the green-space types mapped unevenly between districts; and 'with open access "
+        "land', which counts moor and heath in the park tiers. The place profile and "
         "the report show every access standard under each, side by side.",
     )
 

@@ -105,6 +105,13 @@ class SiteDefinition:
     meaning: str
     layer: str = "greenspace_sites"
     column_suffix: str | None = None
+    #: Site kinds counted: parks only, unless the user includes open access land.
+    kinds: tuple[str, ...] = ("park",)
+
+    @property
+    def own_sites(self) -> bool:
+        """Whether the definition needs its own site table (another layer or more kinds)."""
+        return self.layer != "greenspace_sites" or self.kinds != ("park",)
 
     @property
     def suffix(self) -> str:
@@ -149,6 +156,17 @@ SITE_DEFINITIONS: dict[str, SiteDefinition] = {
             "at one OpenStreetMap vintage (without natural=wood and landuse=grass)",
             layer="greenspace_sites_comparable",
             column_suffix="comparable",
+        ),
+        # Issue 8, item 2: open access land is kept out of the park tiers "unless the user
+        # includes it"; this definition does, for those who count moorland as green space.
+        SiteDefinition(
+            "with-open-land",
+            "all_accessible",
+            "All accessible, with open access land",
+            "every public site, open access land (moor, heath, large natural areas) included "
+            "in the park tiers",
+            column_suffix="with_open_land",
+            kinds=("park", "open_access_land"),
         ),
     )
 }

@@ -373,14 +373,14 @@ def load_sites(definition: str = DEFAULT_SITE_DEFINITION) -> gpd.GeoDataFrame:
 
 
 def counted_sites(sites: gpd.GeoDataFrame, definition: str) -> gpd.GeoDataFrame:
-    """The park sites of ``sites`` (``greenspace_sites`` layout) that ``definition`` counts."""
+    """The sites of ``sites`` (``greenspace_sites`` layout) that ``definition`` counts: its
+    flag, and its site kinds (parks; open access land too for ``with-open-land``)."""
     if definition not in SITE_DEFINITIONS:
         raise ValueError(
             f"unknown site definition {definition!r}; choose one of {', '.join(SITE_DEFINITIONS)}"
         )
-    keep = sites[SITE_DEFINITIONS[definition].flag].to_numpy(bool) & (
-        sites["site_kind"].to_numpy() == "park"
-    )
+    d = SITE_DEFINITIONS[definition]
+    keep = sites[d.flag].to_numpy(bool) & np.isin(sites["site_kind"].to_numpy(), d.kinds)
     out = sites[keep].rename(columns={"area_ha": "site_area_ha"})
     out.insert(1, "area_ha", out["public_area_ha"].to_numpy(float))
     return out.reset_index(drop=True)

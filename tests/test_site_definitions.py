@@ -110,7 +110,7 @@ def test_comparable_mode_from_the_cli(capsys: pytest.CaptureFixture[str]) -> Non
     out = json.loads(capsys.readouterr().out)
     assert out["site_definition"]["name"] == "comparable"
     by = out["access_straight_by_definition"]
-    assert set(by) == {"all-accessible", "natural", "formal", "comparable"}
+    assert set(by) == {"all-accessible", "natural", "formal", "comparable", "with-open-land"}
     assert out["access_straight"] == {t.name: by["comparable"][t.name] for t in ACCESS_TIERS}
     assert out["completeness"]["comparable_definition"] == "comparable"
     assert "--definition comparable" in out["completeness"]["note"]
@@ -151,12 +151,29 @@ def test_county_figures_against_natural_england_and_the_readme(results: Results)
 
 
 def test_no_park_tier_site_is_larger_than_the_largest_real_park() -> None:
-    for definition in SITE_DEFINITIONS:
-        sites = greenspace.load_sites(definition)
+    for name, definition in SITE_DEFINITIONS.items():
+        if "open_access_land" in definition.kinds:
+            continue  # the user chose to include open access land
+        sites = greenspace.load_sites(name)
         assert (sites["site_kind"] == "park").all()
-        assert sites["area_ha"].max() < LARGEST_REAL_PARK_HA, definition
+        assert sites["area_ha"].max() < LARGEST_REAL_PARK_HA, name
     moor = greenspace.load_open_access_land()
     assert moor["area_ha"].max() > LARGEST_REAL_PARK_HA  # the moors are reported apart
+
+
+def test_open_access_land_counts_in_the_tiers_only_when_included(results: Results) -> None:
+    """``with-open-land`` counts the all-accessible parks plus public open access land,
+    so its sites are exactly those two tables and no tier share can be lower; the
+    500 ha/10 km tier, which only Bretton Country Park meets among parks, rises most."""
+    with_land = greenspace.load_sites("with-open-land")
+    parks = greenspace.load_sites("all-accessible")
+    land = greenspace.load_open_access_land()
+    assert sorted(with_land["site_id"]) == sorted([*parks["site_id"], *land["site_id"]])
+    assert with_land["area_ha"].max() > LARGEST_REAL_PARK_HA
+    by = _profile(results, "E47000003")["access_straight_by_definition"]
+    for tier, share in by["all-accessible"].items():
+        assert by["with-open-land"][tier] >= share - 1e-12, tier
+    assert by["with-open-land"]["500ha_10km"] > 2 * by["all-accessible"]["500ha_10km"]
 
 
 def test_open_countryside_matches_shapely_for_ilkley(results: Results) -> None:

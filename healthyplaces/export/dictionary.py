@@ -72,10 +72,10 @@ _RULES: list[tuple[str, str, str, str, str]] = [
         "2023",
     ),
     (
-        r"meets_.*_(all_accessible|natural|formal|comparable)",
+        r"meets_.*_(all_accessible|natural|formal|comparable|with_open_land)",
         "Residents whose postcode meets the access standard, counting only the sites of the "
         "named site definition (all_accessible, natural or formal, after Natural England; or "
-        "comparable, only the types mapped county-wide at one vintage)",
+        "comparable, only the types mapped county-wide at one vintage; or with_open_land)",
         _SHARE,
         _SURFACE,
         "2023",
