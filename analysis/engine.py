@@ -71,7 +71,8 @@ class Inputs:
     open_land: gpd.GeoDataFrame | None = None
     #: The county polygon (EPSG:27700): origins near its edge are flagged edge-affected.
     county: shapely.Geometry | None = None
-    #: Site tables of the definitions with their own layer (``comparable``), by name.
+    #: Site tables of the definitions with their own layer (``comparable``), by name;
+    #: ``with-open-land`` is measured from ``sites`` and ``open_land``.
     definition_sites: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
 
@@ -158,7 +159,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         definition_sites={
             d.name: greenspace.load_sites(d.name)
             for d in standards.SITE_DEFINITIONS.values()
-            if d.own_sites
+            if d.layer != "greenspace_sites"
         },
     )
 

@@ -114,6 +114,37 @@ def _open_land_and_edge(inputs: Inputs, pts: npt.NDArray[np.object_]) -> pd.Data
     return pd.DataFrame(cols)
 
 
+def _with_open_land(inputs: Inputs, pts: npt.NDArray[np.object_], out: pd.DataFrame) -> None:
+    """Distances under the definitions that add open access land to the park tiers (m).
+
+    The nearest site of a union is the nearer of the two nearest: the default
+    definition's park distance (already in ``out``) or the nearest public open
+    access land of the tier's size (its public hectares, as
+    :func:`layers.greenspace.counted_sites` counts it), so the big park index is
+    not searched again. Written into ``out`` in place.
+    """
+    for d in OTHER_DEFINITIONS:
+        if "open_access_land" not in d.kinds:
+            continue
+        if d.flag != SITE_DEFINITIONS[DEFAULT_SITE_DEFINITION].flag:
+            raise ValueError(f"{d.name}: open access land is added to the default's parks only")
+        land = inputs.open_land
+        if land is None or not len(land):
+            for tier in STRAIGHT_TIERS:
+                out[definition_dist_col(tier, d.name)] = out[tier.dist_col]
+            continue
+        ha = land["public_area_ha"].to_numpy(float)
+        near_land = point_distance.nearest_distances(
+            pts,
+            point_distance.FeatureIndex.of(np.asarray(land.geometry.values)),
+            [ha >= t.min_ha for t in STRAIGHT_TIERS],
+        )
+        for tier, d_land in zip(STRAIGHT_TIERS, near_land, strict=True):
+            out[definition_dist_col(tier, d.name)] = np.minimum(
+                out[tier.dist_col].to_numpy(float), d_land
+            )
+
+
 #: How a profile counts people from the surface (reported with a custom area).
 SURFACE_METHOD = (
     "residents counted where they live: the sum of the postcode population surface's points "
@@ -196,7 +227,11 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     out[BANDS] = surface[BANDS].to_numpy(np.int64)
     out["IMD_decile"] = lsoa["IMD_decile"].to_numpy()[group]
     site_ha = inputs.sites["area_ha"].to_numpy(float)
-    flagged = [d for d in OTHER_DEFINITIONS if d.name not in inputs.definition_sites]
+    flagged = [
+        d
+        for d in OTHER_DEFINITIONS
+        if d.name not in inputs.definition_sites and d.kinds == ("park",)
+    ]
     masks = [
         (site_ha >= t.min_ha) & inputs.sites[d.flag].to_numpy(bool)
         for d in flagged
@@ -213,6 +248,7 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     for definition in flagged:
         for tier in STRAIGHT_TIERS:
             out[definition_dist_col(tier, definition.name)] = next(other)
+    _with_open_land(inputs, pts, out)
     for name, own in inputs.definition_sites.items():  # definitions with their own sites
         ha = own["area_ha"].to_numpy(float)
         own_dists = point_distance.nearest_distances(

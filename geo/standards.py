@@ -109,11 +109,6 @@ class SiteDefinition:
     kinds: tuple[str, ...] = ("park",)
 
     @property
-    def own_sites(self) -> bool:
-        """Whether the definition needs its own site table (another layer or more kinds)."""
-        return self.layer != "greenspace_sites" or self.kinds != ("park",)
-
-    @property
     def suffix(self) -> str:
         """Column suffix, e.g. ``natural``, ``all_accessible`` or ``comparable``."""
         return self.column_suffix or self.flag
