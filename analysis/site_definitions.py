@@ -75,7 +75,9 @@ DEPENDS_ON_UNEVEN_TYPES: dict[str, tuple[str, ...]] = {
 OPEN_COUNTRYSIDE_METHOD = (
     "share of residents within a straight-line distance of public open access land "
     "(OSM moor and heath, CRoW open country, and natural sites of 100 ha or more with no "
-    "formal part), kept out of the park tiers"
+    "formal part), kept out of the park tiers. Measured to its boundary: the offline data "
+    "has no entrances on open access land and walking routes to it are not computed, so "
+    "every point of its edge stands in for where paths and roads meet it"
 )
 #: Method of the edge-affected share.
 EDGE_METHOD = (

@@ -125,3 +125,11 @@ def test_geopackage_types_counts_as_integers(exported: dict[str, Any]) -> None:
     types = dict(zip(info["fields"], info["dtypes"], strict=True))
     assert types["count_asian"].startswith("int") and types["total_car"].startswith("int")
     assert types["share_no_car"] == "float64"
+
+
+def test_the_downloads_schema_lists_the_group_columns() -> None:
+    from healthyplaces.export import property_schema
+
+    cols = dict(property_schema("results_lsoa"))
+    assert set(COLUMN_INFO) <= set(cols)
+    assert cols["count_asian"].lower().startswith("int") and cols["share_asian"] == "float64"

@@ -98,9 +98,9 @@ def attribution_text(meta: dict[str, Any]) -> str:
 def property_schema(layer: str) -> list[tuple[str, str]]:
     """(column, type) of the properties an export of ``layer`` carries (no geometry)."""
     if layer == RESULTS_LAYER:
-        from analysis.engine import load_results
+        from healthyplaces.export.select import results_frame  # select imports this module
 
-        frame = load_results().lsoa
+        frame = results_frame()
         return [(c, str(t)) for c, t in frame.dtypes.items() if c != "geometry"]
     import pyarrow.parquet as pq
 

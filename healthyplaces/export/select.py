@@ -65,15 +65,21 @@ def _with_lsoa_geometry(table: pd.DataFrame, key: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(joined, geometry="geometry", crs=crs.ANALYSIS_CRS)
 
 
+def results_frame() -> gpd.GeoDataFrame:
+    """Every LSOA of ``results_lsoa`` as exported (EPSG:27700): the engine's columns,
+    then the Census 2021 group counts, totals and shares."""
+    from analysis.engine import load_results
+    from analysis.group_columns import lsoa_group_columns
+
+    results = load_results()
+    groups = lsoa_group_columns(results)
+    # The group counts and shares go after every existing column (kept as they were).
+    return results.lsoa.merge(groups, on="lsoa21_code", how="left", validate="1:1")
+
+
 def _load(layer: str) -> pd.DataFrame:
     if layer == RESULTS_LAYER:
-        from analysis.engine import load_results
-        from analysis.group_columns import lsoa_group_columns
-
-        results = load_results()
-        groups = lsoa_group_columns(results)
-        # The group counts and shares go after every existing column (kept as they were).
-        return results.lsoa.merge(groups, on="lsoa21_code", how="left", validate="1:1")
+        return results_frame()
     frame = read_table(layer)
     if isinstance(frame, gpd.GeoDataFrame):
         return frame
