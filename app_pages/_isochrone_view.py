@@ -243,9 +243,9 @@ def show_results(coverage: NetworkCoverage, summary: dict[str, Any]) -> None:
             f"{summary['method']}. Green space: publicly accessible OpenStreetMap sites "
             "(2023-08), hectares inside the area; sites reached are those the area touches, "
             "largest first. Water: OSM amenity water (2023-08), hectares inside; blue space "
-            "reached also lists rivers and canals (OSM waterways 2018-05). People: Census 2021 "
-            "usual residents (ONS), an estimate that assumes each LSOA's residents are spread "
-            "evenly over it."
+            "reached also lists rivers and canals (OSM waterways 2018-05). Residents: Census 2021 "
+            "usual residents (ONS) placed at their postcodes (OS Code-Point Open, Oct 2025), "
+            "counted where the postcode lies inside the walk."
         )
     )
     lon, lat = float(summary["at"]["lon"]), float(summary["at"]["lat"])
