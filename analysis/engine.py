@@ -113,7 +113,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
     Returns
     -------
     Inputs
-        Every table in EPSG:27700 (metres), the pollution rasters (µg/m³, 2019)
+        Every table in EPSG:27700 (metres), the pollution rasters (µg/m³, the PCM year chosen)
         and the walking graph with its contracted core.
     """
     progress("Loading boundaries, population and deprivation", 0.05)
@@ -178,7 +178,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     -------
     Results
         One row per LSOA21 (EPSG:27700), the habitat class areas (m²) and the
-        county's population-weighted median NO2 (µg/m³, 2019).
+        county's population-weighted median NO2 (µg/m³, the PCM year of the rasters).
     """
     lsoa = inputs.lsoa.copy()
     pts = origins.origin_points(lsoa)

@@ -65,7 +65,7 @@ def profile(results: Results, area: Area, definition: str | None = None) -> Prof
     """Every headline indicator of an area, in the units named by its key.
 
     Shares are 0–1 of the area's population; concentrations µg/m³ (annual
-    means, 2019); distances metres; ``access_network`` values are ``None``
+    means, the PCM year in use); distances metres; ``access_network`` values are ``None``
     where the offline network does not cover anyone in the area.
 
     Parameters

@@ -13,7 +13,7 @@ then summed to LSOAs:
   the population-weighted **median** over the LSOA's points, with ``*_p10_m``
   and ``*_p90_m`` beside the straight-line ones (Hyndman & Fan 1996, def. 1);
 * concentrations (``no2_ugm3`` …) are the population-weighted **mean** of the
-  PCM 2019 cell values at the points (DEFRA PCM, 1 km grid); the value at the
+  PCM cell values (the year of the results) at the points (DEFRA PCM, 1 km grid); the value at the
   ONS population-weighted centroid is kept as ``*_ugm3_pwc`` for comparison;
 * ``near_miss_*`` counts the people within 100 m beyond each standard.
 
@@ -210,7 +210,7 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per point: ``group`` (row of ``lsoa``), ``easting``, ``northing``,
         ``people``, the age bands, ``IMD_decile``, ``dist_T_m`` per straight tier,
-        ``blue_dist_m``, ``<pollutant>_ugm3`` (PCM 2019 cell value, NaN off grid)
+        ``blue_dist_m``, ``<pollutant>_ugm3`` (PCM cell value of the results' year, NaN off grid)
         and the walking-network columns of
         :func:`geo.network.access.network_tier_access` for the access tiers
         (``net_*``) and blue space (``blue_net_*``).
@@ -400,7 +400,7 @@ def lsoa_indicators(
     -------
     (DataFrame, float)
         One row per LSOA, in engine order; and the county's population-weighted
-        median NO₂ over residents (µg/m³, PCM 2019), the double-burden threshold.
+        median NO₂ over residents (µg/m³, the PCM year of the points), the double-burden threshold.
     """
     g = points["group"].to_numpy(np.int64)
     w = points["people"].to_numpy(np.int64)
