@@ -56,6 +56,17 @@ def _group_table(prof: dict[str, Any], key: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _readable(table: pd.DataFrame, units: str) -> pd.DataFrame:
+    """The group table as a reader sees it: shares in %, rounded, columns named."""
+    share = units.startswith("0–1")
+    scale, digits, unit = (100.0, 1, "%") if share else (1.0, 2, units)
+    out = table.rename(columns={"family": "Group family", "group": "Group"})
+    for col, name in (("value", f"Value ({unit})"), ("ci_low", "95% CI from"), ("ci_high", "to")):
+        out[name] = (out.pop(col).astype(float) * scale).round(digits)
+    out["Group family"] = out["Group family"].str.replace("_", " ").str.capitalize()
+    return out
+
+
 def _gap_table(prof: dict[str, Any], key: str) -> pd.DataFrame:
     labels = {g.name: g.label for g in equity.GROUPS}
     rows = []
@@ -132,7 +143,9 @@ def render() -> None:
     )
     table = _group_table(prof, key)
     st.altair_chart(_chart(table, prof["indicators"][key]["units"]), width="stretch")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        _readable(table, prof["indicators"][key]["units"]), hide_index=True, width="stretch"
+    )
     st.markdown("**Gaps against the reference group** (difference and ratio, 95% CI)")
     st.dataframe(_gap_table(prof, key), hide_index=True)
     _life_course(views["life_course"])
