@@ -22,7 +22,7 @@ from geo.network.contraction import Core
 from geo.network.routing import WalkGraph, multi_source
 from layers.boundaries import load_lsoa21
 from layers.greenspace import load_sites
-from layers.network import load_network, load_network_area
+from layers.network import load_network, load_network_area, network_coverage
 
 T = TypeVar("T")
 TARGET_SPEEDUP = 20.0
@@ -57,7 +57,7 @@ def main() -> int:
     sites = load_sites()
     lsoa = load_lsoa21()
     area = load_network_area().geometry.iloc[0]
-    print(f"network: {len(nodes):,} nodes, {len(edges):,} edges (central Leeds, OSM 2022)")
+    print(f"network: {len(nodes):,} nodes, {len(edges):,} edges ({network_coverage().name})")
 
     t_csr, graph = _best_of(lambda: WalkGraph.from_gdfs(nodes, edges))
     t_nxg, nx_graph = _best_of(lambda: _nx_graph(graph))
