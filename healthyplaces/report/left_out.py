@@ -85,7 +85,7 @@ def group_table(prof: Mapping[str, Any]) -> Table:
         f"Who meets the standard and who breathes what, by group ({prof['method']}). "
         f"Access: % of the group with {access['label'].lower()} (OpenStreetMap 2023); NO₂: "
         f"group-weighted annual mean, µg/m³ (DEFRA PCM {prof['air_year']}). Gap: the group "
-        "minus its reference group (percentage points or µg/m³). Brackets: 95% "
+        "minus its reference group (percentage points or µg/m³). Brackets: "
         f"{prof['bootstrap']['interval']} ({prof['bootstrap']['replicates']:,} replicates). "
         f"Census 2021 group counts; each family's denominator is its own table's total."
     )

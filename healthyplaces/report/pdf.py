@@ -246,7 +246,7 @@ def _back(lay: _Layout, report: Report) -> None:
     if report.sensitivity is not None:
         lay.heading("Which green space counts: the site definitions")
         n_defs = len(report.sensitivity.columns) - 3  # standard, edge-affected, England
-        lay.table(report.sensitivity, 7, [40, *([80 / n_defs] * n_defs), 22, 38])
+        lay.table(report.sensitivity, 7, [34, *([92 / n_defs] * n_defs), 20, 34])
         if report.completeness:
             lay.para(f"Note: {report.completeness}", 8, "I")
     for sec in report.sections:
