@@ -217,7 +217,9 @@ def test_report_has_the_change_by_decile_table_and_its_sii() -> None:
     assert "change by deprivation decile" in text
 
 
-def test_a_small_wards_air_change_sii_is_suppressed_with_the_reason(results) -> None:
+def test_a_small_wards_air_change_sii_is_suppressed_with_the_reason(
+    results: engine.Results,
+) -> None:
     # Toller ward has 10 LSOAs, under the 20 an SII interval needs (geo.inequality).
     from healthyplaces import report
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from analysis import areas, profiles
+from analysis.engine import Results
 from analysis.profile_model import Profile
 from healthyplaces.cli import main
 from layers.places import resolve_place
@@ -39,7 +40,7 @@ def test_an_unknown_or_missing_key_is_refused(results: Any) -> None:
 
 
 def test_gradients_are_indicator_named_suppressed_for_small_places_and_erreygers_corrected(
-    results,
+    results: Results,
 ) -> None:
     """Issue 10, item 9. Toller ward has 10 LSOAs, under the 20 an interval needs: every
     gradient is null with the reason. Bradford's are shown, the old keys equal the
