@@ -46,10 +46,10 @@ def sensitivity_table(prof: Mapping[str, Any]) -> Table:
     names = list(SITE_DEFINITIONS)
     cols = ["Standard (straight line)"]
     cols += [
-        SITE_DEFINITIONS[n].name + (" (default)" if n == DEFAULT_SITE_DEFINITION else "")
-        for n in names
+        n.replace("-", " ") + (" (default)" if n == DEFAULT_SITE_DEFINITION else "")
+        for n in names  # spaces let the PDF's narrow columns wrap
     ]
-    cols += ["Edge-affected", "Natural England, England"]
+    cols += ["Edge affected", "Natural England, England"]
     edge = prof["edge_affected_share"]
     rows = [
         [
