@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import io
-import textwrap
 from typing import Any
 
 import matplotlib
@@ -28,6 +27,7 @@ from geo import crs
 from healthyplaces.formatting import fmt_number
 from healthyplaces.maps.values import classify_values
 from healthyplaces.palettes import IOD_DECILE_COLOURS, NO_DATA_COLOUR, sequential_colours
+from healthyplaces.report.figures import map_note
 from layers import catalogue
 
 #: Quintile 1 (most deprived 20% in England) … 5: the decile colour of each quintile's
@@ -97,16 +97,7 @@ def gardens_map_png(lsoa: gpd.GeoDataFrame, density: pd.Series, name: str) -> tu
         "LSOA 2021; ONS garden space 2020; OpenStreetMap 2023. British National Grid "
         f"(EPSG:27700). {catalogue.ATTRIBUTION}"
     )
-    ax.annotate(
-        "\n".join(textwrap.wrap(note, 130)),
-        xy=(0, 0),
-        xycoords="axes fraction",
-        xytext=(0, -3),
-        textcoords="offset points",
-        fontsize=5.5,
-        va="top",
-        color="#333333",
-    )
+    map_note(ax, note)
     return _png(fig), "; ".join(labels)
 
 

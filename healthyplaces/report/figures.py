@@ -76,6 +76,21 @@ def decile_chart_png(ind: deciles.DecileIndicator, table: pd.DataFrame) -> bytes
     return _png(fig)
 
 
+def map_note(ax: Any, note: str) -> None:
+    """The small wrapped source and attribution line under a report map."""
+    ax.annotate(
+        "\n".join(textwrap.wrap(note, 130)),
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -3),
+        textcoords="offset points",
+        fontsize=5.5,
+        va="top",
+        ha="left",
+        color="#333333",
+    )
+
+
 def _png(fig: Any, tight: bool = False) -> bytes:
     buf = io.BytesIO()
     extra: dict[str, Any] = {"bbox_inches": "tight", "pad_inches": 0.08} if tight else {}
@@ -185,16 +200,6 @@ def map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
         f"Scale bar: {length / 1000:g} km. British National Grid (EPSG:27700). "
         f"{catalogue.ATTRIBUTION}"
     )
-    ax.annotate(
-        "\n".join(textwrap.wrap(note, 130)),
-        xy=(0, 0),
-        xycoords="axes fraction",
-        xytext=(0, -3),
-        textcoords="offset points",
-        fontsize=5.5,
-        va="top",
-        ha="left",
-        color="#333333",
-    )
+    map_note(ax, note)
     fig.subplots_adjust(left=0.01, right=0.76, top=0.99, bottom=0.1)
     return _png(fig, tight=True)
