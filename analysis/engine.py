@@ -19,7 +19,7 @@ import shapely
 from numpy.typing import NDArray
 
 from analysis import air_years, surface
-from geo import air, crs, nature, origins, standards
+from geo import air, crs, nature, origins, parallel, standards
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
 from geo.network import access as network_access
 from geo.network import routing
@@ -116,10 +116,32 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         Every table in EPSG:27700 (metres), the pollution rasters (µg/m³, the PCM year chosen)
         and the walking graph with its contracted core.
     """
-    progress("Loading boundaries, population and deprivation", 0.05)
-    lsoa = boundaries.load_lsoa21()
-    pop = population.load_population()
-    iod = deprivation.load_iod2025()
+    progress("Loading the bundle: boundaries, population, green and blue space, air", 0.05)
+    year = air_years.check_year(year)
+    definitions = [
+        d.name for d in standards.SITE_DEFINITIONS.values() if d.layer != "greenspace_sites"
+    ]
+    # Parquet decoding and WKB parsing release the GIL: the files load side by side.
+    with parallel.executor() as pool:
+        f_lsoa = pool.submit(boundaries.load_lsoa21)
+        f_pop = pool.submit(population.load_population)
+        f_iod = pool.submit(deprivation.load_iod2025)
+        f_sites = pool.submit(greenspace.load_sites, standards.DEFAULT_SITE_DEFINITION)
+        f_blue = pool.submit(bluespace.load_blue_features)
+        f_network = pool.submit(network.load_network)
+        f_green = pool.submit(greenspace.load_greenspace)
+        f_trees = pool.submit(greenspace.load_trees)
+        f_water = pool.submit(bluespace.load_water)
+        f_rasters = pool.submit(air_quality.load_all, year)
+        f_area = pool.submit(network.load_network_area)
+        f_points = pool.submit(postcodes.load_population_points)
+        f_coverage = pool.submit(network.network_coverage)
+        f_open_land = pool.submit(greenspace.load_open_access_land)
+        f_county = pool.submit(places.load_boundaries, "county")
+        f_own = {name: pool.submit(greenspace.load_sites, name) for name in definitions}
+    lsoa, pop, iod = f_lsoa.result(), f_pop.result(), f_iod.result()
+    sites, blue = f_sites.result(), f_blue.result()
+    nodes, edges = f_network.result()
     keep = [
         "lsoa21_code",
         "IMD_score",
@@ -132,11 +154,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
     lsoa = lsoa.merge(pop, on="lsoa21_code", how="left", validate="1:1").merge(
         iod[keep], on="lsoa21_code", how="left", validate="1:1"
     )
-    progress("Loading green and blue space", 0.15)
-    sites = greenspace.load_sites(standards.DEFAULT_SITE_DEFINITION)
-    blue = bluespace.load_blue_features()
     progress("Preparing the walking network", 0.2)
-    nodes, edges = network.load_network()
     graph = network_access.contract_for(
         routing.WalkGraph.from_gdfs(nodes, edges),
         np.asarray(sites.geometry.values),
@@ -145,22 +163,18 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
     return Inputs(
         lsoa=lsoa,
         sites=sites,
-        greenspace=greenspace.load_greenspace(),
-        trees=greenspace.load_trees(),
+        greenspace=f_green.result(),
+        trees=f_trees.result(),
         blue=blue,
-        water=bluespace.load_water(),
-        rasters=air_quality.load_all(air_years.check_year(year)),
+        water=f_water.result(),
+        rasters=f_rasters.result(),
         graph=graph,
-        network_area=network.load_network_area().geometry.iloc[0],
-        surface=postcodes.load_population_points(),
-        network_extent=network.network_coverage().extent,
-        open_land=greenspace.load_open_access_land(),
-        county=shapely.union_all(places.load_boundaries("county").geometry.to_numpy()),
-        definition_sites={
-            d.name: greenspace.load_sites(d.name)
-            for d in standards.SITE_DEFINITIONS.values()
-            if d.layer != "greenspace_sites"
-        },
+        network_area=f_area.result().geometry.iloc[0],
+        surface=f_points.result(),
+        network_extent=f_coverage.result().extent,
+        open_land=f_open_land.result(),
+        county=shapely.union_all(f_county.result().geometry.to_numpy()),
+        definition_sites={name: f.result() for name, f in f_own.items()},
     )
 
 
@@ -192,8 +206,7 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
     cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
 
     progress("Green space per 1,000 people", 0.55)
-    _, _, site_area = nature.intersection_areas(zones, site_geoms)
-    zi, _ = shapely.STRtree(site_geoms).query(zones, predicate="intersects")
+    zi, _, site_area = nature.intersection_areas(zones, site_geoms)
     cols["accessible_green_ha"] = np.bincount(zi, weights=site_area, minlength=len(zones)) / 1e4
     lnr = inputs.greenspace[inputs.greenspace["typology"] == "nature_reserve"]
     cols["nature_reserve_ha"] = nature.covered_share(zones, np.asarray(lnr.geometry.values)) * (

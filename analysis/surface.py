@@ -94,55 +94,46 @@ def edge_col(tier: AccessTier) -> str:
     return f"edge_affected_{tier.name}"
 
 
-def _open_land_and_edge(inputs: Inputs, pts: npt.NDArray[np.object_]) -> pd.DataFrame:
-    """Distance to public open access land and to the county edge at every point (m)."""
-    cols: dict[str, F64] = {}
-    land = inputs.open_land
-    if land is not None and len(land):
-        cols["open_land_dist_m"] = point_distance.nearest_distances(
-            pts, point_distance.FeatureIndex.of(np.asarray(land.geometry.values)), [None]
-        )[0]
-    else:
-        cols["open_land_dist_m"] = np.full(len(pts), np.inf)
-    if inputs.county is not None:
-        edge = np.asarray([shapely.boundary(inputs.county)], dtype=object)
-        cols["county_edge_m"] = point_distance.nearest_distances(
-            pts, point_distance.FeatureIndex.of(edge), [None]
-        )[0]
-    else:
-        cols["county_edge_m"] = np.full(len(pts), np.inf)
-    return pd.DataFrame(cols)
+def _open_land_and_edge(inputs: Inputs, pts: npt.NDArray[np.object_], out: pd.DataFrame) -> None:
+    """Open access land and county-edge distances at every point (m), into ``out``.
 
-
-def _with_open_land(inputs: Inputs, pts: npt.NDArray[np.object_], out: pd.DataFrame) -> None:
-    """Distances under the definitions that add open access land to the park tiers (m).
-
-    The nearest site of a union is the nearer of the two nearest: the default
-    definition's park distance (already in ``out``) or the nearest public open
-    access land of the tier's size (its public hectares, as
-    :func:`layers.greenspace.counted_sites` counts it), so the big park index is
-    not searched again. Written into ``out`` in place.
+    One index of the public open access land answers both its uses: the
+    distance to any of it (``open_land_dist_m``) and, per straight tier, to the
+    land of the tier's size (its public hectares, as
+    :func:`layers.greenspace.counted_sites` counts it) for the definitions that
+    add open access land to the default's parks. The nearest site of that union
+    is the nearer of the two nearest: the park distance already in ``out`` or
+    the open land's, so the big park index is not searched again.
+    ``county_edge_m`` is the distance to the county boundary.
     """
-    for d in OTHER_DEFINITIONS:
-        if "open_access_land" not in d.kinds:
-            continue
+    land = inputs.open_land
+    with_land = [d for d in OTHER_DEFINITIONS if "open_access_land" in d.kinds]
+    for d in with_land:
         if d.flag != SITE_DEFINITIONS[DEFAULT_SITE_DEFINITION].flag:
             raise ValueError(f"{d.name}: open access land is added to the default's parks only")
-        land = inputs.open_land
-        if land is None or not len(land):
-            for tier in STRAIGHT_TIERS:
-                out[definition_dist_col(tier, d.name)] = out[tier.dist_col]
-            continue
+    if land is not None and len(land):
         ha = land["public_area_ha"].to_numpy(float)
-        near_land = point_distance.nearest_distances(
+        any_land, *by_tier = point_distance.nearest_distances(
             pts,
             point_distance.FeatureIndex.of(np.asarray(land.geometry.values)),
-            [ha >= t.min_ha for t in STRAIGHT_TIERS],
+            [None] + [ha >= t.min_ha for t in STRAIGHT_TIERS],
         )
-        for tier, d_land in zip(STRAIGHT_TIERS, near_land, strict=True):
+    else:
+        any_land = np.full(len(pts), np.inf)
+        by_tier = [any_land] * len(STRAIGHT_TIERS)
+    out["open_land_dist_m"] = any_land
+    for d in with_land:
+        for tier, d_land in zip(STRAIGHT_TIERS, by_tier, strict=True):
             out[definition_dist_col(tier, d.name)] = np.minimum(
                 out[tier.dist_col].to_numpy(float), d_land
             )
+    if inputs.county is not None:
+        edge = np.asarray([shapely.boundary(inputs.county)], dtype=object)
+        out["county_edge_m"] = point_distance.nearest_distances(
+            pts, point_distance.FeatureIndex.of(edge), [None]
+        )[0]
+    else:
+        out["county_edge_m"] = np.full(len(pts), np.inf)
 
 
 #: How a profile counts people from the surface (reported with a custom area).
@@ -248,7 +239,7 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     for definition in flagged:
         for tier in STRAIGHT_TIERS:
             out[definition_dist_col(tier, definition.name)] = next(other)
-    _with_open_land(inputs, pts, out)
+    _open_land_and_edge(inputs, pts, out)
     for name, own in inputs.definition_sites.items():  # definitions with their own sites
         ha = own["area_ha"].to_numpy(float)
         own_dists = point_distance.nearest_distances(
@@ -258,7 +249,6 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
         )
         for tier, d in zip(STRAIGHT_TIERS, own_dists, strict=True):
             out[definition_dist_col(tier, name)] = d
-    out = pd.concat([out, _open_land_and_edge(inputs, pts)], axis=1)
     blue = np.asarray(inputs.blue.geometry.values)
     out["blue_dist_m"] = point_distance.nearest_distances(
         pts, point_distance.FeatureIndex.of(blue), [None]

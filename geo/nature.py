@@ -20,6 +20,11 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from geo import parallel
+
+#: Fewest intersecting pairs worth a thread of their own (an overlay is costly).
+_MIN_PAIRS = 64
+
 #: OSM value → habitat class (``natural=*``, ``landuse=*`` only: leisure tags are uses).
 HABITAT_CLASSES: dict[str, str] = {
     "wood": "woodland",
@@ -95,16 +100,24 @@ def intersection_areas(
         Paired arrays, one entry per intersecting pair: positions in ``zones`` and
         ``geoms`` and the overlap area, m².
     """
-    tree = shapely.STRtree(geoms)
-    zi, gi = tree.query(zones, predicate="intersects")
-    area = np.empty(len(zi))
-    inside = shapely.contains_properly(zones[zi], geoms[gi])
-    covers = ~inside & shapely.contains_properly(geoms[gi], zones[zi])
-    cross = ~inside & ~covers
-    area[inside] = shapely.area(geoms[gi[inside]])
-    area[covers] = shapely.area(zones[zi[covers]])
-    area[cross] = shapely.area(shapely.intersection(zones[zi[cross]], geoms[gi[cross]]))
+    zi, gi = shapely.STRtree(geoms).query(zones, predicate="intersects")
+    parts = parallel.map_chunks(
+        lambda c: _pair_areas(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS
+    )
+    area = np.concatenate(parts) if parts else np.empty(0)
     return zi, gi, area
+
+
+def _pair_areas(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
+    """Overlap area (m²) of each pair ``zones[k]``, ``geoms[k]`` (:func:`intersection_areas`)."""
+    area = np.empty(len(zones))
+    inside = shapely.contains_properly(zones, geoms)
+    covers = ~inside & shapely.contains_properly(geoms, zones)
+    cross = ~inside & ~covers
+    area[inside] = shapely.area(geoms[inside])
+    area[covers] = shapely.area(zones[covers])
+    area[cross] = shapely.area(shapely.intersection(zones[cross], geoms[cross]))
+    return area
 
 
 def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
@@ -147,14 +160,29 @@ def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDA
     share = np.zeros(len(zones))
     if len(geoms) == 0:
         return share
-    zi, gi, _ = intersection_areas(zones, geoms)
+    zi, gi = shapely.STRtree(geoms).query(zones, predicate="intersects")
     if len(zi) == 0:
         return share
-    pieces = shapely.intersection(zones[zi], geoms[gi])
-    merged = gpd.GeoSeries(pieces).groupby(zi).agg(lambda s: shapely.union_all(s.values))
-    idx = merged.index.to_numpy()
-    share[idx] = shapely.area(np.asarray(merged.values)) / shapely.area(zones[idx])
-    return np.clip(share, 0.0, 1.0)
+    pieces = np.concatenate(
+        parallel.map_chunks(
+            lambda c: shapely.intersection(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS
+        )
+    )
+    # A zone met by one geometry is covered by that piece; only zones met by
+    # several need the union of their pieces (overlaps counted once).
+    covered = np.bincount(zi, weights=shapely.area(pieces), minlength=len(zones))
+    several = np.flatnonzero(np.bincount(zi, minlength=len(zones)) > 1)
+    order = np.argsort(zi, kind="stable")
+    starts = np.searchsorted(zi[order], several)
+    ends = np.searchsorted(zi[order], several, side="right")
+    groups = [pieces[order[a:b]] for a, b in zip(starts, ends, strict=True)]
+    unions = parallel.map_chunks(
+        lambda c: [shapely.union_all(g) for g in groups[c]], len(groups), 16
+    )
+    covered[several] = shapely.area(np.array([u for part in unions for u in part], dtype=object))
+    zone_area = shapely.area(zones)
+    np.divide(covered, zone_area, out=share, where=zone_area > 0)
+    return np.asarray(np.clip(share, 0.0, 1.0), dtype=np.float64)
 
 
 def tree_density(zones: NDArray[np.object_], trees: gpd.GeoDataFrame) -> pd.DataFrame:

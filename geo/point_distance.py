@@ -24,6 +24,8 @@ import numpy.typing as npt
 import shapely
 from scipy.spatial import cKDTree
 
+from geo import parallel
+
 F64 = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 Geoms = npt.NDArray[np.object_]
@@ -138,34 +140,51 @@ class FeatureIndex:
         return cls(g, pieces, piece_owner)
 
 
-def _nearest_piece(px: F64, py: F64, pieces: F64) -> F64:
-    """Exact distance from each point to the nearest of ``pieces`` (KD-tree of midpoints).
+def _midpoint_tree(pieces: F64) -> cKDTree:
+    """KD-tree of the midpoints of ``pieces`` (rows ax, ay, bx, by)."""
+    return cKDTree((pieces[:, :2] + pieces[:, 2:]) / 2.0)
+
+
+def _nearest_piece(px: F64, py: F64, pieces: F64, tree: cKDTree | None = None) -> tuple[F64, Index]:
+    """Exact distance from each point to the nearest of ``pieces``, and that piece.
 
     A piece whose midpoint is *r* from the point is at least *r* − *h* away,
     *h* the largest half-length. So once the best exact distance among the
-    ``K_NEAREST`` nearest midpoints is at most the *k*-th midpoint distance − *h*,
-    no other piece can be nearer; for the few points where this fails, every
-    piece with its midpoint within best + *h* is tested (a ball query), which
-    is again exact.
+    :data:`K_NEAREST` nearest midpoints is at most the *k*-th midpoint distance
+    − *h*, no other piece can be nearer; for the few points where this fails,
+    every piece with its midpoint within best + *h* is tested (a ball query),
+    which is again exact. ``tree`` is the KD-tree of the pieces' midpoints
+    (:func:`_midpoint_tree`), built here when not given.
+
+    Returns
+    -------
+    (distance, piece)
+        Metres, and the row of ``pieces`` at that distance (one of them on a tie).
     """
-    mid = (pieces[:, :2] + pieces[:, 2:]) / 2.0
     half = float(np.max(np.hypot(*(pieces[:, 2:] - pieces[:, :2]).T)) / 2.0)
     k = min(K_NEAREST, len(pieces))
-    tree = cKDTree(mid)
+    tree = _midpoint_tree(pieces) if tree is None else tree
     xy = np.column_stack([px, py])
     r, j = tree.query(xy, k=k)
     r, j = r.reshape(len(px), k), j.reshape(len(px), k)
-    d: F64 = _segment_distance(px[:, None], py[:, None], pieces[j]).min(axis=1)
+    dk = _segment_distance(px[:, None], py[:, None], pieces[j])
+    best = dk.argmin(axis=1)
+    rows = np.arange(len(px))
+    d: F64 = dk[rows, best]
+    which: Index = j[rows, best].astype(np.intp)
     unsure = np.flatnonzero(d > r[:, -1] - half) if k < len(pieces) else np.empty(0, np.intp)
     if len(unsure):
         # Every piece that could be nearer has its midpoint within d + h: test them all.
         near = tree.query_ball_point(xy[unsure], r=d[unsure] + half, return_sorted=False)
         sizes = np.fromiter(map(len, near), dtype=np.intp, count=len(near))
         cand = np.fromiter(chain.from_iterable(near), dtype=np.intp, count=int(sizes.sum()))
-        who = np.repeat(unsure, sizes)
-        dc = _segment_distance(px[who], py[who], pieces[cand])
-        d[unsure] = np.minimum(d[unsure], np.minimum.reduceat(dc, np.cumsum(sizes) - sizes))
-    return d
+        who = np.repeat(np.arange(len(unsure)), sizes)
+        dc = _segment_distance(px[unsure][who], py[unsure][who], pieces[cand])
+        first = np.lexsort((dc, who))[np.cumsum(sizes) - sizes]  # each point's nearest
+        nearer = dc[first] < d[unsure]
+        d[unsure[nearer]] = dc[first][nearer]
+        which[unsure[nearer]] = cand[first][nearer]
+    return d, which
 
 
 def nearest_distances(
@@ -200,17 +219,41 @@ def nearest_distances(
         # points are found by the pieces at distance 0 anyway).
         hit = shapely.STRtree(pts).query(features.geoms, predicate="contains")
         inside_ft, inside_pt = hit[0].astype(np.intp), hit[1].astype(np.intp)
+    keeps = [
+        np.ones(len(features.geoms), dtype=bool) if sub is None else np.asarray(sub, dtype=bool)
+        for sub in subsets  # a handful of tiers
+    ]
+    # Largest subsets first. A subset's answer at a point is its nearest superset's
+    # wherever that superset's nearest feature belongs to the subset too (nested
+    # tiers: the nearest site of >= 2 ha is often also the nearest of >= 10 ha), so
+    # only the other points are searched again.
+    boundary: dict[int, tuple[F64, Index]] = {}  # subset -> (distance, nearest feature)
+    for s in sorted(range(len(keeps)), key=lambda i: -int(keeps[i].sum())):
+        keep = keeps[s]
+        dist, owner = np.full(n, np.inf), np.full(n, -1, dtype=np.intp)
+        on = keep[features.owner]
+        if n and on.any():
+            supersets = [t for t in boundary if not np.any(keep & ~keeps[t])]
+            todo = np.arange(n)
+            if supersets:
+                parent = min(supersets, key=lambda t: int(keeps[t].sum()))
+                dist, owner = boundary[parent][0].copy(), boundary[parent][1].copy()
+                todo = np.flatnonzero(~keep[owner])
+            if len(todo):
+                d, which = _nearest_in(px[todo], py[todo], features.pieces[on])
+                dist[todo], owner[todo] = d, features.owner[on][which]
+        boundary[s] = dist, owner
     out: list[F64] = []
-    for subset in subsets:  # a handful of tiers, each vectorised over every point
-        keep = (
-            np.ones(len(features.geoms), dtype=bool)
-            if subset is None
-            else np.asarray(subset, dtype=bool)
-        )
-        dist = np.full(n, np.inf)
-        pieces = features.pieces[keep[features.owner]]
-        if n and len(pieces):
-            dist = _nearest_piece(px, py, pieces)
-            dist[inside_pt[keep[inside_ft]]] = 0.0
+    for s, keep in enumerate(keeps):
+        dist = boundary[s][0].copy()
+        dist[inside_pt[keep[inside_ft]]] = 0.0
         out.append(dist)
     return out
+
+
+def _nearest_in(px: F64, py: F64, pieces: F64) -> tuple[F64, Index]:
+    """:func:`_nearest_piece` over chunks of the points, each chunk on its own thread
+    (the work is numpy and the KD-tree, which release the GIL)."""
+    tree = _midpoint_tree(pieces)
+    parts = parallel.map_chunks(lambda c: _nearest_piece(px[c], py[c], pieces, tree), len(px))
+    return np.concatenate([d for d, _ in parts]), np.concatenate([w for _, w in parts])

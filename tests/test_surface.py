@@ -47,6 +47,34 @@ def test_segment_distances_equal_shapely_on_real_sites(results) -> None:
         assert np.max(np.abs(d - ref)) < 1e-6
 
 
+def test_nested_and_repeated_subsets_on_every_point_equal_shapely(results) -> None:
+    """Every postcode (so the queries run on several threads), nested tiers (a tier's
+    answer is reused from its superset where the nearest site is in both), a repeated
+    mask and a mask nested in none: each equals GEOS's nearest distance."""
+    sites = results.inputs.sites
+    geoms = np.asarray(sites.geometry.values)
+    ha = sites["area_ha"].to_numpy(float)
+    named = sites["name"].notna().to_numpy()
+    p = results.points
+    pts = shapely.points(p["easting"].to_numpy(float), p["northing"].to_numpy(float))
+    masks = [ha >= 20, ha >= 2, named, ha >= 2, named & (ha >= 10)]
+    got = point_distance.nearest_distances(pts, point_distance.FeatureIndex.of(geoms), masks)
+    for mask, d in zip(masks, got, strict=True):
+        _, ref = shapely.STRtree(geoms[mask]).query_nearest(
+            pts, return_distance=True, all_matches=False
+        )
+        assert np.max(np.abs(d - ref)) < 1e-6
+
+
+def test_a_subset_reuses_its_superset_only_where_the_nearest_is_shared() -> None:
+    near, far = shapely.box(0, 0, 10, 10), shapely.box(100, 0, 110, 10)
+    feats = point_distance.FeatureIndex.of(np.array([near, far], dtype=object))
+    pts = shapely.points([(15, 5), (95, 5)])  # nearest: the near square, the far one
+    both, far_only = point_distance.nearest_distances(pts, feats, [None, np.array([False, True])])
+    np.testing.assert_allclose(both, [5, 5])
+    np.testing.assert_allclose(far_only, [85, 5])  # (15,5) searched again: 85 m to x = 100
+
+
 def test_lsoa_shares_are_resident_shares(results) -> None:
     t, p = results.lsoa, results.points
     for tier in ACCESS_TIERS:
