@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -9,11 +11,19 @@ import pytest
 import shapely
 
 from geo.network.access import (
+    contract_for,
     network_tier_access,
     scenario_network_access,
     site_access_nodes,
 )
-from geo.network.routing import WalkGraph, multi_source, origin_distance, snap
+from geo.network.routing import (
+    Snap,
+    WalkGraph,
+    multi_source,
+    origin_distance,
+    snap,
+    spatial_order,
+)
 from geo.standards import ACCESS_TIERS
 
 # --- A hand-made graph ----------------------------------------------------------------
@@ -152,6 +162,23 @@ def test_site_access_nodes_distance_and_entrances() -> None:
     site, node = site_access_nodes(g, sites, distance_m=30.0, entrances=entrances)
     pairs = set(zip(site.tolist(), node.tolist(), strict=True))
     assert pairs == {(0, 3), (1, 2), (1, 4), (1, 5)}
+    # two entrances at the same corner give one pair, and the pairs come sorted
+    twice = np.r_[entrances, np.array([shapely.Point(121, 79)], dtype=object)]
+    site2, node2 = site_access_nodes(g, sites, distance_m=30.0, entrances=twice)
+    np.testing.assert_array_equal(site2, [0, 1, 1, 1])
+    np.testing.assert_array_equal(node2, [3, 2, 4, 5])
+
+
+def test_spatial_order_is_a_permutation() -> None:
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 1e5, 1000), rng.uniform(0, 1e5, 1000)
+    order = spatial_order(x, y)
+    np.testing.assert_array_equal(np.sort(order), np.arange(1000))
+    # neighbours in the order are near on the ground: far shorter steps than at random
+    step = np.hypot(np.diff(x[order]), np.diff(y[order])).mean()
+    assert step < 0.2 * np.hypot(np.diff(x), np.diff(y)).mean()
+    assert len(spatial_order(np.zeros(0), np.zeros(0))) == 0
+    np.testing.assert_array_equal(spatial_order(np.ones(3), np.ones(3)), [0, 1, 2])
 
 
 # --- The real Leeds network ------------------------------------------------------------
@@ -308,3 +335,72 @@ def test_scenario_equals_full_recompute(leeds: dict, side_m: float, area_ha: flo
         if (updated[f"net_meets_{t.name}"] != before[f"net_meets_{t.name}"]).any()
     ]
     assert changed if qualifies else updated.equals(before)
+
+
+def _snap_in_input_order(g: WalkGraph, x: np.ndarray, y: np.ndarray, max_d: float) -> Snap:
+    """The previous snap: one STRtree query in input order, then the distance and locate."""
+    n = len(x)
+    edge, dist = np.full(n, -1, dtype=np.intp), np.full(n, np.inf)
+    along_u, along_v = np.full(n, np.nan), np.full(n, np.nan)
+    pts = shapely.points(x, y)
+    which, near = g.edge_tree.query_nearest(pts, return_distance=False, all_matches=False)
+    hit = g.snap_edges[near]
+    gap = shapely.distance(pts[which], g.edge_geoms[hit])
+    close = gap <= max_d
+    which, hit, gap = which[close], hit[close], gap[close]
+    frac = np.clip(shapely.line_locate_point(g.edge_geoms[hit], pts[which], normalized=True), 0, 1)
+    frac = np.where(g.edge_starts_at_u[hit], frac, 1.0 - frac)
+    edge[which], dist[which] = hit, gap
+    along_u[which] = frac * g.edge_length[hit]
+    along_v[which] = g.edge_length[hit] - along_u[which]
+    return Snap(edge=edge, distance=dist, along_u=along_u, along_v=along_v)
+
+
+@pytest.mark.slow
+def test_snap_in_spatial_order_equals_input_order_on_leeds(leeds: dict) -> None:
+    g: WalkGraph = leeds["graph"]
+    lsoa = leeds["lsoa"]
+    rx, ry = _random_origins(leeds["area"], 5_000, seed=11)
+    # centroids, random points in the area, and points far outside it (beyond 150 m)
+    x = np.r_[lsoa["pwc_x"].to_numpy(), rx, rx[:500] + 30_000.0]
+    y = np.r_[lsoa["pwc_y"].to_numpy(), ry, ry[:500]]
+    for max_d in (150.0, 10_000.0, np.inf):
+        new = snap(g, x, y, max_distance=max_d)
+        old = _snap_in_input_order(g, x, y, max_d)
+        assert (new.edge >= 0).any() and (new.edge < 0).any() == (max_d < np.inf)
+        for field in ("edge", "distance", "along_u", "along_v"):
+            np.testing.assert_array_equal(getattr(new, field), getattr(old, field), err_msg=field)
+
+
+@pytest.mark.slow
+def test_recorded_access_nodes_give_the_same_answers_on_leeds(leeds: dict) -> None:
+    g: WalkGraph = leeds["graph"]
+    sites, lsoa, area = leeds["sites"], leeds["lsoa"], leeds["area"]
+    geoms, ha = sites.geometry.to_numpy(), sites["area_ha"].to_numpy()
+    fast = contract_for(g, geoms)
+    assert len(fast.access_nodes) == 1 and not g.access_nodes
+    plain = site_access_nodes(g, geoms)
+    for same in (geoms, shapely.from_wkb(shapely.to_wkb(geoms))):  # the array, or equal copies
+        got = site_access_nodes(fast, same)
+        assert got[0] is fast.access_nodes[0].feature  # recorded, not queried again
+        np.testing.assert_array_equal(got[0], plain[0])
+        np.testing.assert_array_equal(got[1], plain[1])
+    # other features, another distance or entrances: looked up afresh
+    for args in ((geoms[::2], 30.0, None), (geoms, 25.0, None), (geoms, 30.0, geoms[:0])):
+        got = site_access_nodes(fast, *args)
+        want = site_access_nodes(g, *args)
+        assert got[0] is not fast.access_nodes[0].feature
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    # the recorded geometries are a copy: editing the caller's array in place is noticed
+    edited = geoms.copy()
+    fresh = contract_for(g, edited)
+    edited[0] = shapely.box(0, 0, 1, 1)
+    assert site_access_nodes(fresh, edited)[0] is not fresh.access_nodes[0].feature
+    with pytest.raises(ValueError, match="read-only"):
+        site_access_nodes(fast, geoms)[1][0] = 0
+    x, y = lsoa["pwc_x"].to_numpy(), lsoa["pwc_y"].to_numpy()
+    pd.testing.assert_frame_equal(
+        network_tier_access(fast, x, y, geoms, ha, area),
+        network_tier_access(dataclasses.replace(fast, access_nodes=()), x, y, geoms, ha, area),
+    )

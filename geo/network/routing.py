@@ -72,6 +72,56 @@ UNREACHED = -9999
 
 
 @dataclass(frozen=True, eq=False)
+class AccessNodes:
+    """The access nodes found once for one feature set, kept with the graph for reuse.
+
+    :func:`geo.network.access.contract_for` finds them (to protect them in the
+    contracted core) and records them here, so that
+    :func:`geo.network.access.site_access_nodes` returns them for the same
+    features, distance and entrances instead of repeating the STRtree query.
+
+    Attributes
+    ----------
+    geoms
+        The features (EPSG:27700) they were found for.
+    distance_m
+        Access-node distance, m.
+    entrances
+        The entrance Points used, or None.
+    feature, node
+        Paired positions: ``node[k]`` is an access node of ``geoms[feature[k]]``
+        (sorted by feature then node, no duplicates).
+    """
+
+    geoms: NDArray[np.object_]
+    distance_m: float
+    entrances: NDArray[np.object_] | None
+    feature: NDArray[np.intp]
+    node: NDArray[np.intp]
+
+    @classmethod
+    def record(
+        cls,
+        geoms: NDArray[np.object_],
+        distance_m: float,
+        entrances: NDArray[np.object_] | None,
+        feature: NDArray[np.intp],
+        node: NDArray[np.intp],
+    ) -> AccessNodes:
+        """Keep copies of the inputs (a caller's later edit cannot match) and read-only pairs."""
+        feature, node = feature.copy(), node.copy()
+        feature.flags.writeable = False
+        node.flags.writeable = False
+        return cls(
+            geoms=np.array(geoms, dtype=object),
+            distance_m=float(distance_m),
+            entrances=None if entrances is None else np.array(entrances, dtype=object),
+            feature=feature,
+            node=node,
+        )
+
+
+@dataclass(frozen=True, eq=False)
 class WalkGraph:
     """An undirected walking network as arrays, EPSG:27700 metres.
 
@@ -108,6 +158,9 @@ class WalkGraph:
     core
         Optional contracted graph (:func:`geo.network.contraction.contract`) that
         :func:`multi_source` uses, with identical results, when it covers the sources.
+    access_nodes
+        Access nodes already found for feature sets (:class:`AccessNodes`), from
+        :func:`geo.network.access.contract_for`; empty for a plain graph.
     """
 
     csr: csr_array
@@ -123,6 +176,7 @@ class WalkGraph:
     node_tree: shapely.STRtree
     snap_edges: NDArray[np.intp]
     core: ShortestPaths | None = None
+    access_nodes: tuple[AccessNodes, ...] = ()
 
     @property
     def n_nodes(self) -> int:
@@ -316,6 +370,47 @@ def symmetric_min_csr(
     return graph
 
 
+def _grid_cells(v: NDArray[np.float64], bits: int) -> NDArray[np.uint64]:
+    """Coordinates scaled onto ``0 .. 2**bits - 1`` over their own range."""
+    lo = float(v.min())
+    span = float(v.max()) - lo
+    scale = ((1 << bits) - 1) / span if span > 0 else 0.0
+    return ((v - lo) * scale).astype(np.uint64)
+
+
+def _spread_bits(v: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """Put a zero bit between each of the low 16 bits of ``v`` (Morton interleaving)."""
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
+
+
+def spatial_order(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.intp]:
+    """An order of points along a space-filling (Morton, z-order) curve.
+
+    Points next to each other in this order are near each other on the ground, so
+    tree queries asked in it touch memory the previous query touched. It changes
+    only speed, never an answer.
+
+    Parameters
+    ----------
+    x, y
+        Finite coordinates (any CRS; EPSG:27700 m here).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        A permutation of ``0..n-1`` (stable for points in the same ~1/65,536 cell).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if len(x) == 0:
+        return np.zeros(0, dtype=np.intp)
+    key = _spread_bits(_grid_cells(x, 16)) | (_spread_bits(_grid_cells(y, 16)) << np.uint64(1))
+    order: NDArray[np.intp] = np.argsort(key, kind="stable").astype(np.intp)
+    return order
+
+
 def snap(
     graph: WalkGraph,
     x: NDArray[np.float64],
@@ -348,19 +443,23 @@ def snap(
     distance = np.full(n, np.inf)
     along_u = np.full(n, np.nan)
     along_v = np.full(n, np.nan)
-    ok = np.isfinite(x) & np.isfinite(y)
+    ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    # Asked in space-filling-curve order, consecutive queries walk the same tree nodes
+    # (cache-warm): 2.3x faster for 64,000 origins on 680,000 edges, the same answers.
+    ok = ok[spatial_order(x[ok], y[ok])]
     pts = shapely.points(x[ok], y[ok])
     if len(pts) and len(graph.edge_geoms):
         # Nearest snappable edge first, radius after: the same answer, and query_nearest
         # with a large max_distance gathers every edge within it (20x slower for 11,000
         # surface points and a 10 km radius).
-        which, near = graph.edge_tree.query_nearest(pts, return_distance=False, all_matches=False)
+        (which, near), gap = graph.edge_tree.query_nearest(
+            pts, return_distance=True, all_matches=False
+        )
         hit = graph.snap_edges[near]
-        gap = shapely.distance(pts[which], graph.edge_geoms[hit])
         if max_distance is not None:
             close = gap <= max_distance
             which, hit, gap = which[close], hit[close], gap[close]
-        rows = np.flatnonzero(ok)[which]
+        rows = ok[which]
         geoms = graph.edge_geoms[hit]
         edge[rows] = hit
         distance[rows] = gap
