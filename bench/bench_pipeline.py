@@ -24,7 +24,7 @@ import numpy as np
 import shapely
 
 from analysis import engine, new_park, profiles, surface
-from geo import proximity
+from geo import parallel, proximity
 from geo.network import access as network_access
 from geo.standards import ACCESS_TIERS
 
@@ -75,6 +75,20 @@ def main() -> int:
     print(f"aggregate {len(places):,} places  {done - computed:6.2f} s")
     verdict = "met" if total <= PIPELINE_TARGET_S else "NOT met"
     print(f"county pipeline          {total:6.2f} s (target <= {PIPELINE_TARGET_S:g} s: {verdict})")
+
+    # Baseline in the same run: the same pipeline on one thread (geo.parallel off).
+    threads = parallel.threads
+    parallel.threads = lambda: 1
+    try:
+        t0 = time.perf_counter()
+        engine.compute(engine.load_inputs())
+        serial = time.perf_counter() - t0
+    finally:
+        parallel.threads = threads
+    print(
+        f"                         one thread {serial:6.2f} s: "
+        f"{threads()} threads are {serial / total:.1f}x faster"
+    )
 
     def surface_step() -> None:
         points = surface.point_indicators(inputs, inputs.lsoa)
