@@ -145,7 +145,7 @@ def _midpoint_tree(pieces: F64) -> cKDTree:
     return cKDTree((pieces[:, :2] + pieces[:, 2:]) / 2.0)
 
 
-def _nearest_piece(px: F64, py: F64, pieces: F64, tree: cKDTree | None = None) -> tuple[F64, Index]:
+def _nearest_piece(px: F64, py: F64, pieces: F64, tree: cKDTree) -> tuple[F64, Index]:
     """Exact distance from each point to the nearest of ``pieces``, and that piece.
 
     A piece whose midpoint is *r* from the point is at least *r* − *h* away,
@@ -154,7 +154,7 @@ def _nearest_piece(px: F64, py: F64, pieces: F64, tree: cKDTree | None = None) -
     − *h*, no other piece can be nearer; for the few points where this fails,
     every piece with its midpoint within best + *h* is tested (a ball query),
     which is again exact. ``tree`` is the KD-tree of the pieces' midpoints
-    (:func:`_midpoint_tree`), built here when not given.
+    (:func:`_midpoint_tree`), built once and shared by the threads.
 
     Returns
     -------
@@ -163,7 +163,6 @@ def _nearest_piece(px: F64, py: F64, pieces: F64, tree: cKDTree | None = None) -
     """
     half = float(np.max(np.hypot(*(pieces[:, 2:] - pieces[:, :2]).T)) / 2.0)
     k = min(K_NEAREST, len(pieces))
-    tree = _midpoint_tree(pieces) if tree is None else tree
     xy = np.column_stack([px, py])
     r, j = tree.query(xy, k=k)
     r, j = r.reshape(len(px), k), j.reshape(len(px), k)
