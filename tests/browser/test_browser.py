@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from analysis.air_years import selected_year
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME
 
 pytestmark = pytest.mark.browser
-
-MAP_IFRAME = 'iframe[title^="Map of "]'
 
 
 def _map(page: Any) -> Any:

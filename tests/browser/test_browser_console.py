@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
+from tests.browser.harness import MAP_IFRAME
+
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title^="Map of "]'
 #: A ward (2025) of Leeds, chosen by the user in the sidebar.
 WARD = "Headingley & Hyde Park (ward, E05011397)"
 #: The app's menu, in order: the heading each page shows (``{}`` = the place name) and

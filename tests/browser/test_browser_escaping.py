@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 from test_escaping import HostileBundle, build_hostile_bundle
 
+from tests.browser.harness import MAP_IFRAME
+
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title^="Map of "]'
 #: Open the tooltip of every feature whose name carries a payload (a ``mouseover`` on
 #: the feature, propagated to its GeoJSON layer as Leaflet does); return their texts.
 _OPEN_HOSTILE_TOOLTIPS = """() => {

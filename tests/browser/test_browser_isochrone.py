@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from layers.network import network_coverage
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-MAP_IFRAME = 'iframe[title^="Map of "]'
 #: Computing three walks on a loaded two-core machine can take a minute or two.
 WALK_TIMEOUT_MS = 300_000
 

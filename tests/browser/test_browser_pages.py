@@ -23,9 +23,8 @@ from analysis import areas, new_park, profiles
 from analysis.air_years import selected_year
 from geo import crs, standards
 from healthyplaces import report
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-MAP_IFRAME = 'iframe[title^="Map of "]'
 BRADFORD = "Bradford (district, E08000032)"
 #: Census 2021 residents of Bradford district (sum of its 312 LSOAs).
 BRADFORD_POPULATION = "546,373"

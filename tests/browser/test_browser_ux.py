@@ -3,17 +3,14 @@ frame has a real title. Screenshots go to ``tests/artifacts/``."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME
 
 pytestmark = pytest.mark.browser
 
-#: The map frame, by the title the map gives it (see healthyplaces.maps.elements).
-MAP_IFRAME = 'iframe[title^="Map of "]'
 #: Tab presses allowed to get from the map to a control outside it: the map's own
 #: controls (zoom in, zoom out, layer switcher, legend, attribution and its links).
 MAX_TABS = 15
