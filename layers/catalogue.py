@@ -573,6 +573,22 @@ LAYERS: dict[str, LayerInfo] = {
             "6.5 km circle round Leeds city centre (less a 25 m margin)",
             "",
         ),
+        LayerInfo(
+            "osm_entrances",
+            "Site entrances and gates on the walking network (OSM nodes)",
+            "vector",
+            "OpenStreetMap nodes tagged entrance=* or barrier=gate|kissing_gate|stile|"
+            "entrance|… (layers.network.is_entrance), from the network's OSM file",
+            ODBL,
+            _OSM,
+            "as the walking network",
+            "Where the walking network was built from a .osm.pbf (healthyplaces network "
+            "build --pbf); empty in the offline bundle",
+            "The offline Leeds network source (2022) holds OSM ways only, no nodes: it has no "
+            "entrances, so this layer is empty and the OS Open Greenspace access points "
+            "(access_points) are the only site entrances the figures use. Overpass builds "
+            "do not fetch entrances either.",
+        ),
         *(_pcm(pol, year) for year in sorted(PCM_YEARS) for pol in PCM_POLLUTANTS),
         LayerInfo(
             "laqm_bradford_2018",
