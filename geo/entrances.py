@@ -1,4 +1,5 @@
-"""Match OS Open Greenspace access points to OSM green sites.
+"""Site entrances: OS Open Greenspace access points matched to OSM green sites, and
+the :class:`Entrances` the walking-network tiers enter sites at.
 
 OS Open Greenspace access points (Feb 2025) are the entrances Natural England
 and Defra use, but their site polygons are not available offline. Each point
@@ -8,6 +9,10 @@ unmatched. 30 m allows for OS points placed on the road edge of a gate and
 for the few metres between OS and OSM boundaries, while staying under the
 width of a typical street block, so a gate is not given to the park across the
 road.
+
+:func:`site_entrances` pairs the matched points with a site table's rows and adds
+OSM entrance/gate nodes (paired by touch); :func:`geo.network.access.site_access_nodes`
+turns them into access nodes.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ OGL = "Open Government Licence v3.0"
 #: The place the offline walking network covers, as messages name it (network_area.place).
 OFFLINE_NETWORK_PLACE = "central Leeds"
 ODBL = "Open Database Licence 1.0"
+#: Layers the offline bundle holds *empty*, because its source has none: the Leeds
+#: network source (2022) is OSM ways only, so no entrance nodes (filled by
+#: ``healthyplaces network build --pbf``). Every other layer has rows.
+EMPTY_OFFLINE = frozenset({"osm_entrances"})
 
 
 @dataclass(frozen=True)
