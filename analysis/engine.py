@@ -20,12 +20,14 @@ from numpy.typing import NDArray
 
 from analysis import air_years, surface
 from geo import air, crs, nature, origins, parallel, standards
+from geo.entrances import Entrances, pedestrian, site_entrances
 from geo.index import DEFAULT_DOMAINS, healthy_places_index
 from geo.network import access as network_access
 from geo.network import routing
 from geo.raster import Raster
 from geo.standards import ACCESS_TIERS, AccessTier
 from layers import (
+    access_points,
     air_quality,
     bluespace,
     boundaries,
@@ -74,6 +76,44 @@ class Inputs:
     #: Site tables of the definitions with their own layer (``comparable``), by name;
     #: ``with-open-land`` is measured from ``sites`` and ``open_land``.
     definition_sites: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    #: The entrances of ``sites`` (:func:`entrances_of`): the walking-network tiers
+    #: enter each site at them as well as within 30 m of it.
+    entrances: Entrances | None = None
+
+
+def entrances_of(
+    sites: pd.DataFrame, points: pd.DataFrame, osm_entrances: gpd.GeoDataFrame
+) -> Entrances:
+    """The entrances of a site table: its matched OS access points and the OSM entrance nodes.
+
+    Parameters
+    ----------
+    sites
+        The counted sites (``site_id``), in the order the network tiers use.
+    points
+        The ``access_points`` layer (EPSG:27700): those a pedestrian can use
+        (:func:`geo.entrances.pedestrian`) matched to one of ``sites``.
+    osm_entrances
+        The ``osm_entrances`` layer (EPSG:27700), paired with sites by touch.
+
+    Returns
+    -------
+    Entrances
+        No site is flagged enclosed: the bundle's green sites do not carry their
+        polygons' ``barrier`` tags (see the README, "Where we depart").
+    """
+    walk = pedestrian(points["access_type"])
+    return site_entrances(
+        sites["site_id"].to_numpy(object),
+        points["site_id"].to_numpy(object)[walk],
+        np.asarray(points.geometry.values)[walk],
+        np.asarray(osm_entrances.geometry.values),
+    )
+
+
+def load_entrances(sites: pd.DataFrame) -> Entrances:
+    """:func:`entrances_of` ``sites`` from the bundle's ``access_points`` and ``osm_entrances``."""
+    return entrances_of(sites, access_points.load_access_points(), network.load_osm_entrances())
 
 
 @dataclass
@@ -138,6 +178,8 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         f_coverage = pool.submit(network.network_coverage)
         f_open_land = pool.submit(greenspace.load_open_access_land)
         f_county = pool.submit(places.load_boundaries, "county")
+        f_points_ap = pool.submit(access_points.load_access_points)
+        f_osm_entrances = pool.submit(network.load_osm_entrances)
         f_own = {name: pool.submit(greenspace.load_sites, name) for name in definitions}
     lsoa, pop, iod = f_lsoa.result(), f_pop.result(), f_iod.result()
     sites, blue = f_sites.result(), f_blue.result()
@@ -155,10 +197,12 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         iod[keep], on="lsoa21_code", how="left", validate="1:1"
     )
     progress("Preparing the walking network", 0.2)
+    entrances = entrances_of(sites, f_points_ap.result(), f_osm_entrances.result())
     graph = network_access.contract_for(
         routing.WalkGraph.from_gdfs(nodes, edges),
         np.asarray(sites.geometry.values),
         np.asarray(blue.geometry.values),
+        entrances=[entrances],
     )
     return Inputs(
         lsoa=lsoa,
@@ -175,6 +219,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         open_land=f_open_land.result(),
         county=shapely.union_all(f_county.result().geometry.to_numpy()),
         definition_sites={name: f.result() for name, f in f_own.items()},
+        entrances=entrances,
     )
 
 

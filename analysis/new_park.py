@@ -84,6 +84,8 @@ def add_park_centroids(
         t["pwc_y"].to_numpy(float),
         site.geometry,
         site.area_ha,
+        # the OSM entrance nodes on the new site count; its OS access points are unknown
+        options=network_access.NetworkOptions(entrances=results.inputs.entrances),
     )
     pop = t["population"].to_numpy(float)
     decile = t["IMD_decile"].to_numpy(int)

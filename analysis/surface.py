@@ -257,7 +257,14 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
         out[f"{pol}_ugm3"] = raster.sample(x, y)
     sites = np.asarray(inputs.sites.geometry.values)
     net = network_access.network_tier_access(
-        inputs.graph, x, y, sites, site_ha, inputs.network_area, ACCESS_TIERS
+        inputs.graph,
+        x,
+        y,
+        sites,
+        site_ha,
+        inputs.network_area,
+        ACCESS_TIERS,
+        options=network_access.NetworkOptions(entrances=inputs.entrances),
     )
     blue_net = network_access.network_tier_access(
         inputs.graph, x, y, blue, np.zeros(len(blue)), inputs.network_area, BLUE_TIERS

@@ -51,6 +51,8 @@ def _network(results: Results, p: pd.DataFrame, site: new_site.NewSite) -> dict[
         p["northing"].to_numpy(float),
         site.geometry,
         site.area_ha,
+        # the OSM entrance nodes on the new site count; its OS access points are unknown
+        options=network_access.NetworkOptions(entrances=results.inputs.entrances),
     )
     on_network = bool(shapely.intersects(site.geometry, results.inputs.network_area))
     people = p["people"].to_numpy(float)

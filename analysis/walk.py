@@ -29,7 +29,7 @@ import shapely
 from numpy.typing import NDArray
 
 from analysis.areas import Area
-from analysis.engine import Results
+from analysis.engine import Results, load_entrances
 from geo import aggregate, point_distance
 from geo.network.access import NetworkOptions, network_tier_access
 from geo.network.routing import WalkGraph
@@ -157,7 +157,10 @@ def _walk_table(results: Results) -> pd.DataFrame:
     )[0]
     nodes, edges = network.load_network()
     area = network.load_network_area().geometry.iloc[0]
-    options = NetworkOptions(extent=network.network_coverage().extent)
+    # sites come first in geoms, so the entrances' site positions hold
+    options = NetworkOptions(
+        entrances=load_entrances(sites), extent=network.network_coverage().extent
+    )
     day_graph = WalkGraph.from_gdfs(nodes, edges)
     lit, coverage = lit_edges(edges)
     out = pd.DataFrame({"straight_m": straight}, index=p.index)

@@ -15,6 +15,10 @@ OGL = "Open Government Licence v3.0"
 #: The place the offline walking network covers, as messages name it (network_area.place).
 OFFLINE_NETWORK_PLACE = "central Leeds"
 ODBL = "Open Database Licence 1.0"
+#: Layers the offline bundle holds *empty*, because its source has none: the Leeds
+#: network source (2022) is OSM ways only, so no entrance nodes (filled by
+#: ``healthyplaces network build --pbf``). Every other layer has rows.
+EMPTY_OFFLINE = frozenset({"osm_entrances"})
 
 
 @dataclass(frozen=True)
@@ -572,6 +576,22 @@ LAYERS: dict[str, LayerInfo] = {
             "2022",
             "6.5 km circle round Leeds city centre (less a 25 m margin)",
             "",
+        ),
+        LayerInfo(
+            "osm_entrances",
+            "Site entrances and gates on the walking network (OSM nodes)",
+            "vector",
+            "OpenStreetMap nodes tagged entrance=* or barrier=gate|kissing_gate|stile|"
+            "entrance|… (layers.network.is_entrance), from the network's OSM file",
+            ODBL,
+            _OSM,
+            "as the walking network",
+            "Where the walking network was built from a .osm.pbf (healthyplaces network "
+            "build --pbf); empty in the offline bundle",
+            "The offline Leeds network source (2022) holds OSM ways only, no nodes: it has no "
+            "entrances, so this layer is empty and the OS Open Greenspace access points "
+            "(access_points) are the only site entrances the figures use. Overpass builds "
+            "do not fetch entrances either.",
         ),
         *(_pcm(pol, year) for year in sorted(PCM_YEARS) for pol in PCM_POLLUTANTS),
         LayerInfo(

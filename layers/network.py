@@ -68,6 +68,28 @@ EDGE_TAGS = ("lit", "sidewalk")
 #: Margin inside the 6.5 km circle, m: BNG's scale factor (~0.9996 here) and rounding.
 _AREA_MARGIN_M = 25.0
 
+#: ``barrier`` values of an OSM node that is a way through a site boundary: gates and
+#: stiles, and ``barrier=entrance`` (a gap in a wall or fence). Bollards, blocks and
+#: kerbs also sit on paths but say nothing about a boundary, so they are not entrances.
+ENTRANCE_BARRIERS = frozenset(
+    {
+        "entrance",
+        "gate",
+        "kissing_gate",
+        "swing_gate",
+        "lift_gate",
+        "wicket_gate",
+        "hampshire_gate",
+        "stile",
+        "turnstile",
+        "full-height_turnstile",
+    }
+)
+#: ``entrance`` values that are no way in (an emergency exit, a door only out).
+NOT_ENTRANCE = frozenset({"no", "emergency", "exit"})
+#: Columns of the ``osm_entrances`` layer (besides ``geometry``, EPSG:27700 Points).
+ENTRANCE_COLUMNS = ["osm_id", "entrance", "barrier", "access", "foot"]
+
 
 def walkable(ways: pd.DataFrame) -> NDArray[np.bool_]:
     """Boolean mask of OSM ways a pedestrian may use.
@@ -95,6 +117,42 @@ def walkable(ways: pd.DataFrame) -> NDArray[np.bool_]:
     ok &= ~(highway.isin(UNBUILT) & ~foot.isin(FOOT_OPEN))
     mask: NDArray[np.bool_] = ok.to_numpy()
     return mask
+
+
+def is_entrance(nodes: pd.DataFrame) -> NDArray[np.bool_]:
+    """Boolean mask of OSM nodes that are a way into a site on foot.
+
+    ``entrance=*`` (but not :data:`NOT_ENTRANCE`) or a gate-like ``barrier``
+    (:data:`ENTRANCE_BARRIERS`), and not closed to walkers: ``foot=no|private``,
+    or ``access=private|no`` unless ``foot`` allows walking (the rule of
+    :func:`walkable`).
+
+    Parameters
+    ----------
+    nodes
+        OSM nodes with ``entrance``, ``barrier``, ``access`` and ``foot`` tag columns
+        (missing = untagged).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for each entrance, in row order.
+    """
+    entrance, barrier = _tag(nodes, "entrance"), _tag(nodes, "barrier")
+    access, foot = _tag(nodes, "access"), _tag(nodes, "foot")
+    ok = (entrance.ne("") & ~entrance.isin(NOT_ENTRANCE)) | barrier.isin(ENTRANCE_BARRIERS)
+    ok &= ~foot.isin(FOOT_DENIED) & ~(access.isin(ACCESS_DENIED) & ~foot.isin(FOOT_ALLOWED))
+    mask: NDArray[np.bool_] = ok.to_numpy()
+    return mask
+
+
+def no_entrances() -> gpd.GeoDataFrame:
+    """An empty ``osm_entrances`` layer (for sources that carry no OSM nodes)."""
+    return gpd.GeoDataFrame(
+        {c: pd.Series([], dtype="int64" if c == "osm_id" else "object") for c in ENTRANCE_COLUMNS},
+        geometry=gpd.GeoSeries([], crs=crs.ANALYSIS_CRS),
+        crs=crs.ANALYSIS_CRS,
+    )
 
 
 def comfortable(ways: pd.DataFrame) -> NDArray[np.bool_]:
@@ -235,7 +293,12 @@ def network_area() -> gpd.GeoDataFrame:
 
 
 def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]:
-    """Build ``network_nodes``, ``network_edges`` and ``network_area`` from the Leeds lines.
+    """Build ``network_nodes``, ``network_edges``, ``network_area`` and ``osm_entrances``.
+
+    The Leeds source holds OSM *ways* only (an R ``sf`` lines layer): no node
+    tags, so no ``entrance=*`` or gate nodes, and ``osm_entrances`` is empty
+    (:func:`no_entrances`); ``healthyplaces network build --pbf`` fills it from a
+    file that has them (:func:`layers.osm.pbf.from_osm_file`).
 
     Parameters
     ----------
@@ -245,7 +308,7 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
     Returns
     -------
     (tables, reports)
-        The three tables (EPSG:27700, lengths in m; see :func:`graph_from_lines`)
+        The four tables (EPSG:27700, lengths in m; see :func:`graph_from_lines`)
         and the read report of the raw lines.
     """
     path = shared / NETWORK_FILE
@@ -260,6 +323,7 @@ def build(shared: Path) -> tuple[dict[str, pd.DataFrame], dict[str, ReadReport]]
         "network_nodes": nodes.reset_index(),
         "network_edges": edges.reset_index(),
         "network_area": network_area(),
+        "osm_entrances": no_entrances(),
     }, {"network_edges": report}
 
 
@@ -268,6 +332,12 @@ def load_network() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     nodes = read_table("network_nodes").set_index("osmid")
     edges = read_table("network_edges").set_index(["u", "v", "key"])
     return nodes, edges
+
+
+def load_osm_entrances() -> gpd.GeoDataFrame:
+    """OSM entrance and gate nodes of the network's source (EPSG:27700 Points; see
+    :func:`is_entrance`). Empty for the offline Leeds network (its source has no nodes)."""
+    return read_table("osm_entrances")
 
 
 def load_network_area() -> gpd.GeoDataFrame:

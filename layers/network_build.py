@@ -31,6 +31,7 @@ from geo import crs
 from layers.build import _write_manifest, replace_layer
 from layers.bundle import MANIFEST, bundle_dir
 from layers.errors import BundleError, HealthyPlacesError
+from layers.network import no_entrances
 from layers.osm.convert import green_sites
 from layers.osm.overpass import (
     bluespace_from_place,
@@ -246,6 +247,8 @@ def tables_from_overpass(
         **blue,
         **net.tables(),
         "network_area": area,
+        # not fetched online: an empty layer, so a previous file's entrances cannot linger
+        "osm_entrances": no_entrances(),
     }
     return tables, vintage, source
 

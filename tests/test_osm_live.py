@@ -28,8 +28,11 @@ import pyproj
 import pytest
 import shapely
 
+from geo.entrances import BY_TOUCH, Entrances
+from geo.network.access import site_access_nodes
 from geo.network.routing import WalkGraph, multi_source
 from geo.raster import Raster
+from geo.standards import ACCESS_NODE_DISTANCE_M
 from layers import osm
 from layers._io import hstore_get, sha256
 from layers.build import refresh_layer
@@ -45,6 +48,7 @@ from layers.osm import (
     OsmFileLayers,
     from_osm_file,
 )
+from layers.osm.convert import green_sites
 from layers.transaction import LOCK_FILE
 
 SAMPLES = Path(__file__).parent / "input_data" / "osm"
@@ -174,6 +178,77 @@ def test_green_features_from_pbf(samples: dict[str, OsmFileLayers], name: str) -
     assert by_ref.loc["way/908084155", "typology"] == "parks_gardens"  # leisure=garden
     assert set(green["vintage"]) == {"2022-10-17"}  # newest edit in the file
     assert samples[name].blue_water.empty and samples[name].blue_waterways.empty
+
+
+def _raw_tagged_nodes(path: Path) -> dict[int, dict[str, str]]:
+    """Tags of every node with an ``entrance`` or ``barrier`` key (direct pyosmium)."""
+    out: dict[int, dict[str, str]] = {}
+    for node in osmium.FileProcessor(str(path), osmium.osm.NODE):
+        tags = dict(node.tags)
+        if "entrance" in tags or "barrier" in tags:
+            out[node.id] = tags
+    return out
+
+
+@pytest.mark.parametrize("name", [SMALL, UNIVERSITY])
+def test_entrance_nodes_from_pbf(samples: dict[str, OsmFileLayers], name: str) -> None:
+    ents = samples[name].entrances
+    assert ents.crs.to_epsg() == 27700 and (ents.geom_type == "Point").all()
+    got = set(ents["osm_id"].astype(int))
+    raw = _raw_tagged_nodes(SAMPLES / name)
+    closed = {i for i, t in raw.items() if t.get("access") in ("private", "no")}
+    closed -= {i for i, t in raw.items() if t.get("foot") in ("yes", "designated", "permissive")}
+    closed |= {i for i, t in raw.items() if t.get("foot") in ("no", "private")}
+    doors = {i for i, t in raw.items() if t.get("entrance") in ("yes", "main")}
+    gates = {i for i, t in raw.items() if t.get("barrier") in ("gate", "lift_gate")}
+    bollards = {i for i, t in raw.items() if t.get("barrier") == "bollard" and "entrance" not in t}
+    emergency = {i for i, t in raw.items() if t.get("entrance") == "emergency"}
+    # the samples' entrance values are yes/main/emergency, their gates gate/lift_gate only
+    assert {t["entrance"] for t in raw.values() if "entrance" in t} == {"yes", "main", "emergency"}
+    assert got == (doors | gates) - closed
+    assert not got & (bollards | closed | emergency)
+    assert len(doors) > 20 and len(gates) > 100 and len(bollards) > 50
+    if name == SMALL:
+        assert len(emergency) == 1
+        assert len(closed & gates) > 0  # private gates (a yard, a car park) are no way in
+
+
+def test_an_osm_gate_on_a_walled_park_is_its_only_way_in() -> None:
+    """its-example.osm.pbf: gate node 54060421 lies on the boundary of St. George's Fields
+    (Woodhouse Cemetery), Leeds. The node nearest a boundary gate is always one of the
+    site's 30 m nodes, so the gate adds nothing to an open site; a walled one is entered
+    only there."""
+    layers = from_osm_file(SAMPLES / "its-example.osm.pbf")
+    sites = green_sites(layers.greenspace)["greenspace_sites"]
+    name = "St. George's Fields (Woodhouse Cemetery)"
+    row = int(np.flatnonzero(sites["name"].to_numpy() == name)[0])
+    ents = layers.entrances
+    gate = ents[ents["osm_id"] == 54060421]
+    assert gate["barrier"].iloc[0] == "gate"
+    point = gate.geometry.iloc[0]
+    geoms = sites.geometry.to_numpy()
+    assert shapely.distance(point, geoms[row].boundary) < 1e-6
+    nodes = layers.network.nodes
+    graph = WalkGraph.from_gdfs(nodes, layers.network.edges)
+    xy = nodes[["x", "y"]].to_numpy(float)
+    d = np.hypot(xy[:, 0] - point.x, xy[:, 1] - point.y)
+    nearest = int(np.argmin(d))
+    assert d[nearest] <= ACCESS_NODE_DISTANCE_M
+    ring = set(np.flatnonzero(shapely.dwithin(geoms[row], shapely.points(xy), 30.0)).tolist())
+    assert nearest in ring and len(ring) > 1
+    touch = np.full(len(ents), BY_TOUCH, dtype=np.intp)
+    s0, n0 = site_access_nodes(graph, geoms)
+    s1, n1 = site_access_nodes(graph, geoms, entrances=Entrances(ents.geometry.to_numpy(), touch))
+    np.testing.assert_array_equal(s1, s0)
+    np.testing.assert_array_equal(n1, n0)
+    assert set(n0[s0 == row].tolist()) == ring
+    walled = np.zeros(len(sites), dtype=bool)
+    walled[row] = True
+    s2, n2 = site_access_nodes(
+        graph, geoms, entrances=Entrances(ents.geometry.to_numpy(), touch, walled)
+    )
+    assert set(n2[s2 == row].tolist()) == {nearest}
+    np.testing.assert_array_equal(n2[s2 != row], n0[s0 != row])
 
 
 @pytest.mark.parametrize("name", [SMALL, UNIVERSITY])
@@ -546,9 +621,12 @@ def test_network_build_then_profile_has_network_figures(
     before = _manifest(bundle_copy)
     assert network_build(args) == 0
     after = _manifest(bundle_copy)
-    for name in ("network_nodes", "network_edges", "network_area", "greenspace"):
+    for name in ("network_nodes", "network_edges", "network_area", "greenspace", "osm_entrances"):
         assert after["layers"][name]["sha256"] != before["layers"][name]["sha256"]
         assert after["layers"][name]["source"] == SMALL
+    # the offline bundle has no OSM entrances; the file's gates and doors (in the box) come in
+    assert before["layers"]["osm_entrances"]["rows"] == 0
+    assert 0 < after["layers"]["osm_entrances"]["rows"] <= len(samples[SMALL].entrances)
     assert verify() == []
     area = load_network_area()
     assert area["place"].iloc[0] == "leeds_smallarea_boundary"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from geo.entrances import BY_TOUCH, Entrances
 from geo.network.access import (
     contract_for,
     network_tier_access,
@@ -154,19 +155,41 @@ def test_site_access_nodes_distance_and_entrances() -> None:
     site, node = site_access_nodes(g, sites, distance_m=30.0)
     pairs = set(zip(site.tolist(), node.tolist(), strict=True))
     assert pairs == {(0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 4), (1, 5)}
-    # an entrance at site 0's north-west corner (nearest node 3, 28.3 m); one inside site 1
-    # with no node within 30 m (ignored, so site 1 keeps the 30 m rule); one touching nothing
-    entrances = np.array(
+    # OSM entrances (by touch): one at site 0's north-west corner (nearest node 3, 28.3 m);
+    # one inside site 1 with no node within 30 m (unusable); one touching nothing
+    osm = np.array(
         [shapely.Point(120, 80), shapely.Point(250, 50), shapely.Point(500, 500)], dtype=object
     )
-    site, node = site_access_nodes(g, sites, distance_m=30.0, entrances=entrances)
+    # an OS access point paired with site 0 explicitly, 100 m west of it: node 0 is
+    # 22.4 m from the point (node 1: 80.6 m) and 120 m from the site, out of the 30 m rule
+    points = np.r_[np.array([shapely.Point(20, 10)], dtype=object), osm]
+    touch = np.full(3, BY_TOUCH, dtype=np.intp)
+    ents = Entrances(points, np.r_[np.intp(0), touch])
+    site, node = site_access_nodes(g, sites, distance_m=30.0, entrances=ents)
     pairs = set(zip(site.tolist(), node.tolist(), strict=True))
-    assert pairs == {(0, 3), (1, 2), (1, 4), (1, 5)}
+    # added: site 0 gains node 0; node 3 was one of its 30 m nodes already
+    assert pairs == {(0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (1, 2), (1, 4), (1, 5)}
+    # walled sites: entered only at their usable entrances; site 1's entrance is
+    # unusable, so it keeps the 30 m rule
+    walled = Entrances(points, ents.site, np.array([True, True, False]))
+    site, node = site_access_nodes(g, sites, distance_m=30.0, entrances=walled)
+    pairs = set(zip(site.tolist(), node.tolist(), strict=True))
+    assert pairs == {(0, 0), (0, 3), (1, 2), (1, 4), (1, 5)}
     # two entrances at the same corner give one pair, and the pairs come sorted
-    twice = np.r_[entrances, np.array([shapely.Point(121, 79)], dtype=object)]
+    twice = Entrances(
+        np.r_[osm, np.array([shapely.Point(121, 79)], dtype=object)],
+        np.full(4, BY_TOUCH, dtype=np.intp),
+        np.array([True, False, False]),
+    )
     site2, node2 = site_access_nodes(g, sites, distance_m=30.0, entrances=twice)
     np.testing.assert_array_equal(site2, [0, 1, 1, 1])
     np.testing.assert_array_equal(node2, [3, 2, 4, 5])
+    # only the touch entrances apply to another site array (a scenario's new park)
+    assert len(ents.by_touch().points) == 3 and (ents.by_touch().site == BY_TOUCH).all()
+    with pytest.raises(ValueError, match="outside the 3 sites"):
+        site_access_nodes(g, sites, entrances=Entrances(points[:1], np.array([3], np.intp)))
+    with pytest.raises(ValueError, match="2 flags for 3 sites"):
+        site_access_nodes(g, sites, entrances=Entrances(points, ents.site, np.ones(2, bool)))
 
 
 def test_spatial_order_is_a_permutation() -> None:
@@ -386,7 +409,8 @@ def test_recorded_access_nodes_give_the_same_answers_on_leeds(leeds: dict) -> No
         np.testing.assert_array_equal(got[0], plain[0])
         np.testing.assert_array_equal(got[1], plain[1])
     # other features, another distance or entrances: looked up afresh
-    for args in ((geoms[::2], 30.0, None), (geoms, 25.0, None), (geoms, 30.0, geoms[:0])):
+    none = Entrances(geoms[:0], np.zeros(0, dtype=np.intp))
+    for args in ((geoms[::2], 30.0, None), (geoms, 25.0, None), (geoms, 30.0, none)):
         got = site_access_nodes(fast, *args)
         want = site_access_nodes(g, *args)
         assert got[0] is not fast.access_nodes[0].feature

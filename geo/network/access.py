@@ -1,10 +1,12 @@
 """Walking-network access to green-space sites, by Natural England size/distance tier.
 
-A site is reached at its *access nodes*: the network nodes within
-:data:`~geo.standards.ACCESS_NODE_DISTANCE_M` (30 m) of its boundary,
-as in the Global Healthy and Sustainable City Indicators (GHSCI) tool, or the
-nodes nearest its mapped entrances where OSM has them
-(:func:`site_access_nodes`). For each tier one multi-source Dijkstra from the
+A site is reached at its *access nodes* (:func:`site_access_nodes`): the network
+nodes within :data:`~geo.standards.ACCESS_NODE_DISTANCE_M` (30 m) of its
+boundary, as in the Global Healthy and Sustainable City Indicators (GHSCI) tool,
+plus the node nearest each of its mapped entrances (OS Open Greenspace access
+points, OSM entrance and gate nodes: :class:`geo.entrances.Entrances`). A site
+whose boundary is mapped as a wall or fence is entered only at its entrances.
+For each tier one multi-source Dijkstra from the
 access nodes of every site large enough, bounded at the tier distance, gives
 every node's distance to the nearest qualifying site; origins are snapped to
 the nearest edge (:mod:`geo.network.routing`).
@@ -27,6 +29,7 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+from geo.entrances import BY_TOUCH, ENTRANCE_TOUCH_M, Entrances
 from geo.network.contraction import contract
 from geo.network.routing import AccessNodes, WalkGraph, multi_source, origin_distance, snap
 from geo.standards import ACCESS_NODE_DISTANCE_M, ACCESS_TIERS, AccessTier
@@ -34,8 +37,6 @@ from geo.standards import ACCESS_NODE_DISTANCE_M, ACCESS_TIERS, AccessTier
 #: What the complete-network area is called in ``net_reason`` when the caller does not
 #: say (:func:`layers.network.network_coverage` gives the bundle's own words).
 NETWORK_EXTENT = "the complete-network area"
-#: An entrance point within this distance of a site boundary belongs to that site, m.
-ENTRANCE_TOUCH_M = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,13 +48,14 @@ class NetworkOptions:
     access_distance_m
         Access-node distance, m (default :data:`~geo.standards.ACCESS_NODE_DISTANCE_M`, 30 m).
     entrances
-        Optional OSM entrance Points, EPSG:27700 (see :func:`site_access_nodes`).
+        Optional entrances of the sites these options are used with
+        (:class:`geo.entrances.Entrances`, see :func:`site_access_nodes`).
     extent
         How the complete-network area is described in ``net_reason``.
     """
 
     access_distance_m: float = ACCESS_NODE_DISTANCE_M
-    entrances: NDArray[np.object_] | None = None
+    entrances: Entrances | None = None
     extent: str = NETWORK_EXTENT
 
 
@@ -65,7 +67,7 @@ def contract_for(
     graph: WalkGraph,
     *feature_sets: NDArray[np.object_],
     distance_m: float = ACCESS_NODE_DISTANCE_M,
-    entrances: NDArray[np.object_] | None = None,
+    entrances: Sequence[Entrances | None] = (),
 ) -> WalkGraph:
     """The graph with a contracted core that keeps every access node of these features.
 
@@ -84,7 +86,8 @@ def contract_for(
     distance_m
         Access-node distance, m.
     entrances
-        Optional OSM entrance Points, EPSG:27700 (see :func:`site_access_nodes`).
+        The entrances of each feature set, in order (:func:`site_access_nodes`);
+        feature sets beyond its length have none.
 
     Returns
     -------
@@ -93,11 +96,12 @@ def contract_for(
         access nodes of each feature set recorded
         (:class:`~geo.network.routing.AccessNodes`) for :func:`site_access_nodes`.
     """
+    ents = [*entrances, *[None] * (len(feature_sets) - len(entrances))]
     found = [
         AccessNodes.record(
-            geoms, distance_m, entrances, *site_access_nodes(graph, geoms, distance_m, entrances)
+            geoms, distance_m, ent, *site_access_nodes(graph, geoms, distance_m, ent)
         )
-        for geoms in feature_sets
+        for geoms, ent in zip(feature_sets, ents, strict=True)
     ]
     nodes = [f.node for f in found]
     contracted = contract(graph, np.concatenate([np.zeros(0, dtype=np.intp), *nodes]))
@@ -116,15 +120,14 @@ def _recorded(
     graph: WalkGraph,
     geoms: NDArray[np.object_],
     distance_m: float,
-    entrances: NDArray[np.object_] | None,
+    entrances: Entrances | None,
 ) -> AccessNodes | None:
     """The access nodes :func:`contract_for` found for exactly these inputs, if any."""
     for known in graph.access_nodes:
-        if (
-            known.distance_m == distance_m
-            and _same_geoms(known.entrances, entrances)
-            and _same_geoms(known.geoms, geoms)
-        ):
+        same_entrances = (
+            known.entrances is None if entrances is None else entrances.same_as(known.entrances)
+        )
+        if known.distance_m == distance_m and same_entrances and _same_geoms(known.geoms, geoms):
             return known
     return None
 
@@ -133,7 +136,7 @@ def site_access_nodes(
     graph: WalkGraph,
     site_geoms: NDArray[np.object_],
     distance_m: float = ACCESS_NODE_DISTANCE_M,
-    entrances: NDArray[np.object_] | None = None,
+    entrances: Entrances | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The network nodes through which each site is entered.
 
@@ -141,15 +144,22 @@ def site_access_nodes(
     of the site polygon, inside it included, found with one STRtree
     ``dwithin`` query.
 
-    If ``entrances`` is given (points of OSM-tagged entrances such as
-    ``entrance=*`` or ``barrier=gate`` on park boundaries, EPSG:27700), then
-    every site that an entrance touches (lies within
-    :data:`ENTRANCE_TOUCH_M` of) is entered *only* at the node nearest each of
-    its entrances, provided that node is within ``distance_m`` of the
-    entrance; entrances with no node that close are ignored. Sites with no
-    usable entrance keep the ``distance_m`` rule. This stops a walled or
-    fenced park from being "reached" through a street that runs along its
-    wall.
+    ``entrances`` (:class:`geo.entrances.Entrances`) add, for each entrance,
+    the node nearest it, provided that node is within ``distance_m`` of the
+    entrance (entrances with no node that close are ignored). An entrance
+    belongs to the site it names, or (OSM entrance nodes) to every site within
+    :data:`~geo.entrances.ENTRANCE_TOUCH_M` of it. A site flagged
+    ``entrances.enclosed`` that has at least one usable entrance is entered
+    *only* at its entrances' nodes; every other site keeps its ``distance_m``
+    nodes as well.
+
+    Why entrances are added, and replace the 30 m rule only for walled sites:
+    Natural England's Green Infrastructure Framework (2023) measures to site
+    entrances, but an unfenced park or green can be walked into anywhere along
+    its edge, which is what the GHSCI 30 m rule (Boeing et al. 2022, Lancet
+    Global Health 10(6) e907) stands for. An OS access point 30 m off the OSM
+    polygon (a gate at the road edge) adds a node the 30 m rule misses; only a
+    mapped wall or fence makes the street along it no way in.
 
     When :func:`contract_for` has already found them for identical geometries,
     distance and entrances, the recorded arrays (``graph.access_nodes``) are
@@ -164,7 +174,7 @@ def site_access_nodes(
     distance_m
         Access distance, m.
     entrances
-        Optional array of entrance Points, EPSG:27700.
+        Optional entrances of these sites (their ``site`` positions index ``site_geoms``).
 
     Returns
     -------
@@ -172,30 +182,28 @@ def site_access_nodes(
         Paired int arrays, sorted by site then node, without duplicates:
         ``node_index[k]`` (a node position in ``graph``) is an access node of
         ``site_geoms[site_index[k]]``. Sites with no node near them are absent.
+
+    Raises
+    ------
+    ValueError
+        If an entrance names a site beyond ``site_geoms`` or ``enclosed`` has
+        another length.
     """
     geoms = np.asarray(site_geoms, dtype=object)
     known = _recorded(graph, geoms, distance_m, entrances)
     if known is not None:
         return known.feature, known.node
     site, node = graph.node_tree.query(geoms, predicate="dwithin", distance=distance_m)
-    if entrances is not None and len(entrances) and len(geoms):
-        ent = np.asarray(entrances, dtype=object)
-        ent_row, ent_site = shapely.STRtree(geoms).query(
-            ent, predicate="dwithin", distance=ENTRANCE_TOUCH_M
-        )
-        which, nearest = graph.node_tree.query_nearest(
-            ent, max_distance=distance_m, all_matches=False
-        )
-        ent_node = np.full(len(ent), -1, dtype=np.intp)
-        ent_node[which] = nearest
-        pair_node = ent_node[ent_row]
-        usable = pair_node >= 0
-        e_site, e_node = ent_site[usable], pair_node[usable]
-        by_entrance = np.zeros(len(geoms), dtype=bool)
-        by_entrance[e_site] = True
-        keep = ~by_entrance[site]
-        site = np.r_[site[keep], e_site]
-        node = np.r_[node[keep], e_node]
+    if entrances is not None and len(geoms):
+        e_site, e_node = _entrance_nodes(graph, geoms, distance_m, entrances)
+        if entrances.enclosed is not None:
+            walled = np.zeros(len(geoms), dtype=bool)
+            walled[e_site] = True
+            walled &= entrances.enclosed
+            keep = ~walled[site]
+            site, node = site[keep], node[keep]
+        site = np.r_[site, e_site]
+        node = np.r_[node, e_node]
     site, node = np.asarray(site, dtype=np.intp), np.asarray(node, dtype=np.intp)
     # sorted and deduplicated by a lexsort (np.unique(axis=0) sorts row views: 6x slower)
     order = np.lexsort((node, site))
@@ -203,6 +211,35 @@ def site_access_nodes(
     first = np.ones(len(site), dtype=bool)
     first[1:] = (site[1:] != site[:-1]) | (node[1:] != node[:-1])
     return site[first], node[first]
+
+
+def _entrance_nodes(
+    graph: WalkGraph, geoms: NDArray[np.object_], distance_m: float, entrances: Entrances
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(site, node) pairs: each usable entrance's site(s) and its nearest node within
+    ``distance_m`` (one STRtree nearest query for all entrances, one touch query)."""
+    if entrances.enclosed is not None and len(entrances.enclosed) != len(geoms):
+        raise ValueError(
+            f"entrances.enclosed has {len(entrances.enclosed)} flags for {len(geoms)} sites"
+        )
+    pts = np.asarray(entrances.points, dtype=object)
+    named = np.flatnonzero(entrances.site != BY_TOUCH)
+    if len(named) and not (
+        0 <= entrances.site[named].min() <= entrances.site[named].max() < len(geoms)
+    ):
+        raise ValueError(f"an entrance names a site outside the {len(geoms)} sites given")
+    touch = np.flatnonzero(entrances.site == BY_TOUCH)
+    t_row, t_site = shapely.STRtree(geoms).query(
+        pts[touch], predicate="dwithin", distance=ENTRANCE_TOUCH_M
+    )
+    ent = np.r_[named, touch[t_row]]
+    ent_site = np.r_[entrances.site[named], t_site]
+    which, nearest = graph.node_tree.query_nearest(pts, max_distance=distance_m, all_matches=False)
+    ent_node = np.full(len(pts), -1, dtype=np.intp)
+    ent_node[which] = nearest
+    pair_node = ent_node[ent]
+    usable = pair_node >= 0
+    return ent_site[usable].astype(np.intp), pair_node[usable]
 
 
 def _tier_columns(tier: AccessTier) -> tuple[str, str, str]:
@@ -303,7 +340,7 @@ def network_tier_access(
     tiers
         Size/distance standards.
     options
-        Access-node distance (m), optional OSM entrance Points and how
+        Access-node distance (m), optional site entrances and how
         ``area_polygon`` is described in ``net_reason`` (:class:`NetworkOptions`).
 
     Returns
@@ -402,8 +439,9 @@ def scenario_network_access(
     tiers
         Size/distance standards (as used for ``access``).
     options
-        Access-node distance (m) and optional OSM entrance Points, as used for
-        ``access`` (:class:`NetworkOptions`; ``extent`` is not used here).
+        Access-node distance (m) and optional entrances, as used for ``access``
+        (:class:`NetworkOptions`; ``extent`` is not used here). Of the entrances
+        only the OSM nodes found by touch apply to the new site.
 
     Returns
     -------
@@ -420,11 +458,13 @@ def scenario_network_access(
     ]
     if not qualifying:
         return out
+    # the options' entrances name positions in the existing site array: only the
+    # OSM entrance nodes on the new site's boundary apply to it
     _, nodes = site_access_nodes(
         graph,
         np.array([new_site_geom], dtype=object),
         options.access_distance_m,
-        options.entrances,
+        None if options.entrances is None else options.entrances.by_touch(),
     )
     if len(nodes) == 0:
         return out

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
+from geo.entrances import Entrances
 from geo.network.components import MIN_COMPONENT_LENGTH_M, snappable_edges
 
 
@@ -87,7 +88,7 @@ class AccessNodes:
     distance_m
         Access-node distance, m.
     entrances
-        The entrance Points used, or None.
+        The entrances used (:class:`geo.entrances.Entrances`), or None.
     feature, node
         Paired positions: ``node[k]`` is an access node of ``geoms[feature[k]]``
         (sorted by feature then node, no duplicates).
@@ -95,7 +96,7 @@ class AccessNodes:
 
     geoms: NDArray[np.object_]
     distance_m: float
-    entrances: NDArray[np.object_] | None
+    entrances: Entrances | None
     feature: NDArray[np.intp]
     node: NDArray[np.intp]
 
@@ -104,7 +105,7 @@ class AccessNodes:
         cls,
         geoms: NDArray[np.object_],
         distance_m: float,
-        entrances: NDArray[np.object_] | None,
+        entrances: Entrances | None,
         feature: NDArray[np.intp],
         node: NDArray[np.intp],
     ) -> AccessNodes:
@@ -115,7 +116,7 @@ class AccessNodes:
         return cls(
             geoms=np.array(geoms, dtype=object),
             distance_m=float(distance_m),
-            entrances=None if entrances is None else np.array(entrances, dtype=object),
+            entrances=None if entrances is None else entrances.copy(),
             feature=feature,
             node=node,
         )

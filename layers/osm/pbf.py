@@ -27,7 +27,8 @@ import osmnx as ox
 import pandas as pd
 import shapely
 
-from layers.network import walkable
+from geo import crs
+from layers.network import ENTRANCE_COLUMNS, is_entrance, walkable
 from layers.osm.convert import (
     FEATURE_PAIRS,
     FEATURE_TAGS,
@@ -57,6 +58,9 @@ class OsmFileLayers:
         Classified green polygons, columns as the ``greenspace`` bundle layer.
     blue_water, blue_waterways
         Water polygons and waterway lines, columns as the bundle layers.
+    entrances
+        OSM entrance and gate nodes (:func:`layers.network.is_entrance`), the
+        ``osm_entrances`` layer: ``osm_id``, the tags, Point geometry.
     vintage
         ``YYYY-MM-DD``: the header's replication timestamp, else the newest way
         or relation edit in the file (a lower bound of the snapshot date).
@@ -68,6 +72,7 @@ class OsmFileLayers:
     greenspace: gpd.GeoDataFrame
     blue_water: gpd.GeoDataFrame
     blue_waterways: gpd.GeoDataFrame
+    entrances: gpd.GeoDataFrame
     vintage: str
     source: str
 
@@ -79,6 +84,7 @@ class OsmFileLayers:
             "blue_water": self.blue_water,
             "blue_waterways": self.blue_waterways,
             **self.network.tables(),
+            "osm_entrances": self.entrances,
         }
 
 
@@ -131,6 +137,7 @@ def from_osm_file(path: Path | str, bbox: BBox | None = None) -> OsmFileLayers:
             features = ox.features_from_xml(feat_xml, tags=FEATURE_TAGS)
     vintage = header_time or (scan.newest.date().isoformat() if scan.newest else "unknown")
     box = bbox or header_box
+    entrances = _entrances(src, bbox)
     label = f"{src.name} (walkable ways, pyosmium + osmnx)"
     area = None if box is None else area_frame(_box_polygon(box), label, src.name)
     blue = features_to_bluespace(features, vintage=vintage)
@@ -139,6 +146,7 @@ def from_osm_file(path: Path | str, bbox: BBox | None = None) -> OsmFileLayers:
         greenspace=features_to_greenspace(features, vintage=vintage, source=src.name),
         blue_water=blue["blue_water"],
         blue_waterways=blue["blue_waterways"],
+        entrances=entrances,
         vintage=vintage,
         source=src.name,
     )
@@ -163,6 +171,35 @@ def _nodes_inside(src: Path, bbox: BBox) -> osmium.IdTracker:
         if loc.valid() and west <= loc.lon <= east and south <= loc.lat <= north:
             inside.add_node(node.id)
     return inside
+
+
+def _entrances(src: Path, bbox: BBox | None) -> gpd.GeoDataFrame:
+    """The file's entrance and gate nodes (inside the bbox, if given), EPSG:27700.
+
+    One pass over the tagged nodes; :func:`layers.network.is_entrance` decides.
+    """
+    rows: list[tuple[int, str | None, str | None, str | None, str | None, float, float]] = []
+    fp = osmium.FileProcessor(str(src), osmium.osm.NODE).with_filter(
+        osmium.filter.KeyFilter("entrance", "barrier")
+    )
+    for node in fp:
+        if not isinstance(node, osmium.osm.Node) or not node.location.valid():
+            continue
+        lon, lat = node.location.lon, node.location.lat
+        if bbox is not None and not (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
+            continue
+        t = node.tags
+        rows.append(
+            (node.id, t.get("entrance"), t.get("barrier"), t.get("access"), t.get("foot"), lon, lat)
+        )
+    table = pd.DataFrame(rows, columns=[*ENTRANCE_COLUMNS, "lon", "lat"])
+    table = table[is_entrance(table)] if len(table) else table
+    points = gpd.GeoDataFrame(
+        table[ENTRANCE_COLUMNS].reset_index(drop=True),
+        geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+        crs="EPSG:4326",
+    )
+    return points.to_crs(crs.ANALYSIS_CRS)
 
 
 def _scan(src: Path, bbox: BBox | None) -> _Scan:
