@@ -15,9 +15,9 @@ import folium
 import geopandas as gpd
 import streamlit as st
 from folium.plugins import Draw
-from streamlit_folium import st_folium
 
 from app_pages import _cache, _place
+from app_pages._folium import show_map
 from geo import crs
 from healthyplaces import maps
 from healthyplaces.formatting import md_escape
@@ -137,7 +137,7 @@ def draw_map(
         st.caption(
             "The drawing tools load from the internet; offline, upload a boundary file instead."
         )
-    state: dict[str, Any] | None = st_folium(
+    state: dict[str, Any] | None = show_map(
         m,
         key=key,
         height=height,

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis.engine import Results
 from app_pages import _charts
+from app_pages._folium import show_map
 from geo import crs, standards
 from healthyplaces import maps
 from healthyplaces.export import new_park as park_export
@@ -182,7 +182,7 @@ def show_before_after(results: Results, scen: dict[str, Any], tier: str) -> None
     )
     mc1, mc2 = st.columns([3, 1])
     with mc1:
-        st_folium(
+        show_map(
             _result_map(affected, scen["site_geometry"], tier),
             key="scenario-result-map",
             height=460,

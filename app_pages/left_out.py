@@ -12,10 +12,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import areas, comparator, equity, need
 from app_pages import _cache, _left_out_map, _place
+from app_pages._folium import show_map
 from geo.standards import ACCESS_TIERS
 from healthyplaces import maps
 from healthyplaces.formatting import md_escape
@@ -205,7 +205,7 @@ def _map(place: Place) -> None:
             f"Map of who is left out in {place.name} (Tab to leave)",
             maps.SIMPLIFY_M.get(place.level, 20.0),
         )
-        st_folium(
+        show_map(
             m, key="left_out_map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
         )
     st.caption("Gardens and parks: " + md_escape(need.GARDEN_METHOD))

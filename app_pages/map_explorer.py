@@ -11,10 +11,10 @@ from typing import Any
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import engine
 from app_pages import _air_layers, _cache, _place
+from app_pages._folium import show_map
 from healthyplaces import maps
 from healthyplaces.formatting import md_escape
 from layers import network
@@ -137,7 +137,11 @@ def _layer_controls() -> dict[str, Any]:
 
 
 def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
-    """Assemble the folium map for ``place`` and the chosen layers (drawing only)."""
+    """Assemble the folium map for ``place`` and the chosen layers (drawing only).
+
+    No Streamlit element is written here: the map is built only when no kept
+    frame matches (:func:`app_pages._folium.show_map`).
+    """
     outline = _place.place_geometry(place)
     bounds = outline.total_bounds
     tol = maps.SIMPLIFY_M.get(place.level, 20.0)
@@ -216,14 +220,19 @@ def _build_map(place: Place, c: dict[str, Any]) -> folium.Map:
         points, lsoa = _cache.layer("population_points"), _cache.layer("lsoa21")
         inside = points["lsoa21_code"].isin(lsoa.loc[lsoa_mask(place, lsoa), "lsoa21_code"])
         maps.add_population_points(m, points[inside.to_numpy()])
-    elif c["people"]:
-        st.caption(
-            "Where people live is drawn for a ward, MSOA or LSOA (a district has tens of "
-            "thousands of postcodes): choose one in the sidebar."
-        )
     if not county:
         maps.add_outline(m, outline, place.name, tolerance_m=tol)
     return maps.finish(m, collapsed=True)
+
+
+def _map_key(place: Place, c: dict[str, Any]) -> tuple[Any, ...]:
+    """What the explorer map depends on: the bundle, the place and every layer choice.
+
+    ``click_level`` only changes what a click selects, and ``catalogue`` is the
+    fixed indicator table, so neither is part of the key.
+    """
+    choices = tuple(sorted((k, v) for k, v in c.items() if k not in ("catalogue", "click_level")))
+    return ("explorer", _cache.bundle_key(), place.code, choices)
 
 
 def _how_to_read() -> None:
@@ -274,13 +283,18 @@ def render() -> None:
     with controls:
         c = _layer_controls()
     with map_col, st.spinner("Drawing the map…"):
-        m = _build_map(place, c)
-        out = st_folium(
-            m,
+        out = show_map(
+            lambda: _build_map(place, c),
+            cache_key=_map_key(place, c),
             key="explorer_map",
             height=MAP_HEIGHT,
             use_container_width=True,
             returned_objects=["last_clicked"],
+        )
+    if c["people"] and place.level not in maps.POINT_LEVELS:
+        st.caption(
+            "Where people live is drawn for a ward, MSOA or LSOA (a district has tens of "
+            "thousands of postcodes): choose one in the sidebar."
         )
     _handle_click(out, c["click_level"])
     _gaps_note()

@@ -13,10 +13,10 @@ from typing import Any
 import geopandas as gpd
 import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from analysis import areas
 from app_pages import _area_input, _cache, _place, _profile_view, _report_view
+from app_pages._folium import show_map
 from geo import crs
 from healthyplaces import maps
 from healthyplaces.formatting import md_escape
@@ -85,7 +85,7 @@ def render() -> None:
         f"Your boundary (dashed) and the {int((area.share > 0).sum()):,} LSOAs (2021) it "
         "counts, shaded by the share of each LSOA's residents counted."
     )
-    st_folium(
+    show_map(
         measured_map(results, area, user),
         key="myarea_measured_map",
         height=MEASURED_MAP_HEIGHT,

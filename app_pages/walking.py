@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages import _cache
 from app_pages import _isochrone_view as view
+from app_pages._folium import show_map
 from healthyplaces.formatting import md_escape
 from layers import network
 
@@ -107,7 +107,7 @@ def render() -> None:
         "Use online map tiles", value=False, help="Needs the internet. Off: a plain background."
     )
     with st.spinner("Drawing the map…"):
-        out = st_folium(
+        out = show_map(
             view.walk_map(coverage, summary, tiles),
             key="walking_map",
             height=MAP_HEIGHT,

@@ -43,8 +43,10 @@ PLACES = (
     "Leeds (district, E08000035)",
     "Wakefield (district, E08000036)",
 )
-#: The layer the toggle action switches on or off (a checkbox on the map explorer).
-TOGGLE_LAYER = "Blue space"
+#: The layer the toggle action switches off and on again (a toggle on the map explorer).
+#: It is the green-space sites, so that a map click in between lands on an LSOA:
+#: a click on a site shows the site and, by design, does not change the place.
+TOGGLE_LAYER = "Green space sites"
 ACTION_TIMEOUT_S = 180.0
 _POLL_S = 0.1
 _STABLE_SAMPLES = 3
@@ -150,9 +152,9 @@ async def toggle_layer(page: Any, label: str = TOGGLE_LAYER) -> float:
 async def click_map(page: Any, x_share: float = 0.4, y_share: float = 0.5) -> float:
     """Click the map at a share of its width and height; idle when the LSOA is selected.
 
-    The middle of every district's and ward's map lies inside it, so the click
-    lands on an LSOA; the app then shows it ("Selected: … (lsoa in …)") and
-    redraws the map round it.
+    The middle of every district's and ward's map lies inside it, so with the
+    green-space sites switched off the click lands on an LSOA; the app then
+    shows it ("Selected: … (lsoa in …)") and redraws the map round it.
     """
     before = await map_signature(page)
     iframe = page.locator(MAP_IFRAME).first

@@ -9,14 +9,15 @@ browser tests (:mod:`tests.browser.harness`) and the actions and idle rule of
 1. **Warm-up:** one session opens the app, so the server's caches (the results
    store, the map layers) are filled; the cold first map is printed.
 2. **One session**, ``--repeats`` times: open the app (*first map*), choose the
-   next place (*place switch*), switch *Blue space* on and off again (*layer
-   toggle*, twice) and click the middle of the map (*map click*, which selects
-   the LSOA under it). Each action's median is printed with its ratio to the
-   same run's median first map (machine noise cancels), and what it was spent
-   on: the server's CPU seconds (``/proc/<pid>/stat`` of the Streamlit
-   process), the browser's CPU seconds (every Chromium process) and the bytes
-   the page received over Streamlit's websocket.
-3. **``--sessions`` at once** (10), each cycling place, toggle, toggle and click
+   next place (*place switch*), switch the green-space sites off (*layer
+   toggle*), click the middle of the map (*map click*, which selects the LSOA
+   under it) and switch the sites on again (*layer toggle*). Each action's
+   median is printed with its ratio to the same run's median first map
+   (machine noise cancels), and what it was spent on: the server's CPU
+   seconds (``/proc/<pid>/stat`` of the Streamlit process), the browser's
+   CPU seconds (every Chromium process) and the bytes the page received over
+   Streamlit's websocket.
+3. **``--sessions`` at once** (10), each cycling place, toggle, click and toggle
    for ``--seconds``: per action p50 and p95 and the errors.
 
 Targets on a 2-core machine: first map < 3 s, place switch < 1 s, layer
@@ -117,8 +118,8 @@ async def _one_session(url: str, server_pid: int, repeats: int) -> Spent:
                 await meter.run("first map", s.first_load(page, url))
                 await meter.run("place switch", s.choose_place(page, s.PLACES[k % len(s.PLACES)]))
                 await meter.run("layer toggle", s.toggle_layer(page))
-                await meter.run("layer toggle", s.toggle_layer(page))
                 await meter.run("map click", s.click_map(page))
+                await meter.run("layer toggle", s.toggle_layer(page))
                 await context.close()
                 print(f"  repeat {k + 1}/{repeats} done", flush=True)
         finally:
@@ -129,8 +130,8 @@ async def _one_session(url: str, server_pid: int, repeats: int) -> Spent:
 async def _cycle(page: Any, label: str, stats: s.Stats) -> bool:
     ok = await s.timed(stats, "place switch", s.choose_place(page, label))
     ok = ok and await s.timed(stats, "layer toggle", s.toggle_layer(page))
-    ok = ok and await s.timed(stats, "layer toggle", s.toggle_layer(page))
-    return ok and await s.timed(stats, "map click", s.click_map(page))
+    ok = ok and await s.timed(stats, "map click", s.click_map(page))
+    return ok and await s.timed(stats, "layer toggle", s.toggle_layer(page))
 
 
 def _report_one(spent: Spent) -> float:

@@ -324,3 +324,41 @@ def test_population_points_of_a_ward_sum_to_its_census_population() -> None:
     assert drawn == census
     html = m.get_root().render()
     assert "Where people live" in html and "OS Code-Point Open" in html
+
+
+def _frame_parts(m: folium.Map, render_figure: bool) -> tuple[str, str]:
+    """The header and script streamlit-folium sends, with folium's random ids masked."""
+    import streamlit_folium
+
+    if render_figure:
+        m.get_root().render()
+    m.render()  # type: ignore[no-untyped-call]
+    header = streamlit_folium._get_header(m)
+    script = streamlit_folium._get_map_string(m)
+    return tuple(re.sub(r"_[0-9a-f]{32}", "_ID", s) for s in (header, script))  # type: ignore[return-value]
+
+
+def test_one_render_sends_the_same_map_as_two(county_bounds) -> None:
+    """app_pages._folium renders once (render=False): the frame must not lose anything."""
+    from layers.bluespace import load_water, load_waterways
+
+    def build() -> folium.Map:
+        m = maps.base_map(county_bounds, title="Map of West Yorkshire")
+        wards, water = load_boundaries("ward"), load_water().iloc[:300]
+        maps.add_boundaries(m, load_boundaries("district"), wards, tolerance_m=40.0)
+        maps.add_blue_space(m, water, load_waterways().iloc[:300], tolerance_m=40.0)
+        return maps.finish(m, collapsed=True)
+
+    once, twice = _frame_parts(build(), False), _frame_parts(build(), True)
+    assert once == twice
+    assert "leaflet" in once[0] and "hp-legend" in once[1]
+
+
+def test_map_bounds_are_the_fitted_bounds_not_a_walk_over_coordinates(county_bounds) -> None:
+    m = maps.base_map(county_bounds)
+    (south, west), (north, east) = m.fitted
+    folium.GeoJson({"type": "Point", "coordinates": [-0.1276, 51.5072]}).add_to(m)  # London
+    walked = folium.Map.get_bounds(m)  # folium's own walk reaches the point
+    assert walked[0] == [51.5072, west]
+    assert m.get_bounds() == [[south, west], [north, east]]
+    assert 53.5 < south < north < 54.0 and -2.2 < west < east < -1.1

@@ -1,0 +1,99 @@
+"""The one way pages show a folium map: streamlit-folium's ``st_folium``, rendered once,
+and for a map seen before, not rebuilt at all.
+
+* ``st_folium(render=True)``, its default, renders the whole figure and then
+  the map again, so every layer's GeoJSON is serialised twice: 2 s of a county
+  map's rerun, profiled. Every map here comes from
+  :func:`healthyplaces.maps.base_map`, whose own render puts everything the
+  frame needs (Leaflet, the CSS) in the figure's header, so one render
+  (``render=False``) sends the same header and script (tested in
+  ``tests/test_mapping.py``).
+* Building and serialising a map is most of a rerun's server time (4 s of CPU
+  for the county map on a 2-core machine, measured by ``bench/bench_browser.py``),
+  and a map is a pure function of the bundle, the place and the layer
+  choices. With a ``cache_key``, :func:`show_map` keeps what ``st_folium``
+  sent to the browser for that key (the component's arguments: script,
+  header, bounds) and sends them again when the same map is asked for, by
+  any session, without building it: switching a layer off again, going back
+  to a place, or ten people opening the county map. At most
+  :data:`FRAMES_KEPT` frames are kept (least recently used first out), each a
+  few MB.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import folium
+import streamlit_folium
+from streamlit_folium import st_folium
+
+#: How many map frames are kept (a county frame is about 4 MB).
+FRAMES_KEPT = 24
+
+_REAL_COMPONENT = streamlit_folium._component_func
+_CAPTURE = threading.local()
+_FRAMES: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+
+
+def _component(**kwargs: Any) -> Any:
+    """streamlit-folium's component call, recording its arguments for the calling thread."""
+    if getattr(_CAPTURE, "on", False):
+        _CAPTURE.kwargs = dict(kwargs)
+    return _REAL_COMPONENT(**kwargs)
+
+
+# st_folium looks its component up as a module global at each call: this passes every
+# call through unchanged and records the arguments only for the thread that asks.
+streamlit_folium._component_func = _component
+
+
+def show_map(
+    m: folium.Map | Callable[[], folium.Map],
+    *,
+    cache_key: Hashable | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Show a map with ``st_folium(render=False, **kwargs)``; its state dict.
+
+    Parameters
+    ----------
+    m
+        The map, or (with ``cache_key``) a function that builds it, called only
+        when no frame is kept for the key.
+    cache_key
+        Everything the map depends on (the bundle fingerprint, the place, the
+        layer choices). None: build and send the map every time.
+    **kwargs
+        ``st_folium``'s options (``key``, ``height``, ``returned_objects``…);
+        they are part of the kept frame's key.
+    """
+    if cache_key is None:
+        return st_folium(m() if callable(m) else m, render=False, **kwargs)
+    key = (cache_key, _hashable(kwargs))
+    with _FRAMES_LOCK:
+        kept = _FRAMES.get(key)
+        if kept is not None:
+            _FRAMES.move_to_end(key)
+    if kept is not None:
+        return _REAL_COMPONENT(**kept)
+    _CAPTURE.on = True
+    try:
+        state = st_folium(m() if callable(m) else m, render=False, **kwargs)
+        sent = _CAPTURE.__dict__.pop("kwargs", None)
+    finally:
+        _CAPTURE.on = False
+    if sent is not None:
+        with _FRAMES_LOCK:
+            _FRAMES[key] = sent
+            while len(_FRAMES) > FRAMES_KEPT:
+                _FRAMES.popitem(last=False)
+    return state
+
+
+def _hashable(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
