@@ -111,13 +111,22 @@ def intersection_areas(
 def _pair_areas(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
     """Overlap area (m²) of each pair ``zones[k]``, ``geoms[k]`` (:func:`intersection_areas`)."""
     area = np.empty(len(zones))
-    inside = shapely.contains_properly(zones, geoms)
-    covers = ~inside & shapely.contains_properly(geoms, zones)
+    inside, covers = _containment(zones, geoms)
     cross = ~inside & ~covers
     area[inside] = shapely.area(geoms[inside])
     area[covers] = shapely.area(zones[covers])
     area[cross] = shapely.area(shapely.intersection(zones[cross], geoms[cross]))
     return area
+
+
+def _containment(
+    zones: NDArray[np.object_], geoms: NDArray[np.object_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per pair: the zone properly contains the geometry; else the geometry the zone."""
+    inside = shapely.contains_properly(zones, geoms)
+    covers = np.zeros(len(zones), dtype=bool)
+    covers[~inside] = shapely.contains_properly(geoms[~inside], zones[~inside])
+    return inside, covers
 
 
 def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
@@ -203,8 +212,7 @@ def _pieces(
     A geometry inside its zone is its own piece; where the geometry contains the
     zone the piece is the zone (reported, so the zone counts as wholly covered).
     """
-    inside = shapely.contains_properly(zones, geoms)
-    covers = ~inside & shapely.contains_properly(geoms, zones)
+    inside, covers = _containment(zones, geoms)
     cross = ~inside & ~covers
     pieces = np.where(inside, geoms, zones)
     pieces[cross] = shapely.intersection(zones[cross], geoms[cross])
