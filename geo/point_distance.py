@@ -90,6 +90,9 @@ def boundary_segments(geoms: Geoms) -> tuple[F64, Index, Bools]:
 PIECE_M = 25.0
 #: Nearest piece midpoints examined per point before the exactness check.
 K_NEAREST = 16
+#: Midpoints per KD-tree leaf: far points (the county edge, the largest tiers) visit
+#: fewer nodes with 64 than with SciPy's default 16 (same answers, ~5% less time).
+_LEAF_SIZE = 64
 
 
 def _split(ab: F64, owner: Index, piece_m: float) -> tuple[F64, Index]:
@@ -151,7 +154,7 @@ class FeatureIndex:
 
 def _midpoint_tree(pieces: F64) -> cKDTree:
     """KD-tree of the midpoints of ``pieces`` (rows ax, ay, bx, by)."""
-    return cKDTree((pieces[:, :2] + pieces[:, 2:]) / 2.0)
+    return cKDTree((pieces[:, :2] + pieces[:, 2:]) / 2.0, leafsize=_LEAF_SIZE)
 
 
 def _nearest_piece(px: F64, py: F64, pieces: F64, tree: cKDTree) -> tuple[F64, Index]:
