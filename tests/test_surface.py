@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import shapely
 
-from analysis import areas, new_park, profiles
+from analysis import areas, new_park, profiles, surface
 from geo import point_distance
-from geo.standards import ACCESS_TIERS
+from geo.standards import ACCESS_TIERS, DEFAULT_SITE_DEFINITION
 
 TOLLER = "E05001364"  # Bradford ward (ONS 2025 wards)
 
@@ -236,3 +238,24 @@ def test_segment_coordinates_are_the_rings_lines_and_points_in_order() -> None:
     np.testing.assert_array_equal(of_line, [False] * 4 + [True] * 2 + [False])
     np.testing.assert_array_equal(ab[4], [20, 0, 20, 5])
     np.testing.assert_array_equal(ab[6], [30, 30, 30, 30])
+
+
+def test_definitions_with_their_own_sites_equal_their_own_index(results: Any) -> None:
+    """The default's and the definitions' own sites share one index (searched over the
+    union, each layer keeping the answer where its nearest site is its own): every
+    definition's distances equal a search of its own layer alone, to the bit."""
+    inputs = results.inputs
+    p = results.points.iloc[::7]
+    pts = shapely.points(p["easting"].to_numpy(float), p["northing"].to_numpy(float))
+    layers = {DEFAULT_SITE_DEFINITION: inputs.sites, **inputs.definition_sites}
+    assert "comparable" in layers
+    for name, sites in layers.items():
+        ha = sites["area_ha"].to_numpy(float)
+        alone = point_distance.nearest_distances(
+            pts,
+            point_distance.FeatureIndex.of(np.asarray(sites.geometry.values)),
+            [ha >= t.min_ha for t in surface.STRAIGHT_TIERS],
+        )
+        for tier, want in zip(surface.STRAIGHT_TIERS, alone, strict=True):
+            got = p[surface.definition_dist_col(tier, name)].to_numpy(float)
+            np.testing.assert_array_equal(got, want, err_msg=f"{name} {tier.name}")
