@@ -168,7 +168,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         f_iod = pool.submit(deprivation.load_iod2025)
         f_sites = pool.submit(greenspace.load_sites, standards.DEFAULT_SITE_DEFINITION)
         f_blue = pool.submit(bluespace.load_blue_features)
-        f_network = pool.submit(network.load_network)
+        f_graph = pool.submit(_walk_graph)  # built beside the other reads
         f_green = pool.submit(greenspace.load_greenspace)
         f_trees = pool.submit(greenspace.load_trees)
         f_water = pool.submit(bluespace.load_water)
@@ -183,7 +183,6 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         f_own = {name: pool.submit(greenspace.load_sites, name) for name in definitions}
     lsoa, pop, iod = f_lsoa.result(), f_pop.result(), f_iod.result()
     sites, blue = f_sites.result(), f_blue.result()
-    nodes, edges = f_network.result()
     keep = [
         "lsoa21_code",
         "IMD_score",
@@ -199,7 +198,7 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
     progress("Preparing the walking network", 0.2)
     entrances = entrances_of(sites, f_points_ap.result(), f_osm_entrances.result())
     graph = network_access.contract_for(
-        routing.WalkGraph.from_gdfs(nodes, edges),
+        f_graph.result(),
         np.asarray(sites.geometry.values),
         np.asarray(blue.geometry.values),
         entrances=[entrances],
@@ -221,6 +220,11 @@ def load_inputs(progress: Progress = _quiet, year: int | None = None) -> Inputs:
         definition_sites={name: f.result() for name, f in f_own.items()},
         entrances=entrances,
     )
+
+
+def _walk_graph() -> routing.WalkGraph:
+    """The bundle's walking network as a graph (not yet contracted for the sites)."""
+    return routing.WalkGraph.from_gdfs(*network.load_graph_tables())
 
 
 def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:

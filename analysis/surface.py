@@ -31,6 +31,7 @@ distances snap every point in one vectorised step
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -223,32 +224,45 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
         for d in OTHER_DEFINITIONS
         if d.name not in inputs.definition_sites and d.kinds == ("park",)
     ]
-    masks = [
-        (site_ha >= t.min_ha) & inputs.sites[d.flag].to_numpy(bool)
+    own = list(inputs.definition_sites.items())  # definitions with their own sites
+    # One index of the default's sites and the definitions' own: most of their polygons
+    # are the same, so each tier is searched once over the union of the layers and
+    # each layer's tier keeps that answer wherever its nearest site is the layer's.
+    geoms, rows = _shared_geoms(
+        [np.asarray(inputs.sites.geometry.values)] + [np.asarray(o.geometry.values) for _, o in own]
+    )
+
+    def over(layer: int, keep: Bools) -> Bools:
+        mask = np.zeros(len(geoms), dtype=bool)
+        mask[rows[layer][keep]] = True
+        return mask
+
+    default = [over(0, site_ha >= t.min_ha) for t in STRAIGHT_TIERS]
+    by_flag = [
+        over(0, (site_ha >= t.min_ha) & inputs.sites[d.flag].to_numpy(bool))
         for d in flagged
         for t in STRAIGHT_TIERS
     ]
+    by_own = [
+        [over(k, o["area_ha"].to_numpy(float) >= t.min_ha) for t in STRAIGHT_TIERS]
+        for k, (_, o) in enumerate(own, start=1)
+    ]
+    unions = [np.logical_or.reduce([m, *(o[i] for o in by_own)]) for i, m in enumerate(default)]
     dists = point_distance.nearest_distances(
         pts,
-        point_distance.FeatureIndex.of(np.asarray(inputs.sites.geometry.values)),
-        [site_ha >= t.min_ha for t in STRAIGHT_TIERS] + masks,
+        point_distance.FeatureIndex.of(geoms),
+        default + by_flag + [m for o in by_own for m in o] + (unions if own else []),
     )
-    for tier, d in zip(STRAIGHT_TIERS, dists, strict=False):
-        out[tier.dist_col] = d
-    other = iter(dists[len(STRAIGHT_TIERS) :])
+    found = iter(dists)
+    for tier in STRAIGHT_TIERS:
+        out[tier.dist_col] = next(found)
     for definition in flagged:
         for tier in STRAIGHT_TIERS:
-            out[definition_dist_col(tier, definition.name)] = next(other)
+            out[definition_dist_col(tier, definition.name)] = next(found)
     _open_land_and_edge(inputs, pts, out)
-    for name, own in inputs.definition_sites.items():  # definitions with their own sites
-        ha = own["area_ha"].to_numpy(float)
-        own_dists = point_distance.nearest_distances(
-            pts,
-            point_distance.FeatureIndex.of(np.asarray(own.geometry.values)),
-            [ha >= t.min_ha for t in STRAIGHT_TIERS],
-        )
-        for tier, d in zip(STRAIGHT_TIERS, own_dists, strict=True):
-            out[definition_dist_col(tier, name)] = d
+    for name, _ in own:
+        for tier in STRAIGHT_TIERS:
+            out[definition_dist_col(tier, name)] = next(found)
     blue = np.asarray(inputs.blue.geometry.values)
     out["blue_dist_m"] = point_distance.nearest_distances(
         pts, point_distance.FeatureIndex.of(blue), [None]
@@ -271,6 +285,18 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     )
     blue_net = blue_net.drop(columns="net_reason").rename(columns=lambda c: f"blue_{c}")
     return pd.concat([out, net, blue_net], axis=1)
+
+
+def _shared_geoms(
+    layers: list[npt.NDArray[np.object_]],
+) -> tuple[npt.NDArray[np.object_], list[I64]]:
+    """The distinct geometries of several layers (equal WKB, equal geometry) and each
+    layer's rows as positions among them; the first layer's come first."""
+    every = np.concatenate(layers)
+    codes, _ = pd.factorize(pd.Series(shapely.to_wkb(every)))
+    _, first = np.unique(codes, return_index=True)
+    bounds = np.cumsum([0, *(len(layer) for layer in layers)])
+    return every[first], [codes[a:b].astype(np.int64) for a, b in itertools.pairwise(bounds)]
 
 
 def _share(g: I64, people: I64, flag: Bools, known: Bools, n: int) -> F64:

@@ -111,13 +111,22 @@ def intersection_areas(
 def _pair_areas(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
     """Overlap area (m²) of each pair ``zones[k]``, ``geoms[k]`` (:func:`intersection_areas`)."""
     area = np.empty(len(zones))
-    inside = shapely.contains_properly(zones, geoms)
-    covers = ~inside & shapely.contains_properly(geoms, zones)
+    inside, covers = _containment(zones, geoms)
     cross = ~inside & ~covers
     area[inside] = shapely.area(geoms[inside])
     area[covers] = shapely.area(zones[covers])
     area[cross] = shapely.area(shapely.intersection(zones[cross], geoms[cross]))
     return area
+
+
+def _containment(
+    zones: NDArray[np.object_], geoms: NDArray[np.object_]
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per pair: the zone properly contains the geometry; else the geometry the zone."""
+    inside = shapely.contains_properly(zones, geoms)
+    covers = np.zeros(len(zones), dtype=bool)
+    covers[~inside] = shapely.contains_properly(geoms[~inside], zones[~inside])
+    return inside, covers
 
 
 def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
@@ -145,6 +154,13 @@ def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
 def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
     """Share (0–1) of each zone covered by the union of ``geoms`` (overlaps counted once).
 
+    The piece of a geometry inside a zone is the geometry itself when the zone
+    contains it, and the zone is wholly covered when a geometry contains it, so
+    the costly intersection runs only on pairs that cross (as
+    :func:`intersection_areas`). A zone's covered area is the sum of its pieces
+    unless two of its geometries overlap (their interiors meet: ``intersects``
+    and not ``touches``); only those zones need the union of their pieces.
+
     Parameters
     ----------
     zones
@@ -163,26 +179,71 @@ def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDA
     zi, gi = shapely.STRtree(geoms).query(zones, predicate="intersects")
     if len(zi) == 0:
         return share
-    pieces = np.concatenate(
-        parallel.map_chunks(
-            lambda c: shapely.intersection(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS
-        )
-    )
-    # A zone met by one geometry is covered by that piece; only zones met by
-    # several need the union of their pieces (overlaps counted once).
-    covered = np.bincount(zi, weights=shapely.area(pieces), minlength=len(zones))
-    several = np.flatnonzero(np.bincount(zi, minlength=len(zones)) > 1)
-    order = np.argsort(zi, kind="stable")
-    starts = np.searchsorted(zi[order], several)
-    ends = np.searchsorted(zi[order], several, side="right")
-    groups = [pieces[order[a:b]] for a, b in zip(starts, ends, strict=True)]
+    parts = parallel.map_chunks(lambda c: _pieces(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS)
+    pieces = np.concatenate([p for p, _ in parts])
+    whole = np.zeros(len(zones), dtype=bool)
+    whole[zi[np.concatenate([c for _, c in parts])]] = True
+    # Pieces that overlap none of their zone's other pieces add their areas; the
+    # others are merged (the union of a zone's few overlapping pieces).
+    merge = _overlapping_pairs(zi, gi, geoms) & ~whole[zi]
+    covered = np.bincount(
+        zi[~merge], weights=shapely.area(pieces[~merge]), minlength=len(zones)
+    ).astype(np.float64)
+    mz, mp = zi[merge], pieces[merge]
+    order = np.argsort(mz, kind="stable")
+    union, starts = np.unique(mz[order], return_index=True)
+    ends = np.append(starts[1:], len(order))[: len(starts)]
+    groups = [mp[order[a:b]] for a, b in zip(starts, ends, strict=True)]
     unions = parallel.map_chunks(
         lambda c: [shapely.union_all(g) for g in groups[c]], len(groups), 16
     )
-    covered[several] = shapely.area(np.array([u for part in unions for u in part], dtype=object))
+    covered[union] += shapely.area(np.array([u for part in unions for u in part], dtype=object))
     zone_area = shapely.area(zones)
     np.divide(covered, zone_area, out=share, where=zone_area > 0)
+    share[whole] = 1.0
     return np.asarray(np.clip(share, 0.0, 1.0), dtype=np.float64)
+
+
+def _pieces(
+    zones: NDArray[np.object_], geoms: NDArray[np.object_]
+) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
+    """The part of ``geoms[k]`` inside ``zones[k]`` per pair, and where it is the whole zone.
+
+    A geometry inside its zone is its own piece; where the geometry contains the
+    zone the piece is the zone (reported, so the zone counts as wholly covered).
+    """
+    inside, covers = _containment(zones, geoms)
+    cross = ~inside & ~covers
+    pieces = np.where(inside, geoms, zones)
+    pieces[cross] = shapely.intersection(zones[cross], geoms[cross])
+    return pieces, covers
+
+
+def _overlapping_pairs(
+    zi: NDArray[np.intp], gi: NDArray[np.intp], geoms: NDArray[np.object_]
+) -> NDArray[np.bool_]:
+    """Which (zone, geometry) pairs have a geometry overlapping another of the same zone's.
+
+    Two polygons overlap when their interiors meet: they intersect and do not
+    merely touch (DE-9IM, Clementini et al. 1993). The pieces of a zone's other
+    geometries overlap none of its pieces, so the union of all its pieces has
+    their areas plus the area of the union of the overlapping ones.
+    """
+    several = np.bincount(zi)[zi] > 1
+    used = np.unique(gi[several])
+    a, b = shapely.STRtree(geoms[used]).query(geoms[used], predicate="intersects")
+    keep = a < b
+    a, b = used[a[keep]], used[b[keep]]
+    meet = ~shapely.touches(geoms[a], geoms[b])
+    a, b = a[meet], b[meet]
+    pairs = pd.DataFrame({"zone": zi, "geom": gi, "row": np.arange(len(zi))})
+    overlapping = pd.DataFrame({"geom": np.r_[a, b], "other": np.r_[b, a]})
+    both = pairs.merge(overlapping, on="geom").merge(
+        pairs[["zone", "geom"]].rename(columns={"geom": "other"}), on=["zone", "other"]
+    )
+    out = np.zeros(len(zi), dtype=bool)
+    out[both["row"].to_numpy(np.intp)] = True
+    return out
 
 
 def tree_density(zones: NDArray[np.object_], trees: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ missing or corrupt file always fails with one clear message.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -97,7 +98,10 @@ def _checked(path: Path) -> Path:
 def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gpd.GeoDataFrame:
     """Read one bundle layer: a GeoDataFrame if it has geometry, else a DataFrame.
 
-    The file is first checked against its SHA-256 in ``manifest.json``.
+    The file is first checked against its SHA-256 in ``manifest.json``. Only
+    reading its bytes holds the bundle lock (so no writer replaces it half
+    read); they are decoded after it is released, so layers loaded on several
+    threads (:func:`analysis.engine.load_inputs`) decode side by side.
 
     Raises
     ------
@@ -108,7 +112,14 @@ def read_table(name: str, columns: list[str] | None = None) -> pd.DataFrame | gp
     folder = bundle_dir()
     with locked(folder):
         _finish_interrupted_commit(folder)
-        return _read_verified(_checked(_path(name, ".parquet")), columns)
+        path = _checked(_path(name, ".parquet"))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BundleError(
+                f"Bundle file is corrupt or unreadable: {path} ({exc}). {paths.REBUILD_HINT}"
+            ) from exc
+    return _read_verified(path, data, columns)
 
 
 def _finish_interrupted_commit(folder: Path) -> None:
@@ -117,16 +128,24 @@ def _finish_interrupted_commit(folder: Path) -> None:
         recover(folder)
 
 
-def _read_verified(path: Path, columns: list[str] | None) -> pd.DataFrame | gpd.GeoDataFrame:
+def _read_verified(
+    path: Path, data: bytes, columns: list[str] | None
+) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Decode the bytes ``data`` of the checked Parquet file ``path`` (named in errors)."""
     try:
-        meta = pq.read_schema(path).metadata or {}
-        if b"geo" in meta:
-            return gpd.read_parquet(path, columns=columns)
-        return pd.read_parquet(path, columns=columns)
+        meta = pq.read_schema(pa.BufferReader(data)).metadata or {}
+        if b"geo" in meta and (columns is None or set(columns) & _geometry_columns(meta)):
+            return gpd.read_parquet(io.BytesIO(data), columns=columns)
+        return pd.read_parquet(io.BytesIO(data), columns=columns)
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise BundleError(
             f"Bundle file is corrupt or unreadable: {path} ({exc}). {paths.REBUILD_HINT}"
         ) from exc
+
+
+def _geometry_columns(meta: dict[bytes, bytes]) -> set[str]:
+    """The geometry columns a GeoParquet file's ``geo`` metadata names."""
+    return set(json.loads(meta[b"geo"]).get("columns", {}))
 
 
 def raster_path(name: str) -> Path:

@@ -340,6 +340,23 @@ def load_osm_entrances() -> gpd.GeoDataFrame:
     return read_table("osm_entrances")
 
 
+#: The node and edge columns a walking graph is built from
+#: (:meth:`geo.network.routing.WalkGraph.from_gdfs`).
+GRAPH_NODE_COLUMNS = ["osmid", "x", "y"]
+GRAPH_EDGE_COLUMNS = ["u", "v", "key", "length", "geometry"]
+
+
+def load_graph_tables() -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """:func:`load_network` with only the columns a walking graph needs (EPSG:27700, m).
+
+    The nodes' ``x`` and ``y`` (no point geometry to decode) and the edges' ends,
+    length and line; the OSM tags (``highway``, ``name``, ``sidewalk`` …) are not read.
+    """
+    nodes = read_table("network_nodes", GRAPH_NODE_COLUMNS).set_index("osmid")
+    edges = read_table("network_edges", GRAPH_EDGE_COLUMNS).set_index(["u", "v", "key"])
+    return nodes, edges
+
+
 def load_network_area() -> gpd.GeoDataFrame:
     """The polygon inside which the offline network is complete (EPSG:27700)."""
     return read_table("network_area")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,3 +79,34 @@ def test_class_areas_and_covered_share_count_overlaps_once() -> None:
     assert areas.loc[0, "scrub"] == pytest.approx(5000)
     # Union inside the zone: x from 0 to 75 → 7,500 m² of 10,000.
     assert nature.covered_share(np.array([zone]), np.array([wood, scrub]))[0] == pytest.approx(0.75)
+
+
+def test_covered_share_whole_zone_and_touching_pieces() -> None:
+    zone = shapely.box(0, 0, 100, 100)
+    # A moor containing the zone: wholly covered.
+    assert nature.covered_share(np.array([zone]), np.array([shapely.box(-1, -1, 101, 101)]))[
+        0
+    ] == pytest.approx(1.0)
+    # Two fields that touch along x = 50 (not overlapping): their areas add, 0.4.
+    left, right = shapely.box(10, 0, 50, 50), shapely.box(50, 0, 90, 50)
+    share = nature.covered_share(np.array([zone]), np.array([left, right]))[0]
+    assert share == pytest.approx(0.4)
+
+
+def test_covered_share_equals_the_union_of_every_piece_on_real_data(results: Any) -> None:
+    """The shortcuts (contained pieces, wholly covered zones, summing pieces that
+    overlap nothing) against the direct computation: the union of every zone's
+    intersections, on the real LSOAs and OSM natural and semi-natural green space."""
+    inputs = results.inputs
+    zones = np.asarray(inputs.lsoa.geometry.values)
+    g = inputs.greenspace
+    natural = np.asarray(g.loc[g["typology"] == "natural"].geometry.values)
+    got = nature.covered_share(zones, natural)
+    zi, gi = shapely.STRtree(natural).query(zones, predicate="intersects")
+    pieces = shapely.intersection(zones[zi], natural[gi])
+    covered = np.zeros(len(zones))
+    for z in np.unique(zi):
+        covered[z] = shapely.area(shapely.union_all(pieces[zi == z]))
+    want = np.clip(covered / shapely.area(zones), 0.0, 1.0)
+    assert (want > 0).sum() > 500
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)

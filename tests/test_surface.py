@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import shapely
 
-from analysis import areas, new_park, profiles
+from analysis import areas, new_park, profiles, surface
 from geo import point_distance
-from geo.standards import ACCESS_TIERS
+from geo.standards import ACCESS_TIERS, DEFAULT_SITE_DEFINITION
 
 TOLLER = "E05001364"  # Bradford ward (ONS 2025 wards)
 
@@ -196,3 +198,64 @@ def test_a_3ha_park_in_toller_gains_people_and_moves_smoothly(results) -> None:
     change = abs(moved["gain_straight"]["2ha_300m"] - here["gain_straight"]["2ha_300m"])
     assert change <= crescent + 1
     assert crescent < 1_500
+
+
+def test_points_on_lines_are_found_as_a_whole_layer_query_finds_them(results) -> None:
+    """The contains test of line features runs only on the points in a segment's
+    envelope: on the real blue space (lines and polygons) plus the county boundary,
+    with surface postcodes and points placed on line vertices, segment midpoints and
+    line ends, the pairs equal one ``contains`` query over the whole layer."""
+    inputs = results.inputs
+    geoms = np.r_[
+        np.asarray(inputs.blue.geometry.values), [shapely.boundary(inputs.county)]
+    ].astype(object)
+    lines = geoms[np.isin(shapely.get_type_id(geoms), (1, 5))]
+    xy = shapely.get_coordinates(lines[::7])
+    on = np.r_[xy, (xy[:-1] + xy[1:]) / 2]  # vertices, ends and (mostly) points on segments
+    p = results.points.iloc[::13]
+    pts = np.r_[
+        np.asarray(shapely.points(p["easting"].to_numpy(float), p["northing"].to_numpy(float))),
+        np.asarray(shapely.points(on)),
+    ].astype(object)
+    feats = point_distance.FeatureIndex.of(geoms)
+    ft, pt = point_distance._contained(pts, feats)
+    ref = shapely.STRtree(pts).query(geoms, predicate="contains")
+    got = {(int(a), int(b)) for a, b in zip(ft, pt, strict=True)}
+    want = {(int(a), int(b)) for a, b in zip(ref[0], ref[1], strict=True)}
+    assert got == want
+    assert sum(np.isin(shapely.get_type_id(geoms[a]), (1, 5)) for a, _ in want) > 100
+
+
+def test_segment_coordinates_are_the_rings_lines_and_points_in_order() -> None:
+    square = shapely.box(0, 0, 10, 10)
+    line = shapely.LineString([(20, 0), (20, 5), (25, 5)])
+    point = shapely.Point(30, 30)
+    ab, owner, of_line = point_distance.boundary_segments(
+        np.array([point, line, square], dtype=object)
+    )
+    assert ab.shape == (4 + 2 + 1, 4)
+    np.testing.assert_array_equal(owner, [2, 2, 2, 2, 1, 1, 0])
+    np.testing.assert_array_equal(of_line, [False] * 4 + [True] * 2 + [False])
+    np.testing.assert_array_equal(ab[4], [20, 0, 20, 5])
+    np.testing.assert_array_equal(ab[6], [30, 30, 30, 30])
+
+
+def test_definitions_with_their_own_sites_equal_their_own_index(results: Any) -> None:
+    """The default's and the definitions' own sites share one index (searched over the
+    union, each layer keeping the answer where its nearest site is its own): every
+    definition's distances equal a search of its own layer alone, to the bit."""
+    inputs = results.inputs
+    p = results.points.iloc[::7]
+    pts = shapely.points(p["easting"].to_numpy(float), p["northing"].to_numpy(float))
+    layers = {DEFAULT_SITE_DEFINITION: inputs.sites, **inputs.definition_sites}
+    assert "comparable" in layers
+    for name, sites in layers.items():
+        ha = sites["area_ha"].to_numpy(float)
+        alone = point_distance.nearest_distances(
+            pts,
+            point_distance.FeatureIndex.of(np.asarray(sites.geometry.values)),
+            [ha >= t.min_ha for t in surface.STRAIGHT_TIERS],
+        )
+        for tier, want in zip(surface.STRAIGHT_TIERS, alone, strict=True):
+            got = p[surface.definition_dist_col(tier, name)].to_numpy(float)
+            np.testing.assert_array_equal(got, want, err_msg=f"{name} {tier.name}")

@@ -226,20 +226,14 @@ class WalkGraph:
         if np.any(length < 0) or not np.all(np.isfinite(length)):
             raise ValueError("edge lengths must be finite and non-negative")
         node_xy = np.column_stack([node_x, node_y])
-        straight = (
-            shapely.linestrings(np.stack([node_xy[u], node_xy[v]], axis=1))
-            if len(u)
-            else np.empty(0, dtype=object)
-        )
         if edge_geoms is None:
-            geoms = straight
+            geoms = _straight(node_xy, u, v)
         else:
             geoms = np.asarray(edge_geoms, dtype=object).copy()
             missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-            geoms[missing] = straight[missing]
-        starts = shapely.get_point(geoms, 0)
-        d_u = shapely.distance(starts, shapely.points(node_xy[u]))
-        d_v = shapely.distance(starts, shapely.points(node_xy[v]))
+            if missing.any():
+                geoms[missing] = _straight(node_xy, u[missing], v[missing])
+        d_u, d_v = _start_distances(geoms, node_x, node_y, u, v)
         csr = symmetric_min_csr(u, v, length, n)
         on = np.flatnonzero(snappable_edges(csr, u, length, min_component_m)).astype(np.intp)
         return cls(
@@ -311,6 +305,39 @@ class WalkGraph:
             geoms,
             node_ids=index.to_numpy(),
         )
+
+
+def _start_distances(
+    geoms: NDArray[np.object_],
+    node_x: NDArray[np.float64],
+    node_y: NDArray[np.float64],
+    u: NDArray[np.intp],
+    v: NDArray[np.intp],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Distance (m) from each edge's first vertex to its ``u`` and its ``v`` node.
+
+    From the coordinates, as GEOS measures two points (``sqrt(dx * dx + dy * dy)``),
+    without making a Point per edge end; NaN for an edge that is not a LineString
+    (it has no first point).
+    """
+    xy, of = shapely.get_coordinates(geoms, return_index=True)
+    first = np.searchsorted(of, np.arange(len(geoms)))
+    line = shapely.get_type_id(geoms) == 1
+    sx = np.full(len(geoms), np.nan)
+    sy = np.full(len(geoms), np.nan)
+    sx[line], sy[line] = xy[first[line], 0], xy[first[line], 1]
+    dx_u, dy_u = sx - node_x[u], sy - node_y[u]
+    dx_v, dy_v = sx - node_x[v], sy - node_y[v]
+    return np.sqrt(dx_u * dx_u + dy_u * dy_u), np.sqrt(dx_v * dx_v + dy_v * dy_v)
+
+
+def _straight(
+    node_xy: NDArray[np.float64], u: NDArray[np.intp], v: NDArray[np.intp]
+) -> NDArray[np.object_]:
+    """Straight LineStrings from node ``u`` to node ``v`` (EPSG:27700), one per edge."""
+    if len(u) == 0:
+        return np.empty(0, dtype=object)
+    return np.asarray(shapely.linestrings(np.stack([node_xy[u], node_xy[v]], axis=1)))
 
 
 @dataclass(frozen=True, eq=False)
