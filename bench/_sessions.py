@@ -120,16 +120,23 @@ async def streamlit_idle(page: Any) -> float:
     return time.monotonic()
 
 
-# --- Actions: each returns the monotonic time the app became idle -----------------------
+# --- Actions: each returns (input, idle), monotonic s ----------------------------------
+#
+# ``input`` is the moment of the user's decisive input (the option clicked, the
+# toggle switched, the map clicked), after any preparation such as opening the
+# picker and typing into it; ``idle`` is when the app became idle after it.
+
+Span = tuple[float, float]
 
 
-async def first_load(page: Any, url: str) -> float:
+async def first_load(page: Any, url: str) -> Span:
     """Open the app and wait for the county map."""
+    start = time.monotonic()
     await page.goto(url)
-    return await map_idle(page, None)
+    return start, await map_idle(page, None)
 
 
-async def choose_place(page: Any, label: str) -> float:
+async def choose_place(page: Any, label: str) -> Span:
     """Pick ``label`` in the sidebar's place picker; idle when its map is drawn."""
     before = await map_signature(page)
     name = label.split(" (")[0]
@@ -138,18 +145,22 @@ async def choose_place(page: Any, label: str) -> float:
     )
     await box.click()
     await page.keyboard.type(name)
-    await page.get_by_role("option", name=label).click()
-    return await map_idle(page, before)
+    option = page.get_by_role("option", name=label)
+    await option.wait_for()
+    start = time.monotonic()
+    await option.click()
+    return start, await map_idle(page, before)
 
 
-async def toggle_layer(page: Any, label: str = TOGGLE_LAYER) -> float:
+async def toggle_layer(page: Any, label: str = TOGGLE_LAYER) -> Span:
     """Switch a map layer's checkbox; idle when the map shows the change."""
     before = await map_signature(page)
+    start = time.monotonic()
     await page.locator('[data-testid="stCheckbox"]').filter(has_text=label).click()
-    return await map_idle(page, before)
+    return start, await map_idle(page, before)
 
 
-async def click_map(page: Any, x_share: float = 0.4, y_share: float = 0.5) -> float:
+async def click_map(page: Any, x_share: float = 0.4, y_share: float = 0.5) -> Span:
     """Click the map at a share of its width and height; idle when the LSOA is selected.
 
     The middle of every district's and ward's map lies inside it, so with the
@@ -161,6 +172,7 @@ async def click_map(page: Any, x_share: float = 0.4, y_share: float = 0.5) -> fl
     box = await iframe.bounding_box()
     if box is None:
         raise RuntimeError("the map frame has no size")
+    start = time.monotonic()
     await (
         page.frame_locator(MAP_IFRAME)
         .first.locator(".leaflet-container")
@@ -171,29 +183,30 @@ async def click_map(page: Any, x_share: float = 0.4, y_share: float = 0.5) -> fl
         .filter(has_text="(lsoa in")
         .first.wait_for(timeout=ACTION_TIMEOUT_S * 1000)
     )
-    return await map_idle(page, before)
+    return start, await map_idle(page, before)
 
 
-async def nav(page: Any, label: str) -> float:
+async def nav(page: Any, label: str) -> Span:
     """Open an app page from the sidebar; idle when its heading shows and Streamlit is done."""
+    start = time.monotonic()
     await page.locator('[data-testid="stSidebarNav"]').get_by_text(label, exact=True).click()
     await page.get_by_role("heading", name=label).first.wait_for(timeout=ACTION_TIMEOUT_S * 1000)
-    return await streamlit_idle(page)
+    return start, await streamlit_idle(page)
 
 
-async def build_report(page: Any) -> float:
+async def build_report(page: Any) -> Span:
     """Open Reports and build the place's report, until its PDF button shows."""
-    await nav(page, "Reports")
+    start, _ = await nav(page, "Reports")
     await page.get_by_role("button", name="Build the report for").click()
     await page.get_by_role("button", name="Download the PDF report").wait_for(
         timeout=ACTION_TIMEOUT_S * 1000
     )
-    return await streamlit_idle(page)
+    return start, await streamlit_idle(page)
 
 
-async def download(page: Any) -> float:
+async def download(page: Any) -> Span:
     """Open Downloads, prepare the default layer and download it; its bytes must arrive."""
-    await nav(page, "Downloads")
+    start, _ = await nav(page, "Downloads")
     await page.get_by_role("button", name="Prepare download").click()
     button = page.locator('[data-testid="stDownloadButton"] button')
     await button.wait_for(timeout=ACTION_TIMEOUT_S * 1000)
@@ -203,22 +216,22 @@ async def download(page: Any) -> float:
     path = await got.path()
     if path is None or Path(path).stat().st_size == 0:
         raise RuntimeError("the download was empty")
-    return time.monotonic()
+    return start, time.monotonic()
 
 
-async def back_to_map(page: Any) -> float:
+async def back_to_map(page: Any) -> Span:
     """Return to the map explorer; idle when its map is drawn."""
+    start = time.monotonic()
     await (
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Map explorer", exact=True).click()
     )
-    return await map_idle(page, None)
+    return start, await map_idle(page, None)
 
 
-async def timed(stats: Stats, action: str, step: Awaitable[float]) -> bool:
+async def timed(stats: Stats, action: str, step: Awaitable[Span]) -> bool:
     """Run one action; record its latency (input to idle) or its error. False on error."""
-    start = time.monotonic()
     try:
-        idle = await step
+        start, idle = await step
     except Exception as exc:  # every failure is counted; the run goes on
         stats.errors[action].append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
         return False

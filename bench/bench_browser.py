@@ -70,8 +70,8 @@ def _chromium_cpu_seconds() -> float:
         if not proc.name.isdigit():
             continue
         try:
-            exe = (proc / "cmdline").read_bytes().split(b"\0", 1)[0]
-            if exe.endswith((b"chromium", b"chrome")):
+            # by the process name: Chromium rewrites its renderers' command lines
+            if (proc / "comm").read_text().strip() in ("chromium", "chrome"):
                 total += cpu_seconds(int(proc.name))
         except (OSError, IndexError, ValueError):
             continue  # the process ended while we looked
@@ -87,8 +87,7 @@ class _Meter:
     async def run(self, action: str, step: Any) -> None:
         cpu_server, cpu_browser = cpu_seconds(self.server_pid), _chromium_cpu_seconds()
         got = self.received[0]
-        start = time.monotonic()
-        idle = await step
+        start, idle = await step
         self.spent.latency[action].append(idle - start)
         self.spent.server_cpu[action].append(cpu_seconds(self.server_pid) - cpu_server)
         self.spent.browser_cpu[action].append(_chromium_cpu_seconds() - cpu_browser)
@@ -183,15 +182,18 @@ async def _main(args: argparse.Namespace, url: str, pid: int) -> None:
     print(f"one session, {args.repeats} repeats", flush=True)
     spent = await _one_session(url, pid, args.repeats)
     base = _report_one(spent)
-    print(f"\n{args.sessions} sessions at once for {args.seconds:.0f} s", flush=True)
-    many = await s.run_sessions(url, args.sessions, args.seconds, hard_stop, _cycle)
-    _report_many(many, args.sessions, base)
+    if args.sessions > 0:
+        print(f"\n{args.sessions} sessions at once for {args.seconds:.0f} s", flush=True)
+        many = await s.run_sessions(url, args.sessions, args.seconds, hard_stop, _cycle)
+        _report_many(many, args.sessions, base)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="one-session repeats (5)")
-    parser.add_argument("--sessions", type=int, default=10, help="concurrent sessions (10)")
+    parser.add_argument(
+        "--sessions", type=int, default=10, help="concurrent sessions (10; 0: one session only)"
+    )
     parser.add_argument("--seconds", type=float, default=90, help="concurrent cycling (90 s)")
     parser.add_argument("--budget", type=float, default=540, help="hard stop for the run (540 s)")
     args = parser.parse_args()

@@ -1,0 +1,60 @@
+"""The map explorer keeps the frames it has sent (app_pages._folium.show_map), in AppTest.
+
+A map is a pure function of the bundle, the place and the layer choices, so
+switching a layer off again, or coming back to a place, must send the frame
+sent before without building the map, and a new choice must build a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages import _folium, map_explorer
+
+BRADFORD = "E08000032"
+
+
+def _explorer() -> None:
+    from app_pages import _frame, map_explorer
+
+    _frame.run(map_explorer.render)
+
+
+def _component_scripts(at: AppTest) -> list[str]:
+    """The script argument of every st_folium frame on the page."""
+    import json
+
+    return [str(json.loads(el.proto.json_args)["script"]) for el in at.get("component_instance")]
+
+
+def test_a_map_seen_before_is_sent_again_without_being_built(
+    results: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds: list[tuple[str, bool]] = []
+    real = map_explorer._build_map
+
+    def counted(place: Any, c: dict[str, Any]) -> Any:
+        builds.append((place.code, bool(c["blue"])))
+        return real(place, c)
+
+    monkeypatch.setattr(map_explorer, "_build_map", counted)
+    monkeypatch.setattr(_folium, "_FRAMES", type(_folium._FRAMES)())  # start empty
+    at = AppTest.from_function(_explorer, default_timeout=180)
+    at.session_state["place_code"] = BRADFORD
+    at.run()
+    assert not at.exception
+    first = _component_scripts(at)
+    blue = next(t for t in at.toggle if t.label == "Blue space")
+    blue.set_value(True).run()
+    assert not at.exception
+    with_blue = _component_scripts(at)
+    next(t for t in at.toggle if t.label == "Blue space").set_value(False).run()
+    assert not at.exception
+    again = _component_scripts(at)
+
+    assert builds == [(BRADFORD, False), (BRADFORD, True)]  # the third view was kept
+    assert again == first and with_blue != first
+    assert len(_folium._FRAMES) == 2
