@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import folium
@@ -17,7 +17,7 @@ from app_pages import _air_layers, map_explorer
 from healthyplaces import maps
 from layers import air_quality
 
-#: The HTML of every map the page drew (st_folium replaced by a recorder).
+#: The HTML of every map the page drew (show_map replaced by a recorder that builds it).
 DRAWN: list[str] = []
 
 
@@ -34,12 +34,12 @@ def _legends(html: str) -> list[str]:
 
 @pytest.fixture
 def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    def record(m: folium.Map, **_: Any) -> dict[str, Any]:
-        DRAWN.append(m.get_root().render())
+    def record(m: folium.Map | Callable[[], folium.Map], **_: Any) -> dict[str, Any]:
+        DRAWN.append((m() if callable(m) else m).get_root().render())
         return {}
 
     DRAWN.clear()
-    monkeypatch.setattr(map_explorer, "st_folium", record)
+    monkeypatch.setattr(map_explorer, "show_map", record)
     yield
 
 

@@ -79,10 +79,13 @@ def test_two_concurrent_refreshes_lose_no_update(copy: Path) -> None:
     assert verify() == []
     after = _layer_rows(copy)
     assert after["trees"] == rows["trees"] // 3 == len(read_table("trees"))
-    # blue_water went through two refreshes keeping the first n/2 and n/4 rows of what
-    # each read: in either order the serial outcome is n/4 rows.
-    assert after["blue_water"] == rows["blue_water"] // 4 == len(read_table("blue_water"))
-    assert not [p for p in copy.iterdir() if p.name.startswith(".") and p.name != LOCK_FILE]
+    # blue_water got two refreshes, each writing the first n/2 or n/4 rows of the table
+    # its process read beforehand (outside the refresh, so both may read all n rows):
+    # the last writer wins, and the manifest and the file agree on which it was.
+    assert after["blue_water"] in (rows["blue_water"] // 2, rows["blue_water"] // 4)
+    assert after["blue_water"] == len(read_table("blue_water"))
+    left = [p.name for p in copy.iterdir() if p.name.startswith(".") and p.name != LOCK_FILE]
+    assert not left, left
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o002])

@@ -147,7 +147,7 @@ def test_a_map_click_becomes_the_starting_point(monkeypatch: pytest.MonkeyPatch)
     from app_pages import walking
 
     click = {"last_clicked": {"lng": HALIFAX[0], "lat": HALIFAX[1]}}
-    monkeypatch.setattr(walking, "st_folium", lambda *a, **k: click)
+    monkeypatch.setattr(walking, "show_map", lambda *a, **k: click)
     at = _page().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.text_input(key="walk_point").value == "-1.86000, 53.72000"
