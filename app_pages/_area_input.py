@@ -125,7 +125,10 @@ def draw_map(
     focus = _place.place_geometry(place) if place is not None else county
     where = place.name if place is not None else "West Yorkshire"
     m = maps.base_map(
-        focus.total_bounds, tiles=tiles, title=f"Map of {where} for drawing a boundary"
+        focus.total_bounds,
+        tiles=tiles,
+        title=f"Map of {where} for drawing a boundary",
+        canvas=False,
     )
     maps.add_boundaries(m, _cache.boundaries("district"))
     if place is not None and place.level != "county":

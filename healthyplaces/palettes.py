@@ -4,7 +4,8 @@
   (Tol 2021, Colour Schemes, SRON/EPS/TN/09-002);
 * ColorBrewer RdYlBu for IoD deciles and ColorBrewer sequential ramps for
   choropleths (Harrower & Brewer 2003, The Cartographic Journal 40(1));
-* Okabe–Ito vermillion for the double burden (Okabe & Ito 2008).
+* black outlines for the double burden and dark grey site edges, checked under
+  simulated deuteranopia and protanopia (``tests/test_colour_vision.py``).
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ ACCESS_STATUS_COLOURS: dict[str, str] = {
     "unknown": "#BBBBBB",
 }
 
-#: Tol bright blue: the dashed outline that marks open access land (CRoW open country).
-OPEN_ACCESS_OUTLINE = "#4477AA"
+#: The dotted outline that marks open access land (CRoW open country): black, as the
+#: blue it replaced was 2.1 CIEDE2000 from IoD decile 9 (``tests/test_colour_vision.py``);
+#: dotted, where the chosen place's outline is dashed and the double burden solid.
+OPEN_ACCESS_OUTLINE = "#000000"
+#: Its dash pattern (Leaflet ``dashArray``, pixels).
+OPEN_ACCESS_DASH = "2 4"
 
 WATER_FILL = "#88CCEE"
 
@@ -55,8 +60,16 @@ IOD_DECILE_COLOURS: tuple[str, ...] = (
     "#313695",
 )
 
-#: Okabe–Ito vermillion for the double-burden outline.
-DOUBLE_BURDEN_COLOUR = "#D55E00"
+#: Black for the double-burden outline (solid; the chosen place's outline is dashed). It
+#: is drawn over the IoD deciles or a choropleth: under simulated deuteranopia and
+#: protanopia it stays at least 17 CIEDE2000 from every decile and ramp class, where the
+#: Okabe–Ito vermillion it replaced was 5.8 from decile 2 (``tests/test_colour_vision.py``).
+DOUBLE_BURDEN_COLOUR = "#000000"
+
+#: The thin edge of every green site, so that a site stays visible over the IoD deciles
+#: or a choropleth whatever its status fill (tested like the double-burden outline:
+#: dark grey #333333 came within 6.6 of PuBuGn's darkest class under deuteranopia).
+SITE_EDGE_COLOUR = "#000000"
 
 NO_DATA_COLOUR = "#bdbdbd"
 

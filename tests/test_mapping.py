@@ -67,6 +67,19 @@ def test_attribution_is_in_the_html(county_html) -> None:
     assert "OGL v3.0" in text
 
 
+def test_groups_credit_their_sources_and_features_draw_on_canvas(county_html) -> None:
+    """Each switchable group carries its attribution, never its GeoJSON layers: Leaflet
+    copies a GeoJSON layer's options to every feature it makes, and the attribution
+    control rebuilds its text for each one (a third of the browser's time drawing a
+    district's sites). Shapes are drawn on one canvas (``preferCanvas``)."""
+    text = _unescape(county_html)
+    groups = re.findall(r"L\.featureGroup\(\s*(\{.*?\})\s*\)", text, re.S)
+    assert groups and all('"attribution"' in g for g in groups), groups
+    geojson_options = re.findall(r"L\.geoJson\(null, (\{.*?\})\)", text, re.S)
+    assert geojson_options and not any('"attribution"' in o for o in geojson_options)
+    assert '"preferCanvas": true' in text
+
+
 def test_legends_are_text_with_units(county_html) -> None:
     text = _unescape(county_html)
     assert "Legend: NO₂ 2019" in text  # the legend's accessible name

@@ -36,7 +36,12 @@ from healthyplaces.maps.elements import (
     add_legend,
     swatch_list,
 )
-from healthyplaces.palettes import ACCESS_STATUS_COLOURS, OPEN_ACCESS_OUTLINE
+from healthyplaces.palettes import (
+    ACCESS_STATUS_COLOURS,
+    OPEN_ACCESS_DASH,
+    OPEN_ACCESS_OUTLINE,
+    SITE_EDGE_COLOUR,
+)
 from layers import catalogue
 
 #: Legend and tooltip wording of each access status (:data:`geo.access_status.STATUSES`),
@@ -260,18 +265,24 @@ def _style(feature: dict[str, Any]) -> dict[str, Any]:
         return {
             "color": OPEN_ACCESS_OUTLINE,
             "weight": 2.0,
-            "dashArray": "6 3",
+            "dashArray": OPEN_ACCESS_DASH,
             "fillColor": colour,
             "fillOpacity": 0.35,
         }
-    return {"color": colour, "weight": 0.8, "fillColor": colour, "fillOpacity": 0.6}
+    return {
+        "color": SITE_EDGE_COLOUR,
+        "weight": 0.5,
+        "opacity": 0.7,
+        "fillColor": colour,
+        "fillOpacity": 0.6,
+    }
 
 
 def _legend_body() -> str:
     statuses = swatch_list((ACCESS_STATUS_COLOURS[k], v) for k, v in STATUS_LABELS.items())
     outline = (
-        '<ul><li><span class="sw" style="background:transparent;border:2px dashed '
-        f'{OPEN_ACCESS_OUTLINE}" aria-hidden="true"></span>Dashed blue outline: '
+        '<ul><li><span class="sw" style="background:transparent;border:2px dotted '
+        f'{OPEN_ACCESS_OUTLINE}" aria-hidden="true"></span>Dotted black outline: '
         "open access land (moor, heath)</li></ul>"
     )
     return statuses + outline

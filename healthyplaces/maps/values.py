@@ -9,6 +9,8 @@ the same breaks, unlike the sampled ``mapclassify.NaturalBreaks``. Ramps come fr
 
 from __future__ import annotations
 
+import re
+
 import folium
 import geopandas as gpd
 import mapclassify
@@ -73,7 +75,6 @@ def add_raster_image(
         zindex=1,
         control=False,
         alt=label,
-        attribution=fg.attribution,
     ).add_to(fg)
     return fg
 
@@ -264,7 +265,7 @@ def add_choropleth(  # noqa: PLR0913 - keyword styling options; a style object i
             "color": "#555555",
             "weight": 0.3,
         },
-        tooltip=tooltip(["n", "c", "v"], ["LSOA", "Code", label]),
+        tooltip=tooltip(["n", "c", "v"], ["LSOA", "Code", _short_label(label)]),
     )
     values = pd.to_numeric(g[column], errors="coerce")
     lows = [float(values.min()), *bins[:-1]]
@@ -296,7 +297,9 @@ def add_double_burden(  # noqa: PLR0913 - as add_choropleth
     """Outline the LSOAs where boolean ``column`` is true (EPSG:27700 input).
 
     ``gdf`` has ``lsoa21_code``, ``lsoa21_name`` and ``column``; only true rows
-    are drawn, with a thick Okabe–Ito vermillion outline and a light fill.
+    are drawn, with a thick black outline around a white core and no fill, so the deciles or
+    classes beneath stay readable (the outline's colour is checked under simulated
+    colour-vision deficiency in ``tests/test_colour_vision.py``).
     ``place_count`` (the place profile's ``double_burden_lsoas``, LSOAs of the
     place by the ONS best-fit lookup) is what the legend counts, with
     ``place_name``; without it the legend counts the drawn LSOAs.
@@ -317,11 +320,19 @@ def add_double_burden(  # noqa: PLR0913 - as add_choropleth
             feature_collection(g, props),
             style_function=lambda f: {
                 "color": DOUBLE_BURDEN_COLOUR,
-                "weight": 2.5,
-                "fillColor": DOUBLE_BURDEN_COLOUR,
-                "fillOpacity": 0.25,
+                "weight": 3,
+                "fill": True,  # no paint, but hover and click reach the whole LSOA
+                "fillOpacity": 0.0,
             },
             tooltip=tooltip(["n", "c", "b"], ["LSOA", "Code", label]),
+        )
+        # a white core inside the black line: no boundary is drawn that way, so the
+        # double burden cannot be taken for a district or ward outline
+        add_geojson(
+            fg,
+            feature_collection(g, props[["c"]]),
+            style_function=lambda f: {"color": "#ffffff", "weight": 1.2, "fill": False},
+            interactive=False,
         )
     count = len(flagged) if place_count is None else place_count
     where = f" in {place_name}" if place_count is not None and place_name else ""
@@ -329,7 +340,16 @@ def add_double_burden(  # noqa: PLR0913 - as add_choropleth
         m,
         fg,
         label,
-        swatch_list([(DOUBLE_BURDEN_COLOUR, f"{count:,} LSOAs{where}")]),
+        swatch_list(
+            [(DOUBLE_BURDEN_COLOUR, f"{count:,} LSOAs{where} (black outline, white core)")],
+            "ln cased",
+        ),
         description,
     )
     return fg
+
+
+def _short_label(label: str) -> str:
+    """The head of an indicator's label for the hover (the legend has the whole of it):
+    the text before its first comma or bracket, e.g. "NO₂" for the PCM label."""
+    return re.split(r", | \(", label, maxsplit=1)[0]

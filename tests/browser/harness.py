@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +36,27 @@ CHROMIUM_ARGS = [
 STARTUP_TIMEOUT_S = 120
 #: The map frame, by the title every map gives it (see ``healthyplaces.maps``).
 MAP_IFRAME = 'iframe[title^="Map of "]'
+#: Script run in the map frame: the fill colour of every vector shape on the map, SVG or
+#: canvas (``window.map`` is the map streamlit-folium draws; [] before there is one).
+SHAPE_FILLS_JS = """() => {
+    const fills = [];
+    if (window.map) {
+        window.map.eachLayer(l => {
+            if (l instanceof L.Path) { fills.push(l.options.fillColor || null); }
+        });
+    }
+    return fills;
+}"""
+#: Script run in the map frame: how many vector shapes the map holds.
+SHAPE_COUNT_JS = "() => (" + SHAPE_FILLS_JS + ")().length"
 #: Script run in the map frame: what Leaflet has drawn, or null before there is a map.
 #: ``[shapes, image layers, tiles still loading, legend text, width, height]``; equal
 #: signatures mean the same picture (the legend names the place and the layers).
 MAP_SIGNATURE_JS = """() => {
     const c = document.querySelector('.leaflet-container');
     if (!c) { return null; }
-    const shapes = document.querySelectorAll('path.leaflet-interactive').length;
+    let shapes = 0;  // vector shapes on the map, SVG or canvas (canvas ones are not DOM nodes)
+    if (window.map) { window.map.eachLayer(l => { if (l instanceof L.Path) { shapes++; } }); }
     const images = document.querySelectorAll('.leaflet-image-layer').length;
     const loading = document.querySelectorAll('.leaflet-tile:not(.leaflet-tile-loaded)').length;
     const legend = Array.from(document.querySelectorAll('.hp-legend'))
@@ -141,3 +156,53 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     # after the command name: state is field 3, utime 14 and stime 15 (1-based, proc(5))
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drawn_map(page: Any, index: int = 0, timeout_ms: float = 120_000, of: str | None = None) -> Any:
+    """The ``index``-th map frame (-1: the last) once Leaflet has drawn a shape in it.
+
+    Renderer-independent (the maps draw on canvas, whose shapes are not DOM
+    nodes): it waits on :data:`SHAPE_COUNT_JS` and for the map's click handler.
+    With ``of`` (a place name), only a frame titled "Map of <of>" counts, so
+    that a map being replaced after a place switch is never the one used.
+    Returns a Playwright ``Frame``.
+    """
+    selector = MAP_IFRAME if of is None else f'iframe[title^="Map of {of}"]'
+    page.wait_for_selector(selector, timeout=timeout_ms)
+    frames = page.locator(selector)
+    handle = (frames.last if index == -1 else frames.nth(index)).element_handle()
+    frame = handle.content_frame()
+    # ...and streamlit-folium has bound its click handler (a click before that is lost)
+    frame.wait_for_function(
+        f"() => ({SHAPE_COUNT_JS})() > 0 && window.map.listens('click')", timeout=timeout_ms
+    )
+    return frame
+
+
+def shape_count(frame: Any) -> int:
+    """How many vector shapes the map in ``frame`` (a Playwright ``Frame``) holds."""
+    return int(frame.evaluate(SHAPE_COUNT_JS))
+
+
+def wait_idle(page: Any, timeout_ms: float = 90_000) -> None:
+    """Wait until Streamlit has finished the current run (its status widget is hidden)."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
+
+
+def choose_place(page: Any, label: str) -> None:
+    """Pick ``label`` (as the sidebar picker shows it) and wait for the run to finish."""
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Place"
+    )
+    box.click()
+    page.keyboard.type(label.split(" (")[0])
+    page.get_by_role("option", name=label).click()
+    page.get_by_text("Selected:").filter(has_text=label.split(" (")[0]).wait_for()
+    wait_idle(page)
+
+
+def toggle(page: Any, label: str) -> None:
+    """Flip the Streamlit toggle (checkbox) labelled ``label`` and wait for the run."""
+    page.locator('[data-testid="stCheckbox"]').filter(has_text=label).click()
+    wait_idle(page)

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from analysis.air_years import selected_year
-from tests.browser.harness import ARTIFACTS, MAP_IFRAME
+from tests.browser.harness import (
+    ARTIFACTS,
+    MAP_IFRAME,
+    choose_place,
+    drawn_map,
+    shape_count,
+    toggle,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,28 +29,6 @@ def _map(page: Any) -> Any:
     return frame
 
 
-def _wait_idle(page: Any) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(500)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
-
-
-def _choose_place(page: Any, label: str) -> None:
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
-        has_text="Place"
-    )
-    box.click()
-    page.keyboard.type(label.split(" (")[0])
-    page.get_by_role("option", name=label).click()
-    page.get_by_text("Selected:").filter(has_text=label.split(" (")[0]).wait_for()
-    _wait_idle(page)
-
-
-def _toggle(page: Any, label: str) -> None:
-    page.locator('[data-testid="stCheckbox"]').filter(has_text=label).click()
-    _wait_idle(page)
-
-
 def test_map_renders_offline_with_legend_and_attribution(app_url: str, page: Any) -> None:
     page.goto(app_url)
     frame = _map(page)
@@ -50,17 +36,17 @@ def test_map_renders_offline_with_legend_and_attribution(app_url: str, page: Any
     attribution = frame.locator(".hp-attribution")
     assert "OpenStreetMap contributors" in attribution.inner_text()
     assert frame.locator(".leaflet-tile").count() == 0  # offline: no (grey, broken) tiles
-    assert frame.locator("path.leaflet-interactive").count() > 1000
+    assert shape_count(drawn_map(page)) > 1000
     page.screenshot(path=str(ARTIFACTS / "map_county.png"), full_page=True)
 
 
 def test_choose_bradford_then_no2_and_iod(app_url: str, page: Any) -> None:
     page.goto(app_url)
     _map(page)
-    _choose_place(page, "Bradford (district, E08000032)")
+    choose_place(page, "Bradford (district, E08000032)")
     page.get_by_text("Bradford", exact=False).first.wait_for()
-    _toggle(page, "NO₂")
-    _toggle(page, "IoD 2025 deciles")
+    toggle(page, "NO₂")
+    toggle(page, "IoD 2025 deciles")
     frame = _map(page)
     frame.locator(".hp-legend", has_text=f"DEFRA PCM {selected_year()}").wait_for()
     frame.locator(".hp-legend", has_text="IoD 2025 decile").wait_for()
@@ -75,10 +61,10 @@ def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
 
     page.goto(app_url)
     _map(page)
-    _choose_place(page, "Bradford (district, E08000032)")
+    choose_place(page, "Bradford (district, E08000032)")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Downloads").click()
     page.get_by_role("heading", name="Downloads").wait_for()
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_role("button", name="Prepare download").click()
     download_button = page.locator('[data-testid="stDownloadButton"] button')
     download_button.wait_for(timeout=90_000)
@@ -108,8 +94,9 @@ def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
 def test_clicking_the_map_selects_the_lsoa_under_it(app_url: str, page: Any) -> None:
     page.goto(app_url)
     _map(page)
-    _choose_place(page, "Bradford (district, E08000032)")
-    frame = _map(page)
+    choose_place(page, "Bradford (district, E08000032)")
+    toggle(page, "Green space sites")  # off: a click on a site shows the site, by design
+    frame = drawn_map(page, of="Bradford")
     box = page.locator(MAP_IFRAME).bounding_box()
     assert box is not None
     # The middle of the map is inside Bradford district; avoid the controls on the right.
@@ -117,7 +104,7 @@ def test_clicking_the_map_selects_the_lsoa_under_it(app_url: str, page: Any) -> 
         position={"x": box["width"] * 0.4, "y": box["height"] * 0.5}
     )
     page.get_by_text("Selected:").filter(has_text="(lsoa in").wait_for(timeout=90_000)
-    _wait_idle(page)
+    wait_idle(page)
     caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
     assert "(lsoa, E01" in caption.inner_text()
     _map(page).locator(".hp-legend").first.wait_for()

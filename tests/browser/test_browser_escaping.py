@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from test_escaping import HostileBundle, build_hostile_bundle
 
-from tests.browser.harness import MAP_IFRAME
+from tests.browser.harness import drawn_map
 
 pytestmark = pytest.mark.browser
 
@@ -148,12 +148,7 @@ def _go(page: Any, nav: str) -> None:
 
 
 def _open_tooltips(page: Any) -> list[str]:
-    page.wait_for_selector(MAP_IFRAME)
-    frame = page.locator(MAP_IFRAME).first.element_handle().content_frame()
-    frame.wait_for_function(
-        "() => window.map && document.querySelector('path.leaflet-interactive')"
-    )
-    return list(frame.evaluate(_OPEN_HOSTILE_TOOLTIPS))
+    return list(drawn_map(page).evaluate(_OPEN_HOSTILE_TOOLTIPS))
 
 
 def _assert_nothing_ran(dialogs: list[str], listener: _Listener, where: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from layers.network import network_coverage
-from tests.browser.harness import ARTIFACTS, MAP_IFRAME
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME, SHAPE_FILLS_JS, drawn_map
 
 #: Computing three walks on a loaded two-core machine can take a minute or two.
 WALK_TIMEOUT_MS = 300_000
@@ -72,7 +72,7 @@ def test_clicking_the_map_draws_the_walking_areas(app_url: str, page: Any, tmp_p
     page.get_by_role("heading", name="Walking areas").first.wait_for(timeout=120_000)
     _wait_idle(page)
     frame = page.frame_locator(MAP_IFRAME)
-    frame.locator(".leaflet-overlay-pane path").first.wait_for(timeout=120_000)
+    drawn_map(page)
     assert frame.get_by_text(f"Complete network: {cov.name}").count() == 1
 
     frame.locator(".leaflet-container").click()  # the middle of the network's coverage
@@ -92,9 +92,7 @@ def test_clicking_the_map_draws_the_walking_areas(app_url: str, page: Any, tmp_p
     swatches = legend.locator(".sw").evaluate_all(
         "els => els.map(e => getComputedStyle(e).backgroundColor)"
     )
-    fills = frame.locator(".leaflet-overlay-pane path").evaluate_all(
-        "els => els.map(e => e.getAttribute('fill'))"
-    )
+    fills = drawn_map(page).evaluate(SHAPE_FILLS_JS)
     walk_fills = [f.lower() for f in fills if f and f.lower() in _hex_colours(swatches)]
     assert len(walk_fills) == 3 and len(set(walk_fills)) == 3, (fills[:20], swatches)
     assert not page.get_by_text("is outside it").count()

@@ -23,7 +23,7 @@ from analysis import areas, new_park, profiles
 from analysis.air_years import selected_year
 from geo import crs, standards
 from healthyplaces import report
-from tests.browser.harness import ARTIFACTS, MAP_IFRAME
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME, drawn_map
 
 BRADFORD = "Bradford (district, E08000032)"
 #: Census 2021 residents of Bradford district (sum of its 312 LSOAs).
@@ -141,8 +141,7 @@ def _new_park(row: Any) -> shapely.Geometry:
 def _wait_for_result_map(page: Any) -> None:
     """Wait for the scenario's before/after map (the page's last map) to draw its LSOAs."""
     page.get_by_role("heading", name="Before and after: the LSOAs affected").wait_for()
-    result_map = page.locator(MAP_IFRAME).last.content_frame
-    result_map.locator("path.leaflet-interactive").first.wait_for()
+    drawn_map(page, -1)
 
 
 def _map_frame(page: Any) -> Any:
