@@ -88,8 +88,10 @@ def boundary_segments(geoms: Geoms) -> tuple[F64, Index, Bools]:
 
 #: Longest piece kept, m: longer segments are cut into equal parts no longer than this.
 PIECE_M = 25.0
-#: Nearest piece midpoints examined per point before the exactness check.
-K_NEAREST = 16
+#: Nearest piece midpoints examined per point before the exactness check: 8 settles
+#: most points within ~300 m of a boundary (a 25 m piece's midpoint bound); the rest take
+#: the ball query. Same answers as 16, ~10% less time for the county's searches.
+K_NEAREST = 8
 #: Midpoints per KD-tree leaf: far points (the county edge, the largest tiers) visit
 #: fewer nodes with 64 than with SciPy's default 16 (same answers, ~5% less time).
 _LEAF_SIZE = 64

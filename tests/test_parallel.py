@@ -13,23 +13,23 @@ def test_run_pair_returns_both_in_order_and_runs_inline_on_one_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     here = threading.get_ident()
-    ran: list[int] = []
+    ran: dict[str, int] = {}
 
     def first() -> str:
-        ran.append(threading.get_ident())
+        ran["first"] = threading.get_ident()
         return "a"
 
     def second() -> int:
-        ran.append(threading.get_ident())
+        ran["second"] = threading.get_ident()
         return 2
 
     monkeypatch.setattr(parallel, "threads", lambda: 2)
     assert parallel.run_pair(first, second) == ("a", 2)
-    assert ran[0] == here and ran[1] != here  # the caller's thread keeps ``first``
+    assert ran["first"] == here and ran["second"] != here  # the caller's keeps ``first``
     ran.clear()
     monkeypatch.setattr(parallel, "threads", lambda: 1)
     assert parallel.run_pair(first, second) == ("a", 2)
-    assert ran == [here, here]
+    assert ran == {"first": here, "second": here}
 
 
 def test_run_pair_raises_what_a_step_raises(monkeypatch: pytest.MonkeyPatch) -> None:
