@@ -244,46 +244,17 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         county's population-weighted median NO2 (µg/m³, the PCM year of the rasters).
     """
     lsoa = inputs.lsoa.copy()
-    pts = origins.origin_points(lsoa)
     zones = np.asarray(lsoa.geometry.values)
-    site_geoms = np.asarray(inputs.sites.geometry.values)
 
-    progress("Person-based indicators on the population surface", 0.3)
-    point_table = surface.point_indicators(inputs, lsoa)
+    progress("Person-based indicators on the population surface; green space, air, nature", 0.3)
+    # The zone measures need nothing of the surface: they run beside it (geo.parallel),
+    # and only this thread reports progress.
+    point_table, (cols, areas, trees) = parallel.run_pair(
+        lambda: surface.point_indicators(inputs, lsoa), lambda: _zone_columns(inputs, lsoa)
+    )
+    progress("Summing the surface to LSOAs", 0.75)
     person, no2_median = surface.lsoa_indicators(point_table, len(lsoa))
     person = pd.concat([person, air_years.year_columns(point_table, len(lsoa))], axis=1)
-    cols: dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray] = {}
-
-    progress("Green space per 1,000 people", 0.55)
-    zi, _, site_area = nature.intersection_areas(zones, site_geoms)
-    cols["accessible_green_ha"] = np.bincount(zi, weights=site_area, minlength=len(zones)) / 1e4
-    lnr = inputs.greenspace[inputs.greenspace["typology"] == "nature_reserve"]
-    cols["nature_reserve_ha"] = nature.covered_share(zones, np.asarray(lnr.geometry.values)) * (
-        shapely.area(zones) / 1e4
-    )
-
-    progress("Air quality", 0.65)
-    pairs = air.coverage_pairs(inputs.rasters["no2"], zones)
-    for pol, raster in inputs.rasters.items():
-        # The centroid value, kept beside the surface mean for comparison.
-        cols[f"{pol}_ugm3_pwc"] = raster.sample(
-            lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float)
-        )
-        z = air.zonal_mean(raster, zones, pairs)
-        cols[f"{pol}_zonal_ugm3"] = z["mean"].to_numpy()
-        cols[f"{pol}_coverage"] = z["coverage"].to_numpy()
-
-    progress("Nature and biodiversity", 0.75)
-    habitat_geoms, habitat_class = habitats(inputs)
-    areas = nature.class_areas(zones, habitat_geoms, habitat_class)
-    circles = shapely.buffer(pts, standards.HABITAT_RADIUS_M, quad_segs=16)
-    areas_1km = nature.class_areas(circles, habitat_geoms, habitat_class)
-    cols["habitat_shannon"] = nature.shannon(areas)
-    cols["habitat_shannon_1km"] = nature.shannon(areas_1km)
-    natural = inputs.greenspace[inputs.greenspace["typology"] == "natural"]
-    cols["natural_share"] = nature.covered_share(zones, np.asarray(natural.geometry.values))
-    cols["nature_reserve_share"] = cols["nature_reserve_ha"] / (shapely.area(zones) / 1e4)
-    trees = nature.tree_density(zones, inputs.trees)
 
     out = pd.concat([lsoa.reset_index(drop=True), person, pd.DataFrame(cols), trees], axis=1)
     out = out.loc[:, ~out.columns.duplicated()]
@@ -300,6 +271,67 @@ def compute(inputs: Inputs, progress: Progress = _quiet) -> Results:
         points=point_table,
         _inputs=inputs,
     )
+
+
+_Columns = dict[str, NDArray[np.float64] | NDArray[np.bool_] | pd.arrays.BooleanArray]
+
+
+def _zone_columns(
+    inputs: Inputs, lsoa: gpd.GeoDataFrame
+) -> tuple[_Columns, pd.DataFrame, pd.DataFrame]:
+    """The LSOA measures taken over each zone, not at the surface's points.
+
+    Green space (ha), air quality at the centroid and over the zone, habitat
+    class areas (m²) in the zone and within :data:`geo.standards.HABITAT_RADIUS_M`
+    of its centroid and what derives from them, tree density (EPSG:27700).
+
+    Returns
+    -------
+    (columns, habitat areas, trees)
+        The columns by name, the zones' habitat class areas
+        (:func:`geo.nature.class_areas`) and :func:`geo.nature.tree_density`.
+    """
+    pts = origins.origin_points(lsoa)
+    zones = np.asarray(lsoa.geometry.values)
+    site_geoms = np.asarray(inputs.sites.geometry.values)
+    cols: _Columns = {}
+
+    zi, _, site_area = nature.intersection_areas(zones, site_geoms)
+    cols["accessible_green_ha"] = np.bincount(zi, weights=site_area, minlength=len(zones)) / 1e4
+    lnr = inputs.greenspace[inputs.greenspace["typology"] == "nature_reserve"]
+    cols["nature_reserve_ha"] = nature.covered_share(zones, np.asarray(lnr.geometry.values)) * (
+        shapely.area(zones) / 1e4
+    )
+
+    pairs = air.coverage_pairs(inputs.rasters["no2"], zones)
+    for pol, raster in inputs.rasters.items():
+        # The centroid value, kept beside the surface mean for comparison.
+        cols[f"{pol}_ugm3_pwc"] = raster.sample(
+            lsoa["pwc_x"].to_numpy(float), lsoa["pwc_y"].to_numpy(float)
+        )
+        z = air.zonal_mean(raster, zones, pairs)
+        cols[f"{pol}_zonal_ugm3"] = z["mean"].to_numpy()
+        cols[f"{pol}_coverage"] = z["coverage"].to_numpy()
+
+    habitat_geoms, habitat_class = habitats(inputs)
+    habitat_pairs = nature.overlay(zones, habitat_geoms)
+    areas = nature.class_areas(zones, habitat_geoms, habitat_class, habitat_pairs)
+    circles = shapely.buffer(pts, standards.HABITAT_RADIUS_M, quad_segs=16)
+    areas_1km = nature.class_areas(circles, habitat_geoms, habitat_class)
+    cols["habitat_shannon"] = nature.shannon(areas)
+    cols["habitat_shannon_1km"] = nature.shannon(areas_1km)
+    is_natural = inputs.greenspace["typology"] == "natural"
+    natural = np.asarray(inputs.greenspace[is_natural].geometry.values)
+    in_habitats = _among_habitats(inputs, is_natural.to_numpy(bool))
+    # The natural polygons are habitats too: their pieces in each zone are already cut.
+    natural_pairs = (
+        None if in_habitats is None else habitat_pairs.among(in_habitats, zones, habitat_geoms)
+    )
+    cols["natural_share"] = nature.covered_share(zones, natural, natural_pairs)
+    cols["nature_reserve_share"] = cols["nature_reserve_ha"] / (shapely.area(zones) / 1e4)
+    trees = nature.tree_density(zones, inputs.trees)
+
+    return cols, areas, trees
 
 
 def habitats(inputs: Inputs) -> tuple[NDArray[np.object_], NDArray[np.str_]]:
@@ -323,6 +355,15 @@ def habitats(inputs: Inputs) -> tuple[NDArray[np.object_], NDArray[np.str_]]:
         np.full(len(inputs.water), "open water"),
     ]
     return geoms, classes
+
+
+def _among_habitats(inputs: Inputs, rows: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+    """Which of :func:`habitats`' polygons are the ``greenspace`` rows ``rows``, in order,
+    or None when some of those rows are not habitats."""
+    is_habitat = inputs.greenspace["osm_value"].isin(nature.HABITAT_CLASSES).to_numpy(bool)
+    if np.any(rows & ~is_habitat):
+        return None
+    return np.concatenate([rows[is_habitat], np.zeros(len(inputs.water), dtype=bool)])
 
 
 _CACHE: dict[str, Results] = {}

@@ -32,6 +32,7 @@ distances snap every point in one vectorised step
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +40,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from geo import air, point_distance, standards
+from geo import air, parallel, point_distance, standards
 from geo import population_surface as ps
 from geo.network import access as network_access
 from geo.standards import (
@@ -95,46 +96,61 @@ def edge_col(tier: AccessTier) -> str:
     return f"edge_affected_{tier.name}"
 
 
-def _open_land_and_edge(inputs: Inputs, pts: npt.NDArray[np.object_], out: pd.DataFrame) -> None:
-    """Open access land and county-edge distances at every point (m), into ``out``.
+def _open_land_distances(
+    inputs: Inputs, pts: npt.NDArray[np.object_], parks: list[F64]
+) -> list[F64]:
+    """Distance (m) from every point to public open access land: any of it, then per
+    straight tier the land of the tier's size (its public hectares, as
+    :func:`layers.greenspace.counted_sites` counts it); ``inf`` without any land.
 
-    One index of the public open access land answers both its uses: the
-    distance to any of it (``open_land_dist_m``) and, per straight tier, to the
-    land of the tier's size (its public hectares, as
-    :func:`layers.greenspace.counted_sites` counts it) for the definitions that
-    add open access land to the default's parks. The nearest site of that union
-    is the nearer of the two nearest: the park distance already in ``out`` or
-    the open land's, so the big park index is not searched again.
-    ``county_edge_m`` is the distance to the county boundary.
+    One index of the land answers both uses. A tier's land distance serves only
+    as the nearer of it and ``parks`` (the tier's park distance at each point,
+    :func:`_with_open_land`), so it is exact where it is below the park's and
+    at least the park's elsewhere (``below`` of
+    :func:`geo.point_distance.nearest_distances`); the distance to any land is exact.
     """
     land = inputs.open_land
+    if land is None or not len(land):
+        return [np.full(len(pts), np.inf)] * (1 + len(STRAIGHT_TIERS))
+    ha = land["public_area_ha"].to_numpy(float)
+    return point_distance.nearest_distances(
+        pts,
+        point_distance.FeatureIndex.of(np.asarray(land.geometry.values)),
+        [None] + [ha >= t.min_ha for t in STRAIGHT_TIERS],
+        [None, *parks],
+    )
+
+
+def _county_edge_distance(inputs: Inputs, pts: npt.NDArray[np.object_]) -> F64:
+    """Distance (m) from every point to the county boundary (``inf`` without a county)."""
+    if inputs.county is None:
+        return np.full(len(pts), np.inf)
+    edge = np.asarray([shapely.boundary(inputs.county)], dtype=object)
+    return point_distance.nearest_distances(pts, point_distance.FeatureIndex.of(edge), [None])[0]
+
+
+def _with_open_land(land: list[F64], edge: F64, out: pd.DataFrame) -> None:
+    """Open access land and county-edge distances at every point (m), into ``out``.
+
+    ``land`` is :func:`_open_land_distances`: ``open_land_dist_m`` is its first
+    array. For the definitions that add open access land to the default's
+    parks, the nearest site of that union is the nearer of the two nearest:
+    the park distance already in ``out`` or the land's of the tier's size, so
+    the big park index is not searched again (and the land's is searched only
+    where it may be the nearer). ``county_edge_m`` is ``edge``.
+    """
     with_land = [d for d in OTHER_DEFINITIONS if "open_access_land" in d.kinds]
     for d in with_land:
         if d.flag != SITE_DEFINITIONS[DEFAULT_SITE_DEFINITION].flag:
             raise ValueError(f"{d.name}: open access land is added to the default's parks only")
-    if land is not None and len(land):
-        ha = land["public_area_ha"].to_numpy(float)
-        any_land, *by_tier = point_distance.nearest_distances(
-            pts,
-            point_distance.FeatureIndex.of(np.asarray(land.geometry.values)),
-            [None] + [ha >= t.min_ha for t in STRAIGHT_TIERS],
-        )
-    else:
-        any_land = np.full(len(pts), np.inf)
-        by_tier = [any_land] * len(STRAIGHT_TIERS)
+    any_land, *by_tier = land
     out["open_land_dist_m"] = any_land
     for d in with_land:
         for tier, d_land in zip(STRAIGHT_TIERS, by_tier, strict=True):
             out[definition_dist_col(tier, d.name)] = np.minimum(
                 out[tier.dist_col].to_numpy(float), d_land
             )
-    if inputs.county is not None:
-        edge = np.asarray([shapely.boundary(inputs.county)], dtype=object)
-        out["county_edge_m"] = point_distance.nearest_distances(
-            pts, point_distance.FeatureIndex.of(edge), [None]
-        )[0]
-    else:
-        out["county_edge_m"] = np.full(len(pts), np.inf)
+    out["county_edge_m"] = edge
 
 
 #: How a profile counts people from the surface (reported with a custom area).
@@ -248,10 +264,40 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
         for k, (_, o) in enumerate(own, start=1)
     ]
     unions = [np.logical_or.reduce([m, *(o[i] for o in by_own)]) for i, m in enumerate(default)]
-    dists = point_distance.nearest_distances(
-        pts,
-        point_distance.FeatureIndex.of(geoms),
-        default + by_flag + [m for o in by_own for m in o] + (unions if own else []),
+    masks = default + by_flag + [m for o in by_own for m in o] + (unions if own else [])
+    blue = np.asarray(inputs.blue.geometry.values)
+
+    def network() -> tuple[pd.DataFrame, pd.DataFrame]:
+        net = network_access.network_tier_access(
+            inputs.graph,
+            x,
+            y,
+            np.asarray(inputs.sites.geometry.values),
+            site_ha,
+            inputs.network_area,
+            ACCESS_TIERS,
+            options=network_access.NetworkOptions(entrances=inputs.entrances),
+        )
+        blue_net = network_access.network_tier_access(
+            inputs.graph, x, y, blue, np.zeros(len(blue)), inputs.network_area, BLUE_TIERS
+        )
+        return net, blue_net
+
+    # The searches are independent: they run side by side (largest first), and the
+    # walking network beside them (geo.parallel); each answer is the same in turn.
+    def parks_and_land() -> list[list[F64]]:
+        parks = point_distance.nearest_distances(pts, point_distance.FeatureIndex.of(geoms), masks)
+        return [parks, _open_land_distances(inputs, pts, parks[: len(STRAIGHT_TIERS)])]
+
+    straight: list[Callable[[], list[list[F64]]]] = [
+        parks_and_land,
+        lambda: [[_county_edge_distance(inputs, pts)]],
+        lambda: [
+            point_distance.nearest_distances(pts, point_distance.FeatureIndex.of(blue), [None])
+        ],
+    ]
+    ((dists, land), ((edge,),), ((blue_dist,),)), (net, blue_net) = parallel.run_pair(
+        lambda: parallel.run_all(straight), network
     )
     found = iter(dists)
     for tier in STRAIGHT_TIERS:
@@ -259,30 +305,13 @@ def point_indicators(inputs: Inputs, lsoa: pd.DataFrame) -> pd.DataFrame:
     for definition in flagged:
         for tier in STRAIGHT_TIERS:
             out[definition_dist_col(tier, definition.name)] = next(found)
-    _open_land_and_edge(inputs, pts, out)
+    _with_open_land(land, edge, out)
     for name, _ in own:
         for tier in STRAIGHT_TIERS:
             out[definition_dist_col(tier, name)] = next(found)
-    blue = np.asarray(inputs.blue.geometry.values)
-    out["blue_dist_m"] = point_distance.nearest_distances(
-        pts, point_distance.FeatureIndex.of(blue), [None]
-    )[0]
+    out["blue_dist_m"] = blue_dist
     for pol, raster in inputs.rasters.items():
         out[f"{pol}_ugm3"] = raster.sample(x, y)
-    sites = np.asarray(inputs.sites.geometry.values)
-    net = network_access.network_tier_access(
-        inputs.graph,
-        x,
-        y,
-        sites,
-        site_ha,
-        inputs.network_area,
-        ACCESS_TIERS,
-        options=network_access.NetworkOptions(entrances=inputs.entrances),
-    )
-    blue_net = network_access.network_tier_access(
-        inputs.graph, x, y, blue, np.zeros(len(blue)), inputs.network_area, BLUE_TIERS
-    )
     blue_net = blue_net.drop(columns="net_reason").rename(columns=lambda c: f"blue_{c}")
     return pd.concat([out, net, blue_net], axis=1)
 

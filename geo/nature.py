@@ -14,6 +14,8 @@ place) we measure the area of each class inside it (EPSG:27700, m²) and derive:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -49,6 +51,7 @@ def class_areas(
     polygons: NDArray[np.object_],
     habitat_geoms: NDArray[np.object_],
     habitat_class: NDArray[np.str_],
+    pairs: Overlay | None = None,
 ) -> pd.DataFrame:
     """Area (m²) of each habitat class inside each polygon.
 
@@ -58,6 +61,9 @@ def class_areas(
         Zones (EPSG:27700).
     habitat_geoms, habitat_class
         Habitat polygons (EPSG:27700) and their class labels.
+    pairs
+        :func:`overlay` of ``polygons`` and ``habitat_geoms``, when already made
+        (default: made here).
 
     Returns
     -------
@@ -69,7 +75,9 @@ def class_areas(
     out = pd.DataFrame(0.0, index=pd.RangeIndex(len(polygons)), columns=classes)
     if len(habitat_geoms) == 0 or len(polygons) == 0:
         return out
-    zi, hi, area = intersection_areas(polygons, habitat_geoms)
+    if pairs is None:
+        pairs = overlay(polygons, habitat_geoms)
+    zi, hi, area = pairs.zi, pairs.gi, pairs.area
     codes = np.searchsorted(classes, habitat_class[hi])
     flat = np.bincount(
         zi * len(classes) + codes, weights=area, minlength=len(polygons) * len(classes)
@@ -100,23 +108,76 @@ def intersection_areas(
         Paired arrays, one entry per intersecting pair: positions in ``zones`` and
         ``geoms`` and the overlap area, m².
     """
+    pairs = overlay(zones, geoms)
+    return pairs.zi, pairs.gi, pairs.area
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Every intersecting (zone, geometry) pair and the geometry's piece inside the zone.
+
+    ``zi[k]``, ``gi[k]`` are the positions of pair ``k`` in the zones and the
+    geometries, in the order of ``STRtree(geoms).query(zones, predicate="intersects")``;
+    ``pieces[k]`` is the geometry where the zone contains it, the zone where the
+    geometry contains it (``whole[k]``), else their intersection; ``area[k]`` is
+    its area, m² (EPSG:27700).
+    """
+
+    zi: NDArray[np.intp]
+    gi: NDArray[np.intp]
+    pieces: NDArray[np.object_]
+    whole: NDArray[np.bool_]
+    area: NDArray[np.float64]
+
+    def among(
+        self, keep: NDArray[np.bool_], zones: NDArray[np.object_], geoms: NDArray[np.object_]
+    ) -> Overlay:
+        """The overlay of ``zones`` with ``geoms[keep]``, taken from this one (no new intersection).
+
+        ``zones`` and ``geoms`` are the arrays this overlay was made from. The
+        pairs come in the order :func:`overlay` of ``zones`` and ``geoms[keep]``
+        gives them: a predicate query keeps its envelope query's order, so the
+        envelope pairs of a tree of ``geoms[keep]`` are kept where this overlay
+        has them (the same ``intersects`` test), and ``gi`` indexes ``geoms[keep]``.
+        """
+        sub = np.flatnonzero(keep)
+        ez, eg = shapely.STRtree(geoms[sub]).query(zones)
+        n = len(geoms)
+        mine = self.zi.astype(np.int64) * n + self.gi
+        order = np.argsort(mine, kind="stable")
+        wanted = ez.astype(np.int64) * n + sub[eg]
+        at = np.minimum(np.searchsorted(mine, wanted, sorter=order), max(len(mine) - 1, 0))
+        found = mine[order[at]] == wanted if len(mine) else np.zeros(len(wanted), dtype=bool)
+        rows = order[at[found]]
+        return Overlay(
+            ez[found].astype(np.intp),
+            eg[found].astype(np.intp),
+            self.pieces[rows],
+            self.whole[rows],
+            self.area[rows],
+        )
+
+
+def overlay(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> Overlay:
+    """Every intersecting (zone, geometry) pair and its piece (:class:`Overlay`).
+
+    Where the zone contains the geometry the piece is the geometry, where the
+    geometry contains the zone it is the zone, so the costly intersection runs
+    only on pairs that cross (on every core, :mod:`geo.parallel`).
+
+    Parameters
+    ----------
+    zones
+        Zone (Multi)Polygons, EPSG:27700.
+    geoms
+        (Multi)Polygons to overlay, EPSG:27700.
+    """
     zi, gi = shapely.STRtree(geoms).query(zones, predicate="intersects")
-    parts = parallel.map_chunks(
-        lambda c: _pair_areas(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS
-    )
-    area = np.concatenate(parts) if parts else np.empty(0)
-    return zi, gi, area
-
-
-def _pair_areas(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
-    """Overlap area (m²) of each pair ``zones[k]``, ``geoms[k]`` (:func:`intersection_areas`)."""
-    area = np.empty(len(zones))
-    inside, covers = _containment(zones, geoms)
-    cross = ~inside & ~covers
-    area[inside] = shapely.area(geoms[inside])
-    area[covers] = shapely.area(zones[covers])
-    area[cross] = shapely.area(shapely.intersection(zones[cross], geoms[cross]))
-    return area
+    parts = parallel.map_chunks(lambda c: _pieces(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS)
+    pieces = np.concatenate([p for p, _ in parts]) if parts else np.empty(0, dtype=object)
+    whole = np.concatenate([w for _, w in parts]) if parts else np.empty(0, dtype=bool)
+    area = np.asarray(shapely.area(pieces), dtype=np.float64)
+    return Overlay(zi.astype(np.intp), gi.astype(np.intp), pieces, whole, area)
 
 
 def _containment(
@@ -151,7 +212,9 @@ def shannon(areas: pd.DataFrame) -> NDArray[np.float64]:
     return np.asarray(terms.sum(axis=1), dtype=np.float64)
 
 
-def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDArray[np.float64]:
+def covered_share(
+    zones: NDArray[np.object_], geoms: NDArray[np.object_], pairs: Overlay | None = None
+) -> NDArray[np.float64]:
     """Share (0–1) of each zone covered by the union of ``geoms`` (overlaps counted once).
 
     The piece of a geometry inside a zone is the geometry itself when the zone
@@ -167,6 +230,9 @@ def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDA
         Zone (Multi)Polygons, EPSG:27700.
     geoms
         Covering (Multi)Polygons, EPSG:27700 (e.g. nature reserves).
+    pairs
+        :func:`overlay` of ``zones`` and ``geoms``, when already made (e.g. by
+        :meth:`Overlay.among` from a larger layer's; default: made here).
 
     Returns
     -------
@@ -176,19 +242,19 @@ def covered_share(zones: NDArray[np.object_], geoms: NDArray[np.object_]) -> NDA
     share = np.zeros(len(zones))
     if len(geoms) == 0:
         return share
-    zi, gi = shapely.STRtree(geoms).query(zones, predicate="intersects")
+    if pairs is None:
+        pairs = overlay(zones, geoms)
+    zi, gi, pieces = pairs.zi, pairs.gi, pairs.pieces
     if len(zi) == 0:
         return share
-    parts = parallel.map_chunks(lambda c: _pieces(zones[zi[c]], geoms[gi[c]]), len(zi), _MIN_PAIRS)
-    pieces = np.concatenate([p for p, _ in parts])
     whole = np.zeros(len(zones), dtype=bool)
-    whole[zi[np.concatenate([c for _, c in parts])]] = True
+    whole[zi[pairs.whole]] = True
     # Pieces that overlap none of their zone's other pieces add their areas; the
     # others are merged (the union of a zone's few overlapping pieces).
     merge = _overlapping_pairs(zi, gi, geoms) & ~whole[zi]
-    covered = np.bincount(
-        zi[~merge], weights=shapely.area(pieces[~merge]), minlength=len(zones)
-    ).astype(np.float64)
+    covered = np.bincount(zi[~merge], weights=pairs.area[~merge], minlength=len(zones)).astype(
+        np.float64
+    )
     mz, mp = zi[merge], pieces[merge]
     order = np.argsort(mz, kind="stable")
     union, starts = np.unique(mz[order], return_index=True)

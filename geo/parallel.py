@@ -18,6 +18,8 @@ from typing import TypeVar
 import numpy as np
 
 T = TypeVar("T")
+A = TypeVar("A")
+B = TypeVar("B")
 
 #: Fewest items worth a thread of their own (below this one thread is faster).
 MIN_CHUNK = 4096
@@ -54,3 +56,17 @@ def run_all(tasks: Sequence[Callable[[], T]]) -> list[T]:
 def map_chunks(fn: Callable[[slice], T], n: int, min_chunk: int = MIN_CHUNK) -> list[T]:
     """``fn`` over the :func:`chunks` of ``range(n)``, in order, on :func:`threads` threads."""
     return run_all([partial(fn, c) for c in chunks(n, min_chunk)])
+
+
+def run_pair(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """``first()`` on this thread while ``second()`` runs on another; in turn when one thread.
+
+    For two independent steps of different kinds (each may use :func:`map_chunks`
+    itself): the caller's thread keeps ``first``, so a step that reports progress
+    to a UI bound to that thread goes first.
+    """
+    if threads() < 2:
+        return first(), second()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(second)
+        return first(), later.result()

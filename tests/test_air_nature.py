@@ -110,3 +110,50 @@ def test_covered_share_equals_the_union_of_every_piece_on_real_data(results: Any
     want = np.clip(covered / shapely.area(zones), 0.0, 1.0)
     assert (want > 0).sum() > 500
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_an_overlay_among_a_subset_is_the_subsets_own_overlay() -> None:
+    """:meth:`Overlay.among` takes a subset's pieces from a larger layer's overlay:
+    the same pairs in the same order (so sums over them keep their last bit), the
+    same areas and the same covered share as an overlay of the subset alone."""
+    zones = np.array([shapely.box(0, 0, 100, 100), shapely.box(100, 0, 200, 100)])
+    geoms = np.array(
+        [
+            shapely.box(-50, 0, 50, 100),  # crosses zone 0
+            shapely.box(10, 10, 20, 20),  # inside zone 0
+            shapely.box(-10, -10, 300, 110),  # contains both zones
+            shapely.box(150, 150, 160, 160),  # meets no zone (envelope pairs none)
+            shapely.box(90, 40, 160, 60),  # crosses both
+            shapely.Point(120, 100).buffer(30),  # crosses zone 1 only, its envelope zone 0's too
+        ]
+    )
+    every = nature.overlay(zones, geoms)
+    for keep in ([True, False, True, True, False, True], [False, True, False, False, True, True]):
+        mask = np.array(keep)
+        got, want = every.among(mask, zones, geoms), nature.overlay(zones, geoms[mask])
+        np.testing.assert_array_equal(got.zi, want.zi)
+        np.testing.assert_array_equal(got.gi, want.gi)
+        np.testing.assert_array_equal(got.whole, want.whole)
+        np.testing.assert_array_equal(got.area, want.area)
+        assert shapely.equals(got.pieces, want.pieces).all()
+        np.testing.assert_array_equal(
+            nature.covered_share(zones, geoms[mask], got), nature.covered_share(zones, geoms[mask])
+        )
+
+
+def test_covered_share_from_the_habitat_overlay_equals_its_own_on_real_data(results: Any) -> None:
+    """The engine cuts the natural polygons' pieces once, with the habitats': the shares
+    are the same to the bit as those of an overlay of the natural polygons alone."""
+    from analysis import engine
+
+    inputs = results.inputs
+    zones = np.asarray(inputs.lsoa.geometry.values)
+    geoms, _ = engine.habitats(inputs)
+    is_natural = inputs.greenspace["typology"] == "natural"
+    natural = np.asarray(inputs.greenspace[is_natural].geometry.values)
+    keep = engine._among_habitats(inputs, is_natural.to_numpy(bool))
+    assert keep is not None and shapely.equals(geoms[keep], natural).all()
+    pairs = nature.overlay(zones, geoms).among(keep, zones, geoms)
+    np.testing.assert_array_equal(
+        nature.covered_share(zones, natural, pairs), nature.covered_share(zones, natural)
+    )

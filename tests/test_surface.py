@@ -10,7 +10,7 @@ import shapely
 
 from analysis import areas, new_park, profiles, surface
 from geo import point_distance
-from geo.standards import ACCESS_TIERS, DEFAULT_SITE_DEFINITION
+from geo.standards import ACCESS_TIERS, DEFAULT_SITE_DEFINITION, SITE_DEFINITIONS
 
 TOLLER = "E05001364"  # Bradford ward (ONS 2025 wards)
 
@@ -259,3 +259,42 @@ def test_definitions_with_their_own_sites_equal_their_own_index(results: Any) ->
         for tier, want in zip(surface.STRAIGHT_TIERS, alone, strict=True):
             got = p[surface.definition_dist_col(tier, name)].to_numpy(float)
             np.testing.assert_array_equal(got, want, err_msg=f"{name} {tier.name}")
+
+
+def test_below_skips_points_whose_lower_bound_reaches_it() -> None:
+    """With ``below``, a subset's answer may stop at a superset's distance (a lower
+    bound) once that reaches ``below``; the nearer of ``below`` and the answer is
+    always the nearer of ``below`` and the exact distance."""
+    near, far = shapely.box(0, 0, 10, 10), shapely.box(100, 0, 110, 10)
+    feats = point_distance.FeatureIndex.of(np.array([near, far], dtype=object))
+    pts = shapely.points([(15, 5), (95, 5), (50, 5), (5, 5)])
+    only_far = np.array([False, True])
+    cap = np.array([20.0, 20.0, 60.0, 1.0])
+    exact = point_distance.nearest_distances(pts, feats, [None, only_far])
+    capped = point_distance.nearest_distances(pts, feats, [None, only_far], [None, cap])
+    np.testing.assert_array_equal(capped[0], exact[0])  # no ``below``: exact
+    np.testing.assert_allclose(exact[1], [85, 5, 50, 95])
+    # (15,5): its superset's 5 m < 20 m, searched: 85; (95,5): the far square is its
+    # nearest anyway; (50,5): 40 m < 60 m, searched: 50; (5,5) inside the near square:
+    # its boundary distance (5 m) reaches 1 m, so it stays 5 m, a lower bound of 95.
+    np.testing.assert_allclose(capped[1], [85, 5, 50, 5])
+    np.testing.assert_array_equal(np.minimum(cap, capped[1]), np.minimum(cap, exact[1]))
+
+
+def test_with_open_land_distances_equal_the_nearer_of_the_two_exact_ones(results: Any) -> None:
+    """The definitions with open access land keep the nearer of a tier's park and its
+    land: the land is searched only where it may be the nearer, and the result equals
+    the nearer of the two exact distances (GEOS) at every point."""
+    inputs = results.inputs
+    land = inputs.open_land
+    ha = land["public_area_ha"].to_numpy(float)
+    p = results.points.iloc[::53]
+    pts = shapely.points(p["easting"].to_numpy(float), p["northing"].to_numpy(float))
+    geoms = np.asarray(land.geometry.values)
+    name = next(n for n, d in SITE_DEFINITIONS.items() if "open_access_land" in d.kinds)
+    for tier in surface.STRAIGHT_TIERS:
+        q = geoms[ha >= tier.min_ha]
+        _, d_land = shapely.STRtree(q).query_nearest(pts, return_distance=True, all_matches=False)
+        want = np.minimum(p[tier.dist_col].to_numpy(float), d_land)
+        got = p[surface.definition_dist_col(tier, name)].to_numpy(float)
+        assert np.max(np.abs(got - want)) < 1e-6
