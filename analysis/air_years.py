@@ -51,12 +51,14 @@ EXPOSURE_METHOD = (
 LAQM_SOURCE = "DEFRA LAQM background maps, base year 2018 (Bradford only), 1 km"
 
 #: Engine indicators of the air columns: the unsuffixed (selected year, newest by default)
-#: and one per bundle year, each with its label (:func:`layers.catalogue.pcm_label`).
+#: and one per bundle year, each with its label (:func:`layers.catalogue.pcm_label`). The
+#: unsuffixed label names the newest year, the one the app shows; a CLI ``--year`` run says
+#: its year in the profile's ``air_year`` (no command-line text in a map legend).
 INDICATORS: dict[str, dict[str, str]] = {
     **{
         f"{p}_ugm3": {
             "label": f"{catalogue.pcm_label(p, catalogue.NEWEST_PCM_YEAR)}, "
-            "population-weighted over postcodes (the --year chosen, else this)",
+            "population-weighted over postcodes",
             "units": "µg/m³",
             "domain": "air",
         }
