@@ -190,7 +190,7 @@ def wait_idle(page: Any, timeout_ms: float = 90_000) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=timeout_ms)
 
 
-def choose_place(page: Any, label: str) -> None:
+def choose_place(page: Any, label: str, timeout_ms: float = 90_000) -> None:
     """Pick ``label`` (as the sidebar picker shows it) and wait for the run to finish."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
         has_text="Place"
@@ -199,7 +199,7 @@ def choose_place(page: Any, label: str) -> None:
     page.keyboard.type(label.split(" (")[0])
     page.get_by_role("option", name=label).click()
     page.get_by_text("Selected:").filter(has_text=label.split(" (")[0]).wait_for()
-    wait_idle(page)
+    wait_idle(page, timeout_ms)
 
 
 def toggle(page: Any, label: str) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.harness import MAP_IFRAME
+from tests.browser.harness import MAP_IFRAME, choose_place, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -36,24 +36,6 @@ MENU: tuple[tuple[str, str, bool], ...] = (
 SETTLE_MS = 1500
 
 
-def _wait_idle(page: Any) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=120_000)
-
-
-def _choose_place(page: Any, label: str) -> None:
-    name = label.split(" (")[0]
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
-        has_text="Place"
-    )
-    box.click()
-    page.keyboard.type(name)
-    page.get_by_role("option", name=label).click()
-    page.get_by_text("Selected:").filter(has_text=name).wait_for()
-    _wait_idle(page)
-
-
 def _settle_maps(page: Any) -> int:
     """Wait for every map on the page to draw Leaflet, then watch it; return how many."""
     maps = page.locator(MAP_IFRAME)
@@ -70,7 +52,7 @@ def _visit_every_page(page: Any, place_name: str) -> dict[str, int]:
     for nav, heading, has_map in MENU:
         page.locator('[data-testid="stSidebarNav"]').get_by_text(nav, exact=True).click()
         page.get_by_role("heading", name=heading.format(place_name)).first.wait_for(timeout=120_000)
-        _wait_idle(page)
+        wait_idle(page, 120_000)
         if has_map:
             page.wait_for_selector(MAP_IFRAME, timeout=120_000)
         assert page.locator('[data-testid="stException"]').count() == 0, nav
@@ -81,7 +63,7 @@ def _visit_every_page(page: Any, place_name: str) -> dict[str, int]:
 def test_every_page_for_the_county_logs_no_error(app_url: str, page: Any, page_errors: Any) -> None:
     page.goto(app_url)
     page.wait_for_selector(MAP_IFRAME, timeout=120_000)
-    _wait_idle(page)
+    wait_idle(page, 120_000)
     drawn = _visit_every_page(page, "West Yorkshire")
     assert drawn["Map explorer"] == 1  # the check watched a real Leaflet map
     page_errors.assert_clean()
@@ -90,8 +72,8 @@ def test_every_page_for_the_county_logs_no_error(app_url: str, page: Any, page_e
 def test_every_page_for_a_ward_logs_no_error(app_url: str, page: Any, page_errors: Any) -> None:
     page.goto(app_url)
     page.wait_for_selector(MAP_IFRAME, timeout=120_000)
-    _wait_idle(page)
-    _choose_place(page, WARD)
+    wait_idle(page, 120_000)
+    choose_place(page, WARD, 120_000)
     drawn = _visit_every_page(page, WARD.split(" (")[0])
     assert drawn["Map explorer"] == 1
     assert drawn["Scenarios"] >= 1  # the draw map, fitted to the ward

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from test_escaping import HostileBundle, build_hostile_bundle
 
-from tests.browser.harness import drawn_map
+from tests.browser.harness import drawn_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -124,11 +124,6 @@ def watched(browser: Any) -> Iterator[tuple[Any, list[str], list[str]]]:
         context.close()
 
 
-def _wait_idle(page: Any) -> None:
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=180_000)
-
-
 def _choose(page: Any, code: str, name: str) -> None:
     label = f"{name} (ward, {code})"
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
@@ -138,13 +133,13 @@ def _choose(page: Any, code: str, name: str) -> None:
     page.keyboard.type(code)
     page.get_by_role("option", name=label).click()
     page.get_by_text("Selected:").filter(has_text=name).first.wait_for()
-    _wait_idle(page)
+    wait_idle(page, 180_000)
 
 
 def _go(page: Any, nav: str) -> None:
     page.locator('[data-testid="stSidebarNav"]').get_by_text(nav, exact=True).click()
     page.locator('[data-testid="stMain"] h1').first.wait_for()
-    _wait_idle(page)
+    wait_idle(page, 180_000)
 
 
 def _open_tooltips(page: Any) -> list[str]:
@@ -161,7 +156,7 @@ def test_county_map_tooltips_show_the_names_and_run_nothing(
 ) -> None:
     page, dialogs, _ = watched
     page.goto(hostile_url)
-    _wait_idle(page)
+    wait_idle(page, 180_000)
     texts = _open_tooltips(page)
     page.wait_for_timeout(1000)
     _assert_nothing_ran(dialogs, listener, "county map")
@@ -182,7 +177,7 @@ def test_hostile_ward_pages_and_report_run_nothing(
     page, dialogs, _ = watched
     code, name = list(hostile.wards.items())[ward]
     page.goto(hostile_url)
-    _wait_idle(page)
+    wait_idle(page, 180_000)
     _choose(page, code, name)
     texts = _open_tooltips(page)  # the ward's map: its outline, sites and water
     assert any(name in t for t in texts), texts
@@ -196,7 +191,7 @@ def test_hostile_ward_pages_and_report_run_nothing(
     page.get_by_role("button", name="Build the report for").click()
     html_button = page.get_by_role("button", name="Download the HTML report")
     html_button.wait_for(timeout=180_000)
-    _wait_idle(page)
+    wait_idle(page, 180_000)
     with page.expect_download() as info:
         html_button.click()
     path = tmp_path / "report.html"

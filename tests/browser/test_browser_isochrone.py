@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from layers.network import network_coverage
-from tests.browser.harness import ARTIFACTS, MAP_IFRAME, SHAPE_FILLS_JS, drawn_map
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME, SHAPE_FILLS_JS, drawn_map, wait_idle
 
 #: Computing three walks on a loaded two-core machine can take a minute or two.
 WALK_TIMEOUT_MS = 300_000
@@ -30,12 +30,6 @@ _FILLED = (
 )
 
 
-def _wait_idle(page: Any) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WALK_TIMEOUT_MS)
-
-
 def _screenshot(page: Any, name: str) -> Path:
     """Screenshot the whole page: Streamlit scrolls inside ``stMain``, so grow the viewport."""
     path = ARTIFACTS / name
@@ -43,7 +37,7 @@ def _screenshot(page: Any, name: str) -> Path:
     height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": min(max(height, 600), 8000)})
     page.wait_for_timeout(1000)  # the map refits and redraws at the new size
-    _wait_idle(page)
+    wait_idle(page, WALK_TIMEOUT_MS)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
@@ -67,10 +61,10 @@ def test_clicking_the_map_draws_the_walking_areas(app_url: str, page: Any, tmp_p
     cov = network_coverage()
     page.goto(app_url)
     page.wait_for_selector(MAP_IFRAME, timeout=120_000)  # the map explorer, the first page
-    _wait_idle(page)
+    wait_idle(page, WALK_TIMEOUT_MS)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Walking areas", exact=True).click()
     page.get_by_role("heading", name="Walking areas").first.wait_for(timeout=120_000)
-    _wait_idle(page)
+    wait_idle(page, WALK_TIMEOUT_MS)
     frame = page.frame_locator(MAP_IFRAME)
     drawn_map(page)
     assert frame.get_by_text(f"Complete network: {cov.name}").count() == 1
@@ -82,7 +76,7 @@ def test_clicking_the_map_draws_the_walking_areas(app_url: str, page: Any, tmp_p
     assert re.fullmatch(r"-1\.\d{5}, 53\.\d{5}", point), point
 
     page.get_by_role("heading", name="Inside each walking area").wait_for(timeout=WALK_TIMEOUT_MS)
-    _wait_idle(page)
+    wait_idle(page, WALK_TIMEOUT_MS)
     frame = page.frame_locator(MAP_IFRAME)
     frame.get_by_text("Walking time at 4.8 km/h").wait_for(timeout=60_000)
     for label in ("5 min (400 m)", "10 min (800 m)", "15 min (1,200 m)"):

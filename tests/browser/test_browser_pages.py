@@ -23,7 +23,7 @@ from analysis import areas, new_park, profiles
 from analysis.air_years import selected_year
 from geo import crs, standards
 from healthyplaces import report
-from tests.browser.harness import ARTIFACTS, MAP_IFRAME, drawn_map
+from tests.browser.harness import ARTIFACTS, MAP_IFRAME, choose_place, drawn_map, wait_idle
 
 BRADFORD = "Bradford (district, E08000032)"
 #: Census 2021 residents of Bradford district (sum of its 312 LSOAs).
@@ -40,37 +40,18 @@ pytestmark = pytest.mark.browser
 # --- Helpers --------------------------------------------------------------------
 
 
-def _wait_idle(page: Any) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
-
-
 def _open_app(page: Any, app_url: str) -> None:
     """Open the app on the map explorer and wait for its map."""
     page.goto(app_url)
     page.wait_for_selector(MAP_IFRAME)
-    _wait_idle(page)
-
-
-def _choose_place(page: Any, label: str) -> None:
-    """Pick a place in the sidebar's searchable selectbox, as a user types and clicks."""
-    name = label.split(" (")[0]
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
-        has_text="Place"
-    )
-    box.click()
-    page.keyboard.type(name)
-    page.get_by_role("option", name=label).click()
-    page.get_by_text("Selected:").filter(has_text=name).wait_for()
-    _wait_idle(page)
+    wait_idle(page, 90_000)
 
 
 def _go_to(page: Any, nav_label: str, heading: str) -> None:
     """Open a page from the sidebar navigation (keeps the session and its chosen place)."""
     page.locator('[data-testid="stSidebarNav"]').get_by_text(nav_label, exact=True).click()
     page.get_by_role("heading", name=heading).first.wait_for()
-    _wait_idle(page)
+    wait_idle(page, 90_000)
 
 
 def _screenshot(page: Any, name: str) -> Path:
@@ -164,13 +145,13 @@ def test_report_for_bradford_downloads_pdf_and_html(
     assert f"{int(bradford['population'].sum()):,}" == BRADFORD_POPULATION
 
     _open_app(page, app_url)
-    _choose_place(page, BRADFORD)
+    choose_place(page, BRADFORD, 90_000)
     _go_to(page, "Reports", "Reports")
     page.get_by_text("The chosen place: Bradford (district, E08000032)").wait_for()
     page.get_by_role("button", name="Build the report for Bradford").click()
     pdf_button = page.get_by_role("button", name="Download the PDF report")
     pdf_button.wait_for(timeout=120_000)
-    _wait_idle(page)
+    wait_idle(page, 90_000)
     page.get_by_text("The report for Bradford is ready").wait_for()
 
     with page.expect_download() as pdf_info:
@@ -224,10 +205,10 @@ def test_my_area_upload_shows_its_profile(
     _open_app(page, app_url)
     _go_to(page, "My area", "My area")
     page.get_by_text("Upload a boundary file", exact=True).click()
-    _wait_idle(page)
+    wait_idle(page, 90_000)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     page.get_by_role("heading", name=f"Profile: {user.name}").wait_for(timeout=90_000)
-    _wait_idle(page)
+    wait_idle(page, 90_000)
 
     success = page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
     assert f"{user.name}: {user.area_ha:,.1f} ha" in success  # about π × 500² m² = 78.5 ha
@@ -256,12 +237,12 @@ def test_scenario_upload_new_park_gains_people(
     _open_app(page, app_url)
     _go_to(page, "Scenarios", "Scenarios: a new park")
     page.get_by_text("Upload a boundary file", exact=True).click()
-    _wait_idle(page)
+    wait_idle(page, 90_000)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     page.get_by_role("heading", name="More people meeting each access standard").wait_for(
         timeout=90_000
     )
-    _wait_idle(page)
+    wait_idle(page, 90_000)
 
     assert "new-park: 3.0 ha" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
     assert _metric(page, "New park") == "3.00 ha"
@@ -285,7 +266,7 @@ def test_scenario_draw_rectangle_on_the_map(app_url: str, page: Any, results: An
     lw, ls, le, ln = (float(v) for v in lsoa_box.total_bounds)
 
     _open_app(page, app_url)
-    _choose_place(page, label)
+    choose_place(page, label, 90_000)
     _go_to(page, "Scenarios", "Scenarios: a new park")  # drawing is the default here
     iframe = page.locator(MAP_IFRAME).first
     iframe.scroll_into_view_if_needed()
@@ -335,7 +316,7 @@ def test_scenario_draw_rectangle_on_the_map(app_url: str, page: Any, results: An
     page.get_by_role("heading", name="More people meeting each access standard").wait_for(
         timeout=90_000
     )
-    _wait_idle(page)
+    wait_idle(page, 90_000)
     success = page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
     match = re.search(r"Drawn area: ([\d.]+) ha", success)
     assert match, success
@@ -367,7 +348,7 @@ def test_scenario_draw_rectangle_on_the_map(app_url: str, page: Any, results: An
 
 def test_place_profile_for_bradford(app_url: str, page: Any) -> None:
     _open_app(page, app_url)
-    _choose_place(page, BRADFORD)
+    choose_place(page, BRADFORD, 90_000)
     _go_to(page, "Place profile", "Place profile: Bradford")
     assert _metric(page, "Residents (Census 2021)") == BRADFORD_POPULATION
     page.get_by_role("heading", name="Headline indicators").wait_for()
@@ -383,7 +364,7 @@ def test_place_profile_for_bradford(app_url: str, page: Any) -> None:
 def test_every_page_opens_without_an_exception(app_url: str, page: Any) -> None:
     """No page shows a Python exception when visited in turn with Bradford chosen."""
     _open_app(page, app_url)
-    _choose_place(page, BRADFORD)
+    choose_place(page, BRADFORD, 90_000)
     for nav, heading in [
         ("Place profile", "Place profile: Bradford"),
         ("My area", "My area"),
