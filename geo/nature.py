@@ -89,18 +89,8 @@ def class_areas(
 def intersection_areas(
     zones: NDArray[np.object_], geoms: NDArray[np.object_]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
-    """Exact overlap areas of every intersecting (zone, geometry) pair, m².
-
-    Pairs where the zone contains the geometry use the geometry's own area, and
-    pairs where the geometry contains the zone use the zone's, so the costly
-    intersection runs only on pairs that cross.
-
-    Parameters
-    ----------
-    zones
-        Zone (Multi)Polygons, EPSG:27700.
-    geoms
-        (Multi)Polygons to overlay, EPSG:27700.
+    """Exact overlap areas of every intersecting (zone, geometry) pair, m²: the pairs and
+    areas of :func:`overlay` (same parameters), without its pieces.
 
     Returns
     -------

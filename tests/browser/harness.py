@@ -184,6 +184,16 @@ def shape_count(frame: Any) -> int:
     return int(frame.evaluate(SHAPE_COUNT_JS))
 
 
+def map_locator(page: Any, timeout_ms: float = 120_000) -> Any:
+    """The map frame as a Playwright ``FrameLocator``, once Leaflet has drawn a shape in it.
+
+    Unlike :func:`drawn_map`'s ``Frame`` (bound to one iframe element), a locator
+    is resolved again at each use, so it follows a map frame that a rerun replaces.
+    """
+    drawn_map(page, timeout_ms=timeout_ms)
+    return page.frame_locator(MAP_IFRAME)
+
+
 def wait_idle(page: Any, timeout_ms: float = 90_000) -> None:
     """Wait until Streamlit has finished the current run (its status widget is hidden)."""
     page.wait_for_timeout(500)

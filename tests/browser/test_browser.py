@@ -13,6 +13,7 @@ from tests.browser.harness import (
     MAP_IFRAME,
     choose_place,
     drawn_map,
+    map_locator,
     shape_count,
     toggle,
     wait_idle,
@@ -21,17 +22,9 @@ from tests.browser.harness import (
 pytestmark = pytest.mark.browser
 
 
-def _map(page: Any) -> Any:
-    """The folium map's frame, once Leaflet has drawn in it."""
-    page.wait_for_selector(MAP_IFRAME)
-    frame = page.frame_locator(MAP_IFRAME)
-    frame.locator(".leaflet-container").wait_for()
-    return frame
-
-
 def test_map_renders_offline_with_legend_and_attribution(app_url: str, page: Any) -> None:
     page.goto(app_url)
-    frame = _map(page)
+    frame = map_locator(page)
     frame.locator(".hp-legend", has_text="Green space sites by access status").wait_for()
     attribution = frame.locator(".hp-attribution")
     assert "OpenStreetMap contributors" in attribution.inner_text()
@@ -42,12 +35,12 @@ def test_map_renders_offline_with_legend_and_attribution(app_url: str, page: Any
 
 def test_choose_bradford_then_no2_and_iod(app_url: str, page: Any) -> None:
     page.goto(app_url)
-    _map(page)
+    map_locator(page)
     choose_place(page, "Bradford (district, E08000032)")
     page.get_by_text("Bradford", exact=False).first.wait_for()
     toggle(page, "NO₂")
     toggle(page, "IoD 2025 deciles")
-    frame = _map(page)
+    frame = map_locator(page)
     frame.locator(".hp-legend", has_text=f"DEFRA PCM {selected_year()}").wait_for()
     frame.locator(".hp-legend", has_text="IoD 2025 decile").wait_for()
     assert frame.locator("img.leaflet-image-layer").count() == 1
@@ -60,7 +53,7 @@ def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
     from layers.places import load_boundaries
 
     page.goto(app_url)
-    _map(page)
+    map_locator(page)
     choose_place(page, "Bradford (district, E08000032)")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Downloads").click()
     page.get_by_role("heading", name="Downloads").wait_for()
@@ -93,7 +86,7 @@ def test_download_geojson_for_bradford(app_url: str, page: Any) -> None:
 
 def test_clicking_the_map_selects_the_lsoa_under_it(app_url: str, page: Any) -> None:
     page.goto(app_url)
-    _map(page)
+    map_locator(page)
     choose_place(page, "Bradford (district, E08000032)")
     toggle(page, "Green space sites")  # off: a click on a site shows the site, by design
     frame = drawn_map(page, of="Bradford")
@@ -107,6 +100,6 @@ def test_clicking_the_map_selects_the_lsoa_under_it(app_url: str, page: Any) -> 
     wait_idle(page)
     caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
     assert "(lsoa, E01" in caption.inner_text()
-    _map(page).locator(".hp-legend").first.wait_for()
+    map_locator(page).locator(".hp-legend").first.wait_for()
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / "map_clicked_lsoa.png"), full_page=True)

@@ -15,6 +15,7 @@ from tests.browser.harness import (
     MAP_IFRAME,
     choose_place,
     drawn_map,
+    map_locator,
     shape_count,
     toggle,
     wait_idle,
@@ -28,18 +29,10 @@ pytestmark = pytest.mark.browser
 MAX_TABS = 15
 
 
-def _map(page: Any) -> Any:
-    page.wait_for_selector(MAP_IFRAME, timeout=120_000)
-    frame = page.frame_locator(MAP_IFRAME)
-    frame.locator(".leaflet-container").wait_for()
-    drawn_map(page)
-    return frame
-
-
 def test_the_keyboard_can_leave_the_map(app_url: str, page: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(app_url)
-    frame = _map(page)
+    frame = map_locator(page)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "ux_first_screen_1280x720.png"))
     title = page.locator(MAP_IFRAME).get_attribute("title")
