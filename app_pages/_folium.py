@@ -18,6 +18,11 @@ and for a map seen before, not rebuilt at all.
   to a place, or ten people opening the county map. At most
   :data:`FRAMES_KEPT` frames are kept (least recently used first out), each a
   few MB.
+* With ``in_place=True`` the map is split (:func:`healthyplaces.maps.live_parts`)
+  into a base that is the same for every place and the layer groups, sent as
+  streamlit-folium's ``feature_group_to_add``. Its component is keyed by the
+  base, so the browser keeps one Leaflet map and swaps the groups, instead of
+  reloading the frame, Leaflet and every layer on each place or layer change.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from typing import Any
 import folium
 import streamlit_folium
 from streamlit_folium import st_folium
+
+from healthyplaces import maps
 
 #: How many map frames are kept (a county frame is about 4 MB).
 FRAMES_KEPT = 24
@@ -56,6 +63,7 @@ def show_map(
     m: folium.Map | Callable[[], folium.Map],
     *,
     cache_key: Hashable | None = None,
+    in_place: bool = False,
     **kwargs: Any,
 ) -> Any:
     """Show a map with ``st_folium(render=False, **kwargs)``; its state dict.
@@ -68,13 +76,16 @@ def show_map(
     cache_key
         Everything the map depends on (the bundle fingerprint, the place, the
         layer choices). None: build and send the map every time.
+    in_place
+        Update the layers of the map already in the browser rather than replace
+        the frame (see the module notes). Give a fixed ``key``.
     **kwargs
         ``st_folium``'s options (``key``, ``height``, ``returned_objects``…);
         they are part of the kept frame's key.
     """
     if cache_key is None:
-        return st_folium(m() if callable(m) else m, render=False, **kwargs)
-    key = (cache_key, _hashable(kwargs))
+        return _send(m() if callable(m) else m, in_place, kwargs)
+    key = (cache_key, in_place, _hashable(kwargs))
     with _FRAMES_LOCK:
         kept = _FRAMES.get(key)
         if kept is not None:
@@ -83,7 +94,7 @@ def show_map(
         return _REAL_COMPONENT(**kept)
     _CAPTURE.on = True
     try:
-        state = st_folium(m() if callable(m) else m, render=False, **kwargs)
+        state = _send(m() if callable(m) else m, in_place, kwargs)
         sent = _CAPTURE.__dict__.pop("kwargs", None)
     finally:
         _CAPTURE.on = False
@@ -93,6 +104,20 @@ def show_map(
             while len(_FRAMES) > FRAMES_KEPT:
                 _FRAMES.popitem(last=False)
     return state
+
+
+def _send(m: folium.Map, in_place: bool, kwargs: dict[str, Any]) -> Any:
+    """``st_folium`` once (``render=False``), whole or split for an update in place."""
+    if not in_place:
+        return st_folium(m, render=False, **kwargs)
+    parts = maps.live_parts(m)
+    return st_folium(
+        parts.base,
+        render=False,
+        feature_group_to_add=parts.groups,
+        layer_control=parts.control,
+        **kwargs,
+    )
 
 
 def _hashable(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:

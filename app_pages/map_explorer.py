@@ -286,6 +286,7 @@ def render() -> None:
         out = show_map(
             lambda: _build_map(place, c),
             cache_key=_map_key(place, c),
+            in_place=True,
             key="explorer_map",
             height=MAP_HEIGHT,
             use_container_width=True,

@@ -23,11 +23,16 @@ def _explorer() -> None:
     _frame.run(map_explorer.render)
 
 
-def _component_scripts(at: AppTest) -> list[str]:
-    """The script argument of every st_folium frame on the page."""
+def _component_scripts(at: AppTest) -> list[tuple[str, str, str]]:
+    """The base script, the feature groups and the component key of every st_folium frame
+    on the page (the explorer's layers travel as feature groups: updated in place)."""
     import json
 
-    return [str(json.loads(el.proto.json_args)["script"]) for el in at.get("component_instance")]
+    frames = []
+    for el in at.get("component_instance"):
+        args = json.loads(el.proto.json_args)
+        frames.append((str(args["script"]), str(args["feature_group"]), str(el.proto.id)))
+    return frames
 
 
 def test_a_map_seen_before_is_sent_again_without_being_built(
@@ -57,4 +62,7 @@ def test_a_map_seen_before_is_sent_again_without_being_built(
 
     assert builds == [(BRADFORD, False), (BRADFORD, True)]  # the third view was kept
     assert again == first and with_blue != first
+    # one base map and component for both: the browser swaps the layers, keeps the map
+    assert [f[0] for f in with_blue] == [f[0] for f in first]
+    assert [f[1] for f in with_blue] != [f[1] for f in first]
     assert len(_folium._FRAMES) == 2

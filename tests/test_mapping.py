@@ -71,9 +71,11 @@ def test_groups_credit_their_sources_and_features_draw_on_canvas(county_html) ->
     """Each switchable group carries its attribution, never its GeoJSON layers: Leaflet
     copies a GeoJSON layer's options to every feature it makes, and the attribution
     control rebuilds its text for each one (a third of the browser's time drawing a
-    district's sites). Shapes are drawn on one canvas (``preferCanvas``)."""
+    district's sites). The options go second, ``L.featureGroup(layers, options)``: as
+    the first argument Leaflet ignored them. Shapes are drawn on one canvas
+    (``preferCanvas``)."""
     text = _unescape(county_html)
-    groups = re.findall(r"L\.featureGroup\(\s*(\{.*?\})\s*\)", text, re.S)
+    groups = re.findall(r"L\.featureGroup\(\s*null,\s*(\{.*?\})\s*\)", text, re.S)
     assert groups and all('"attribution"' in g for g in groups), groups
     geojson_options = re.findall(r"L\.geoJson\(null, (\{.*?\})\)", text, re.S)
     assert geojson_options and not any('"attribution"' in o for o in geojson_options)
@@ -284,9 +286,9 @@ def test_fit_bounds_skips_a_zero_size_container_and_non_finite_bounds(county_bou
     """The refit guard: a 0x0 container (hidden tab, iframe not laid out) made Leaflet
     throw "Invalid LatLng object: (NaN, NaN)" from the ResizeObserver refit."""
     html = maps.base_map(county_bounds).get_root().render()
-    script = html[html.index("var touched = false;") :]
+    script = html[html.index("var state = map._hpFit;") :]
     fit = script[script.index("function fit()") : script.index("fit();")]
-    guard = "if (touched || !el.clientWidth || !el.clientHeight) { return; }"
+    guard = "if (state.touched || !el.clientWidth || !el.clientHeight) { return; }"
     assert guard in fit
     assert "isFinite(v)" in fit
     # the guards come before Leaflet is asked to fit
@@ -297,7 +299,7 @@ def test_fit_bounds_skips_a_zero_size_container_and_non_finite_bounds(county_bou
 
 def test_fit_bounds_are_finite_lonlat_degrees(county_bounds) -> None:
     html = maps.base_map(county_bounds).get_root().render()
-    raw = re.search(r"var bounds = (\[\[.*?\]\]);", html)
+    raw = re.search(r"var bounds = (\[\[.*?\]\]), title", html)
     assert raw is not None
     (south, west), (north, east) = json.loads(raw.group(1))
     # West Yorkshire: about 53.5–54.0 °N, 2.2–1.2 °W
@@ -375,3 +377,40 @@ def test_map_bounds_are_the_fitted_bounds_not_a_walk_over_coordinates(county_bou
     assert walked[0] == [51.5072, west]
     assert m.get_bounds() == [[south, west], [north, east]]
     assert 53.5 < south < north < 54.0 and -2.2 < west < east < -1.1
+
+
+def test_a_map_split_for_an_update_in_place_has_one_base_for_every_place() -> None:
+    """streamlit-folium keys its component by the base map's script, so the base must
+    not depend on the place: the place frame (fit and title) and the legend panel
+    travel with the layer groups, and a group that starts hidden is taken off again."""
+    import streamlit_folium
+
+    districts, wards = load_boundaries("district"), load_boundaries("ward")
+    scripts, split = [], []
+    for code, name in districts[["code", "name"]].head(2).itertuples(index=False):
+        outline = districts[districts["code"] == code]
+        m = maps.base_map(outline.total_bounds, title=f"Map of {name}")
+        maps.add_boundaries(m, districts, wards, tolerance_m=40.0)
+        hidden = maps.add_green_sites(m, load_sites().head(20), show=False)
+        maps.add_outline(m, outline, name)
+        parts = maps.live_parts(maps.finish(m, collapsed=True))
+        parts.base.render()  # type: ignore[no-untyped-call]
+        scripts.append(streamlit_folium._get_map_string(parts.base))
+        split.append((parts, hidden, name))
+    key = [streamlit_folium.generate_js_hash(s, "explorer_map") for s in scripts]
+    assert key[0] == key[1]
+    for parts, hidden, name in split:
+        *layers, frame = parts.groups
+        assert parts.control is not None and frame.control is False
+        assert hidden in layers
+        text = "".join(
+            streamlit_folium._get_feature_group_string(g, map=parts.base, idx=i)
+            for i, g in enumerate(parts.groups)
+        )
+        frame_script = text[text.index(f"var {frame.get_name()} = ") :]
+        assert f'"Map of {name}"' in frame_script and "map.fitBounds(" in frame_script
+        assert f"[{hidden.get_name()}].forEach(function(l){{map.removeLayer(l);}})" in (
+            re.sub(r"\s+", "", frame_script)
+        )
+        assert frame_script.count('"hp-legend hp-legend-panel"') == 1
+        assert "fitBounds" not in scripts[0] and "hp-legend-panel" not in scripts[0]

@@ -5,7 +5,7 @@ the engine computed) in EPSG:27700 metres and draws it on a Leaflet map in
 EPSG:4326 longitude/latitude. Nothing here computes an indicator.
 
 * :mod:`~healthyplaces.maps.elements`: Leaflet/folium elements (base map, layer
-  groups, legend controls, CSS, fit-bounds);
+  groups, legend panel, CSS, place frame, the split for updates in place);
 * :mod:`~healthyplaces.maps.display`: display geometry (to_display, in_view,
   feature_at, payload size, raster warping);
 * :mod:`~healthyplaces.maps.features`, :mod:`~healthyplaces.maps.sites` (green sites
@@ -30,7 +30,7 @@ from healthyplaces.maps.display import (
     raster_rgba,
     to_display,
 )
-from healthyplaces.maps.elements import base_map, finish
+from healthyplaces.maps.elements import LIVE_CENTRE, LiveParts, base_map, finish, live_parts
 from healthyplaces.maps.features import (
     POINT_LEVELS,
     add_blue_space,
@@ -65,6 +65,7 @@ __all__ = [
     "DISPLAY_DECIMALS",
     "DOUBLE_BURDEN_COLOUR",
     "IOD_DECILE_COLOURS",
+    "LIVE_CENTRE",
     "NO_DATA_COLOUR",
     "OFFLINE_BACKGROUND",
     "POINT_LEVELS",
@@ -75,6 +76,7 @@ __all__ = [
     "WATER_FILL",
     "WATER_LINE",
     "WEB_MERCATOR",
+    "LiveParts",
     "add_blue_space",
     "add_boundaries",
     "add_change_raster",
@@ -95,6 +97,7 @@ __all__ = [
     "finish",
     "in_view",
     "leaflet_draw_assets",
+    "live_parts",
     "map_payload_bytes",
     "raster_rgba",
     "sequential_colours",

@@ -11,6 +11,7 @@ into a tooltip or legend is HTML-escaped, because Leaflet sets them with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -40,7 +41,19 @@ class LayerGroup(folium.FeatureGroup):
     attribution control rebuilds its text for each layer added with one, which
     was a third of the browser's time drawing a district's 5,700 sites (CPU
     profile in Chromium, ``Control.Attribution.addAttribution``).
+
+    folium writes ``L.featureGroup(options)``, but Leaflet's signature is
+    ``L.featureGroup(layers, options)``, so the options (the attribution) were
+    dropped; this group passes them second.
     """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup(
+                null, {{ this.options|tojavascript }}
+            );
+        {% endmacro %}
+    """)
 
     def __init__(self, name: str, show: bool, attribution: str):
         super().__init__(name=name, show=show, attribution=attribution)
@@ -122,20 +135,23 @@ class _LegendPanel(MacroElement):
     """The map's one legend panel: a single collapsible Leaflet control holding a section per
     layer; each section shows only while its layer is on, and the panel hides when none is.
 
-    It is kept the last child of the map (see :func:`add_legend`), so every layer it
-    refers to is defined before its script runs.
+    The panel is a Leaflet layer (``L.Layer``) that adds its control when it is
+    added and removes it, listeners and all, when it is removed, so a map updated
+    in place (:func:`live_parts`) never keeps a stale legend. It is kept the last
+    child of its parent (see :func:`add_legend`), so every layer it refers to is
+    defined, and on the map, before it is added.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var ctl = L.control({position: "bottomright"});
+        var {{ this.get_name() }} = (function() {
             var sections = [];
+            var ctl = L.control({position: "bottomright"});
             ctl.onAdd = function() {
                 var div = L.DomUtil.create("div", "hp-legend hp-legend-panel");
                 div.innerHTML = {{ this.shell|tojson }};
                 var body = div.querySelector(".hp-legend-body");
+                sections = [];
                 {%- for layer, html in this.entries %}
                 var s = L.DomUtil.create("section", "hp-legend-section", body);
                 s.innerHTML = {{ html|tojson }};
@@ -145,20 +161,29 @@ class _LegendPanel(MacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            ctl.addTo(map);
-            var panel = ctl.getContainer();
-            function sync() {
-                var any = false;
-                sections.forEach(function(p) {
-                    var on = map.hasLayer(p[0]);
-                    p[1].hidden = !on;
-                    any = any || on;
-                });
-                panel.style.display = any ? "" : "none";
-            }
-            map.on("overlayadd overlayremove", sync);
-            sync();
+            var Panel = L.Layer.extend({
+                onAdd: function(map) {
+                    ctl.addTo(map);
+                    map.on("overlayadd overlayremove", this._sync, this);
+                    this._sync();
+                },
+                onRemove: function(map) {
+                    map.off("overlayadd overlayremove", this._sync, this);
+                    ctl.remove();
+                },
+                _sync: function() {
+                    var map = this._map, any = false;
+                    sections.forEach(function(p) {
+                        var on = map.hasLayer(p[0]);
+                        p[1].hidden = !on;
+                        any = any || on;
+                    });
+                    ctl.getContainer().style.display = any ? "" : "none";
+                }
+            });
+            return new Panel();
         })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -172,66 +197,121 @@ class _LegendPanel(MacroElement):
         )
 
 
-class _FitBounds(MacroElement):
-    """Fit the map to bounds now, and again whenever its container is resized, until the user
-    pans or zooms (an iframe often gets its final size only after Leaflet starts)."""
+class _PlaceFrame(MacroElement):
+    """Frame the place: fit the map to its bounds and name the map (and its iframe).
+
+    A Leaflet layer. When added it names the map container (``aria-label``) and the
+    enclosing iframe (streamlit-folium's, same origin: ``title``, instead of
+    "streamlit_folium.st_folium"), and fits the map to ``bounds``, now and again
+    whenever the container is resized, until the user pans or zooms (an iframe
+    often gets its final size only after Leaflet starts). The fit is remembered
+    on the map by its bounds: re-added with the same bounds (a layer switched on
+    a map updated in place, :func:`live_parts`), it keeps the user's view; new
+    bounds (another place) fit again.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var bounds = {{ this.bounds|tojson }};
-            var touched = false;
-            var el = map.getContainer();
-            function fit() {
-                // A 0x0 container (hidden tab, iframe not laid out yet) makes
-                // Leaflet compute NaN zoom and throw "Invalid LatLng (NaN, NaN)".
-                if (touched || !el.clientWidth || !el.clientHeight) { return; }
-                var ok = bounds.every(function(c) {
-                    return c.every(function(v) { return isFinite(v); });
-                });
-                if (!ok) { return; }
-                map.invalidateSize();
-                map.fitBounds(bounds, {animate: false, paddingTopLeft: [8, 8],
-                                       paddingBottomRight: [8, 40]});
+        var {{ this.get_name() }} = new (L.Layer.extend({
+            onAdd: function(map) {
+                var bounds = {{ this.bounds|tojson }}, title = {{ this.title|tojson }};
+                var el = map.getContainer();
+                el.setAttribute("aria-label", title);
+                try {
+                    if (window.frameElement) { window.frameElement.title = title; }
+                } catch (e) { /* a cross-origin frame keeps its own title */ }
+                var key = JSON.stringify(bounds);
+                if (!map._hpFit || map._hpFit.key !== key) {
+                    map._hpFit = {key: key, touched: false};
+                }
+                var state = map._hpFit;
+                function fit() {
+                    // A 0x0 container (hidden tab, iframe not laid out yet) makes
+                    // Leaflet compute NaN zoom and throw "Invalid LatLng (NaN, NaN)".
+                    if (state.touched || !el.clientWidth || !el.clientHeight) { return; }
+                    var ok = bounds.every(function(c) {
+                        return c.every(function(v) { return isFinite(v); });
+                    });
+                    if (!ok) { return; }
+                    map.invalidateSize();
+                    map.fitBounds(bounds, {animate: false, paddingTopLeft: [8, 8],
+                                           paddingBottomRight: [8, 40]});
+                }
+                this._touch = function() { state.touched = true; };
+                this._events = ["mousedown", "wheel", "touchstart", "keydown"];
+                this._events.forEach(function(ev) {
+                    el.addEventListener(ev, this._touch, {passive: true});
+                }, this);
+                fit();
+                this._observer = window.ResizeObserver ? new ResizeObserver(fit) : null;
+                if (this._observer) { this._observer.observe(el); }
+                this._timer = setTimeout(fit, 250);
+            },
+            onRemove: function(map) {
+                var el = map.getContainer();
+                this._events.forEach(function(ev) {
+                    el.removeEventListener(ev, this._touch, {passive: true});
+                }, this);
+                if (this._observer) { this._observer.disconnect(); }
+                clearTimeout(this._timer);
             }
-            fit();
-            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function(ev) {
-                el.addEventListener(ev, function() { touched = true; }, {passive: true});
-            });
-            if (window.ResizeObserver) { new ResizeObserver(fit).observe(el); }
-            setTimeout(fit, 250);
-        })();
+        }))();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: list[list[float]]):
+    def __init__(self, bounds: list[list[float]], title: str):
         super().__init__()  # type: ignore[no-untyped-call]
         if not np.all(np.isfinite(np.asarray(bounds, dtype=float))):
             raise ValueError(f"map bounds must be finite lat/lon degrees, got {bounds!r}")
-        self._name = "FitBounds"
+        self._name = "PlaceFrame"
         self.bounds = bounds
+        self.title = title
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         return [[v for v in corner] for corner in self.bounds]
 
 
+class _HideOnStart(MacroElement):
+    """Take ``layers`` off the map once, when added: a map updated in place gets every
+    feature group added by streamlit-folium, so a group that starts hidden
+    (``show=False``) is removed again here, before the legend panel is added."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new (L.Layer.extend({
+            onAdd: function(map) {
+                [{{ this.names }}].forEach(function(l) { map.removeLayer(l); });
+            }
+        }))();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layers: Sequence[folium.FeatureGroup]):
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "HideOnStart"
+        self.layers = list(layers)
+
+    @property
+    def names(self) -> str:
+        """The layers' JavaScript names, at render time (streamlit-folium renames groups)."""
+        return ", ".join(layer.get_name() for layer in self.layers)
+
+
 class _KeyboardFriendly(MacroElement):
-    """Keep the map out of the keyboard's way and name its frame.
+    """Keep the map out of the keyboard's way.
 
     Shapes are never Tab stops: every overlay path gets ``tabindex="-1"`` as layers
     are drawn (a MutationObserver on the map), so Tab
     moves from the map (one stop, arrow keys pan) through its few controls and out.
-    The enclosing iframe (streamlit-folium's, same origin) gets ``title`` as its
-    accessible name instead of "streamlit_folium.st_folium".
+    The map's name is :class:`_PlaceFrame`'s.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
-            var el = map.getContainer();
-            el.setAttribute("aria-label", {{ this.title|tojson }});
+            var el = {{ this._parent.get_name() }}.getContainer();
             function untab(root) {
                 // Chromium makes interactive SVG paths Tab stops; tabindex -1 takes
                 // them out of the Tab order (they stay clickable and hoverable).
@@ -248,17 +328,13 @@ class _KeyboardFriendly(MacroElement):
                 new MutationObserver(function() { untab(el); })
                     .observe(el, {childList: true, subtree: true});
             }
-            try {
-                if (window.frameElement) { window.frameElement.title = {{ this.title|tojson }}; }
-            } catch (e) { /* a cross-origin frame keeps its own title */ }
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, title: str):
+    def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KeyboardFriendly"
-        self.title = title
 
 
 _BASE_CSS = """
@@ -288,6 +364,7 @@ _BASE_CSS = """
 .hp-legend-section[hidden] { display: none; }
 .hp-legend:focus, .hp-attribution:focus { outline: 2px solid #1b7837; }
 .hp-attribution { max-width: 380px; font-size: 10px; line-height: 1.25; padding: 3px 6px; }
+.leaflet-control-attribution { max-width: 280px; line-height: 1.3; }
 .hp-tooltip th { text-align: left; padding-right: 6px; }
 .hp-site-popup { max-height: 320px; overflow-y: auto; font: 12px/1.35 system-ui, -apple-system,
   "Segoe UI", Roboto, Arial, sans-serif; }
@@ -426,8 +503,8 @@ def base_map(
             max_zoom=20,
             control=False,
         ).add_to(m)
-    _FitBounds([[south, west], [north, east]]).add_to(m)
-    _KeyboardFriendly(title).add_to(m)
+    _PlaceFrame([[south, west], [north, east]], title).add_to(m)
+    _KeyboardFriendly().add_to(m)
     attribution = (
         f'<div role="contentinfo" tabindex="0" aria-label="Data attribution">'
         f"{esc(catalogue.ATTRIBUTION)}</div>"
@@ -440,3 +517,59 @@ def finish(m: folium.Map, collapsed: bool = False) -> folium.Map:
     """Add the layer switcher (call after every layer is added)."""
     folium.LayerControl(collapsed=collapsed, position="topleft").add_to(m)
     return m
+
+
+#: Where a map updated in place (:func:`live_parts`) starts, before its place frame
+#: fits it: the middle of West Yorkshire (lat, lon degrees, EPSG:4326). Fixed, so that
+#: the base map's script, and with it streamlit-folium's component key, is the same
+#: for every place.
+LIVE_CENTRE = (53.75, -1.72)
+
+
+@dataclass(frozen=True)
+class LiveParts:
+    """A finished map split for an update in place (``st_folium``'s
+    ``feature_group_to_add`` and ``layer_control``).
+
+    Attributes
+    ----------
+    base
+        What never changes with the place or the layers: Leaflet, the CSS, the
+        attribution box, the keyboard handling (and tiles, when on), centred on
+        :data:`LIVE_CENTRE`.
+    groups
+        The layer groups in drawing order, then one more (not in the switcher)
+        holding the place frame and the legend panel.
+    control
+        The layer switcher, or None if the map had none.
+    """
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl | None
+
+
+def live_parts(m: folium.Map) -> LiveParts:
+    """Split ``m`` (from :func:`base_map`, its layers added and :func:`finish` called) into
+    a place-independent base and the groups streamlit-folium replaces in place.
+
+    streamlit-folium keys its component by the base script, so the browser keeps
+    one Leaflet map while the place and the layers change: on new groups it
+    removes the old ones (and their legend panel and fit, which are Leaflet
+    layers here) and adds the new. It adds every group, so one that starts
+    hidden is taken off again by :class:`_HideOnStart`. ``m`` is changed.
+    """
+    children = m._children
+    groups = [c for c in children.values() if isinstance(c, folium.FeatureGroup)]
+    frames = [c for c in children.values() if isinstance(c, _PlaceFrame)]
+    legends = [c for c in children.values() if isinstance(c, _LegendPanel)]
+    control = next((c for c in children.values() if isinstance(c, folium.LayerControl)), None)
+    for c in [*groups, *frames, *legends, *([control] if control is not None else [])]:
+        del children[c.get_name()]
+    frame = folium.FeatureGroup(name="Map frame", control=False)
+    hidden = [g for g in groups if not g.show]
+    parts: list[MacroElement] = [*frames, *([_HideOnStart(hidden)] if hidden else []), *legends]
+    for part in parts:
+        part.add_to(frame)
+    m.location = list(LIVE_CENTRE)
+    return LiveParts(m, [*groups, frame], control)

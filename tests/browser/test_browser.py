@@ -103,3 +103,33 @@ def test_clicking_the_map_selects_the_lsoa_under_it(app_url: str, page: Any) -> 
     map_locator(page).locator(".hp-legend").first.wait_for()
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / "map_clicked_lsoa.png"), full_page=True)
+
+
+def test_the_explorer_map_updates_in_place(app_url: str, page: Any) -> None:
+    """A place switch and a layer toggle change the layers of the one Leaflet map in the
+    page (streamlit-folium's feature groups), not the frame: a mark left in the frame's
+    window survives both, and there is still one legend panel and one layer switcher."""
+    page.goto(app_url)
+    county = drawn_map(page, of="West Yorkshire")
+    county.evaluate("() => { window.__same_map = window.map; }")
+    choose_place(page, "Bradford (district, E08000032)")
+    bradford = drawn_map(page, of="Bradford")
+    assert bradford.evaluate("() => window.__same_map === window.map")
+    legend = bradford.locator(".hp-legend-panel")
+    legend.filter(has_text="Green space sites by access status").wait_for()
+    # each layer shown credits its source in Leaflet's attribution control
+    credits = bradford.locator(".leaflet-control-attribution").inner_text()
+    assert "OpenStreetMap contributors" in credits
+    view = bradford.evaluate("() => window.map.getBounds().toBBoxString()")
+    toggle(page, "NO₂")
+    bradford.locator(".hp-legend-panel", has_text="NO₂").wait_for()
+    assert bradford.evaluate("() => window.__same_map === window.map")
+    assert bradford.locator("img.leaflet-image-layer").count() == 1
+    assert legend.count() == 1
+    assert bradford.locator(".leaflet-control-layers").count() == 1
+    # a layer switched on keeps the view (the same place is not fitted again)
+    assert bradford.evaluate("() => window.map.getBounds().toBBoxString()") == view
+    toggle(page, "NO₂")
+    bradford.locator("img.leaflet-image-layer").wait_for(state="detached")
+    assert "NO₂" not in legend.inner_text()
+    page.locator(MAP_IFRAME).screenshot(path=str(ARTIFACTS / "map_in_place.png"))
