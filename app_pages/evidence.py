@@ -19,38 +19,12 @@ from analysis import areas
 from analysis import evidence as ev
 from app_pages import _cache, _place
 from healthyplaces import maps
-from healthyplaces.formatting import fmt_number, md_escape
+from healthyplaces.formatting import md_escape
+from healthyplaces.report.evidence import coefficient_table
 from layers import evidence_data
 
 #: IMD quintile (1 = most deprived 20% in England) → the map's decile colour of its lower decile.
 QUINTILE_COLOURS = [maps.IOD_DECILE_COLOURS[2 * q] for q in range(5)]
-
-
-def coefficient_table(result: dict[str, Any]) -> pd.DataFrame:
-    """One row per estimated coefficient of every model shown (suppressed models omitted)."""
-    rows = []
-    for model in result["models"]:
-        if model["suppressed"]:
-            continue
-        for c in model["coefficients"]:
-            rows.append(
-                {
-                    "Outcome": model["outcome_label"],
-                    "Predictor": c["label"],
-                    "1 SD": f"{fmt_number(c['sd'], 2)} {c['sd_unit']}",
-                    "Coefficient per SD": round(c["coef"], 3),
-                    "95% CI": f"{c['ci_low']:+.3f} to {c['ci_high']:+.3f}",
-                    "p": f"{c['p']:.3g}",
-                    "n": f"{model['n']} {model['level']}s",
-                    "R²": round(model["r2"], 3),
-                    "Errors": (
-                        f"clustered by MSOA ({model['n_clusters']} clusters)"
-                        if model["cov_type"] == "cluster"
-                        else model["cov_type"]
-                    ),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def scatter(frame: pd.DataFrame, term: ev.Term) -> alt.Chart:
@@ -91,14 +65,13 @@ def _show_models(result: dict[str, Any], frame: pd.DataFrame) -> None:
     st.subheader("What the models say")
     st.info(md_escape(result["summary"]))
     table = coefficient_table(result)
-    if not table.empty:
-        st.dataframe(table, hide_index=True, width="stretch")
+    if table.rows:
+        st.dataframe(
+            pd.DataFrame(table.rows, columns=table.columns), hide_index=True, width="stretch"
+        )
         st.caption(
-            "Coefficient: the difference in the outcome (SAMHI index points, or percentage "
-            "points of residents in bad or very bad health) between areas one standard "
-            "deviation apart in the predictor, the others held equal. The MSOA-clustered "
-            "(LSOA models) or HC3 (MSOA model) 95% intervals are shown; "
-            "`healthyplaces evidence PLACE --json` also gives the sensitivity errors."
+            f"{table.caption} The MSOA-clustered (LSOA models) or HC3 (MSOA model) intervals "
+            "are shown; `healthyplaces evidence PLACE --json` also gives the sensitivity errors."
         )
     for model in result["models"]:
         if model["suppressed"]:

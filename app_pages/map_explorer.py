@@ -31,6 +31,8 @@ INTRO = (
 )
 #: The expander that explains the map.
 HOW_TO_READ = "How to read this map"
+#: The expander with the map's features as tables (the shapes are not Tab stops).
+AS_TABLES = "The map as tables (for keyboard and screen-reader users)"
 #: Palette per indicator domain (ColorBrewer sequential, colour-blind safe).
 DOMAIN_PALETTES = {
     "air": "YlOrRd",
@@ -253,6 +255,43 @@ def _how_to_read() -> None:
         )
 
 
+def _as_tables(place: Place, c: dict[str, Any]) -> None:
+    """What hovering and clicking the shapes shows, as tables: the chosen place's LSOAs with
+    the values of the LSOA layers on, and the green sites drawn (no analysis: a selection
+    of rows already loaded or computed)."""
+    with st.expander(AS_TABLES):
+        columns: dict[str, str] = {}
+        if c["indicator"]:
+            meta = c["catalogue"][c["column"]]
+            columns[c["column"]] = f"{meta['label']} ({meta['units']})"
+        if c["iod"]:
+            columns["IMD_decile"] = "IoD 2025 decile (1 = most deprived 10% in England)"
+        if c["double_burden"]:
+            columns["double_burden"] = "Double burden"
+        name = md_escape(place.name)
+        if columns:
+            res = _cache.results().lsoa
+            lsoa = _cache.layer("lsoa21")
+            codes = lsoa.loc[lsoa_mask(place, lsoa), "lsoa21_code"]
+            mine = res[res["lsoa21_code"].isin(codes).to_numpy()]
+            st.markdown(f"**LSOAs in {name}** ({len(mine):,}; Census 2021 LSOAs)")
+            table = maps.lsoa_table(mine, columns, flags={"double_burden"})
+            st.dataframe(table, hide_index=True, width="stretch")
+        if c["sites"]:
+            bounds = _place.place_geometry(place).total_bounds
+            sites = maps.in_view(_cache.layer("green_sites"), bounds)
+            min_ha = SITE_MIN_HA.get(place.level)
+            drawn = sites if min_ha is None else sites[sites["area_ha"] >= min_ha]
+            floor = f", {min_ha:g} ha or more as drawn" if min_ha is not None else ""
+            st.markdown(
+                f"**Green space sites on the map of {name}** ({len(drawn):,}, largest first"
+                f"{floor}; OpenStreetMap)"
+            )
+            st.dataframe(maps.sites_table(drawn), hide_index=True, width="stretch")
+        if not columns and not c["sites"]:
+            st.caption("Switch on the green space sites or an LSOA layer to list its features.")
+
+
 def _handle_click(out: dict[str, Any] | None, level: str) -> None:
     """Select the LSOA or ward under a new map click (a lookup, not analysis)."""
     click = (out or {}).get("last_clicked")
@@ -297,5 +336,6 @@ def render() -> None:
             "Where people live is drawn for a ward, MSOA or LSOA (a district has tens of "
             "thousands of postcodes): choose one in the sidebar."
         )
+    _as_tables(place, c)
     _handle_click(out, c["click_level"])
     _gaps_note()

@@ -109,6 +109,7 @@ def render() -> None:
     with st.spinner("Drawing the map…"):
         out = show_map(
             view.walk_map(coverage, summary, tiles),
+            in_place=True,
             key="walking_map",
             height=MAP_HEIGHT,
             use_container_width=True,

@@ -101,6 +101,7 @@ def test_evidence_table_is_the_models(results: Any, calderdale: Any) -> None:
     assert table.rows[0][3] == f"{first['coef']:+.3f}"
     assert table.rows[0][4] == f"{first['ci_low']:+.3f} to {first['ci_high']:+.3f}"
     assert table.rows[0][6] == f"{fitted[0]['n']:,} LSOAs"
+    assert table.columns[7] == "R²" and table.rows[0][7] == f"{fitted[0]['r2']:.3f}"
     sec = evidence_section(results, calderdale)
     notes = [n.text for n in _blocks(sec, Note)]
     assert notes[0] == result["summary"] and "after allowing for deprivation" in notes[0]

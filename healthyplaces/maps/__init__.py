@@ -10,7 +10,8 @@ EPSG:4326 longitude/latitude. Nothing here computes an indicator.
   feature_at, payload size, raster warping);
 * :mod:`~healthyplaces.maps.features`, :mod:`~healthyplaces.maps.sites` (green sites
   by access status, with their members) and :mod:`~healthyplaces.maps.values`: the
-  overlays. Colours are in :mod:`healthyplaces.palettes`, vendored Leaflet in
+  overlays; :mod:`~healthyplaces.maps.tables`: the features as tables, for keyboards.
+  Colours are in :mod:`healthyplaces.palettes`, vendored Leaflet in
   :mod:`healthyplaces.assets`, attribution in :mod:`layers.catalogue`.
 """
 
@@ -40,6 +41,7 @@ from healthyplaces.maps.features import (
     add_population_points,
 )
 from healthyplaces.maps.sites import add_sites_by_access
+from healthyplaces.maps.tables import lsoa_table, sites_table
 from healthyplaces.maps.values import (
     SCHEMES,
     add_choropleth,
@@ -98,8 +100,10 @@ __all__ = [
     "in_view",
     "leaflet_draw_assets",
     "live_parts",
+    "lsoa_table",
     "map_payload_bytes",
     "raster_rgba",
     "sequential_colours",
+    "sites_table",
     "to_display",
 ]

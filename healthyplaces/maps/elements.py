@@ -364,7 +364,8 @@ _BASE_CSS = """
 .hp-legend-section[hidden] { display: none; }
 .hp-legend:focus, .hp-attribution:focus { outline: 2px solid #1b7837; }
 .hp-attribution { max-width: 380px; font-size: 10px; line-height: 1.25; padding: 3px 6px; }
-.leaflet-control-attribution { max-width: 280px; line-height: 1.3; }
+.leaflet-container .leaflet-control-attribution { max-width: 280px; font-size: 10px;
+  line-height: 1.25; }
 .hp-tooltip th { text-align: left; padding-right: 6px; }
 .hp-site-popup { max-height: 320px; overflow-y: auto; font: 12px/1.35 system-ui, -apple-system,
   "Segoe UI", Roboto, Arial, sans-serif; }

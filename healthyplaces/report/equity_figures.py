@@ -10,9 +10,6 @@
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -27,20 +24,13 @@ from geo import crs
 from healthyplaces.formatting import fmt_number
 from healthyplaces.maps.values import classify_values
 from healthyplaces.palettes import IOD_DECILE_COLOURS, NO_DATA_COLOUR, sequential_colours
-from healthyplaces.report.figures import map_note
+from healthyplaces.report.figures import map_note, png_bytes
 from layers import catalogue
 
 #: Quintile 1 (most deprived 20% in England) … 5: the decile colour of each quintile's
 #: lower decile, and a marker each.
 QUINTILE_COLOURS = tuple(IOD_DECILE_COLOURS[2 * q] for q in range(5))
 QUINTILE_MARKERS = ("o", "s", "^", "D", "v")
-
-
-def _png(fig: Any) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", facecolor="white", bbox_inches="tight", pad_inches=0.08)
-    plt.close(fig)
-    return buf.getvalue()
 
 
 def gardens_map_png(lsoa: gpd.GeoDataFrame, density: pd.Series, name: str) -> tuple[bytes, str]:
@@ -98,7 +88,7 @@ def gardens_map_png(lsoa: gpd.GeoDataFrame, density: pd.Series, name: str) -> tu
         f"(EPSG:27700). {catalogue.ATTRIBUTION}"
     )
     map_note(ax, note)
-    return _png(fig), "; ".join(labels)
+    return png_bytes(fig, tight=True), "; ".join(labels)
 
 
 def evidence_scatter_png(frame: pd.DataFrame, x: str, x_label: str, y: str) -> bytes:
@@ -124,4 +114,4 @@ def evidence_scatter_png(frame: pd.DataFrame, x: str, x_label: str, y: str) -> b
     ax.tick_params(labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(title="IMD 2025 quintile", fontsize=7, title_fontsize=7, frameon=False, loc="best")
-    return _png(fig)
+    return png_bytes(fig, tight=True)

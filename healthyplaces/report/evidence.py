@@ -28,7 +28,9 @@ def _errors(model: Mapping[str, Any]) -> str:
 
 
 def coefficient_table(result: Mapping[str, Any]) -> Table:
-    """One row per coefficient of every estimated model: per-SD coefficient, 95% CI, p, n."""
+    """One row per coefficient of every estimated model (suppressed models omitted): per-SD
+    coefficient, 95% CI, p, n, the model's R² and its errors, as text. The report's table
+    and the Evidence page's."""
     rows = []
     for model in result["models"]:
         if model["suppressed"]:
@@ -43,6 +45,7 @@ def coefficient_table(result: Mapping[str, Any]) -> Table:
                     f"{c['ci_low']:+.3f} to {c['ci_high']:+.3f}",
                     "< 0.001" if c["p"] < 0.001 else f"{c['p']:.3f}",
                     f"{model['n']:,} {model['level']}s",
+                    f"{model['r2']:.3f}",
                     _errors(model),
                 ]
             )
@@ -52,9 +55,9 @@ def coefficient_table(result: Mapping[str, Any]) -> Table:
         "apart in the predictor, the others, including the IMD 2025 score, held equal; 95% "
         "confidence intervals from the errors named."
     )
-    cols = ["Outcome", "Predictor", "1 SD", "Per SD", "95% CI", "p", "n", "Errors"]
-    numeric = [False, False, True, True, True, True, True, False]
-    return Table(caption, cols, rows, numeric, (34, 34, 19, 13, 25, 12, 17, 28))
+    cols = ["Outcome", "Predictor", "1 SD", "Per SD", "95% CI", "p", "n", "R²", "Errors"]
+    numeric = [False, False, True, True, True, True, True, True, False]
+    return Table(caption, cols, rows, numeric, (31, 32, 18, 12, 24, 11, 16, 10, 28))
 
 
 def _scatter(results: Results, area: Area, tables: HealthTables) -> Figure:

@@ -73,7 +73,7 @@ def decile_chart_png(ind: deciles.DecileIndicator, table: pd.DataFrame) -> bytes
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def map_note(ax: Any, note: str) -> None:
@@ -91,7 +91,9 @@ def map_note(ax: Any, note: str) -> None:
     )
 
 
-def _png(fig: Any, tight: bool = False) -> bytes:
+def png_bytes(fig: Any, tight: bool = False) -> bytes:
+    """``fig`` as PNG bytes on white (``tight``: cropped to its content, 0.08 in margin);
+    the figure is closed."""
     buf = io.BytesIO()
     extra: dict[str, Any] = {"bbox_inches": "tight", "pad_inches": 0.08} if tight else {}
     fig.savefig(buf, format="png", facecolor="white", **extra)
@@ -202,4 +204,4 @@ def map_png(results: Results, area: Area, boundary: shapely.Geometry) -> bytes:
     )
     map_note(ax, note)
     fig.subplots_adjust(left=0.01, right=0.76, top=0.99, bottom=0.1)
-    return _png(fig, tight=True)
+    return png_bytes(fig, tight=True)
