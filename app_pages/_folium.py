@@ -107,17 +107,19 @@ def show_map(
 
 
 def _send(m: folium.Map, in_place: bool, kwargs: dict[str, Any]) -> Any:
-    """``st_folium`` once (``render=False``), whole or split for an update in place."""
-    if not in_place:
-        return st_folium(m, render=False, **kwargs)
-    parts = maps.live_parts(m)
-    return st_folium(
-        parts.base,
-        render=False,
-        feature_group_to_add=parts.groups,
-        layer_control=parts.control,
-        **kwargs,
-    )
+    """``st_folium`` once (``render=False``, the GeoJSON scripts not copied into the figure:
+    :func:`healthyplaces.maps.scripts_only`), whole or split for an update in place."""
+    with maps.scripts_only():
+        if not in_place:
+            return st_folium(m, render=False, **kwargs)
+        parts = maps.live_parts(m)
+        return st_folium(
+            parts.base,
+            render=False,
+            feature_group_to_add=parts.groups,
+            layer_control=parts.control,
+            **kwargs,
+        )
 
 
 def _hashable(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:

@@ -414,3 +414,49 @@ def test_a_map_split_for_an_update_in_place_has_one_base_for_every_place() -> No
         )
         assert frame_script.count('"hp-legend hp-legend-panel"') == 1
         assert "fitBounds" not in scripts[0] and "hp-legend-panel" not in scripts[0]
+
+
+def _sent(m: folium.Map, in_place: bool) -> tuple[str, ...]:
+    """Everything streamlit-folium sends for ``m`` (``render=False``), ids masked."""
+    import streamlit_folium
+
+    if not in_place:
+        return _frame_parts(m, False)
+    parts = maps.live_parts(m)
+    parts.base.render()  # type: ignore[no-untyped-call]
+    groups = "".join(
+        streamlit_folium._get_feature_group_string(g, map=parts.base, idx=i)
+        for i, g in enumerate(parts.groups)
+    )
+    assert parts.control is not None
+    control = streamlit_folium._get_layer_control_string(parts.control, parts.base)
+    texts = (
+        streamlit_folium._get_header(parts.base),
+        streamlit_folium._get_map_string(parts.base),
+        groups,
+        control,
+    )
+    return tuple(re.sub(r"_[0-9a-f]{32}", "_ID", t) for t in texts)
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_scripts_only_sends_the_same_map(county_bounds, lsoa_iod, in_place) -> None:
+    """maps.scripts_only skips only the figure's copy of each GeoJSON script, which
+    streamlit-folium never reads: what it sends is unchanged, styles, tooltips, site
+    popups and addTo calls included."""
+    from layers.greenspace import load_green_site_members, load_green_sites
+
+    def build() -> folium.Map:
+        m = maps.base_map(county_bounds, title="Map of West Yorkshire")
+        maps.add_choropleth(m, lsoa_iod.head(200), "IMD_score", "IMD 2025 score", "score",
+                            "quantiles", 5)  # fmt: skip
+        maps.add_sites_by_access(m, load_green_sites().head(300), load_green_site_members())
+        maps.add_boundaries(m, load_boundaries("district"), tolerance_m=40.0)
+        return maps.finish(m, collapsed=True)
+
+    plain = _sent(build(), in_place)
+    with maps.scripts_only():
+        fast = _sent(build(), in_place)
+    assert fast == plain
+    sent = "".join(plain)
+    assert "bindPopup" in sent and "hp-tooltip" in sent and sent.count(".addTo(") >= 6

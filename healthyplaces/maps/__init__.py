@@ -31,7 +31,14 @@ from healthyplaces.maps.display import (
     raster_rgba,
     to_display,
 )
-from healthyplaces.maps.elements import LIVE_CENTRE, LiveParts, base_map, finish, live_parts
+from healthyplaces.maps.elements import (
+    LIVE_CENTRE,
+    LiveParts,
+    base_map,
+    finish,
+    live_parts,
+    scripts_only,
+)
 from healthyplaces.maps.features import (
     POINT_LEVELS,
     add_blue_space,
@@ -103,6 +110,7 @@ __all__ = [
     "lsoa_table",
     "map_payload_bytes",
     "raster_rgba",
+    "scripts_only",
     "sequential_colours",
     "sites_table",
     "to_display",

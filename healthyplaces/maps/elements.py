@@ -10,14 +10,19 @@ into a tooltip or legend is HTML-escaped, because Leaflet sets them with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import folium
 import numpy as np
 from branca.element import MacroElement
+from folium.elements import ElementAddToElement
+from folium.features import GeoJsonStyleMapper
 from folium.template import Template
+from folium.utilities import get_obj_in_upper_tree
 
 from geo import crs
 from geo.crs import lonlat_bounds
@@ -66,9 +71,59 @@ def add_group(m: folium.Map, name: str, show: bool, attribution: str) -> LayerGr
     return fg
 
 
+_RENDER = threading.local()
+
+
+@contextlib.contextmanager
+def scripts_only() -> Iterator[None]:
+    """Within it, this thread's GeoJSON layers render without adding their script to the figure.
+
+    streamlit-folium renders the map (``render()``), then reads every element's
+    script macro itself (``generate_leaflet_string``), so the figure's copy of a
+    GeoJSON layer's script is never used there: it serialised the layer's data a
+    second time and branca then compiled that text as a Jinja template (its
+    ``Element``), 0.4 s of the 0.7 s a Bradford map took to build (profiled).
+    Per thread: another session's full render (a report, an HTML export) keeps
+    the figure's scripts.
+    """
+    _RENDER.scripts_only = True
+    try:
+        yield
+    finally:
+        _RENDER.scripts_only = False
+
+
+class _GeoJson(folium.GeoJson):
+    """folium's GeoJson layer, which can render without its figure script (:func:`scripts_only`)."""
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        if not getattr(_RENDER, "scripts_only", False):
+            super().render(**kwargs)  # type: ignore[no-untyped-call]
+            return
+        # What folium 0.20's GeoJson.render and Layer.render do before MacroElement.render
+        # (the style maps its script macro reads, the addTo its parent) and the children.
+        self.parent_map = get_obj_in_upper_tree(self, folium.Map)  # type: ignore[assignment]
+        if (self.style or self.highlight) and self.data["features"]:
+            mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(),
+                    element_parent_name=self._parent.get_name(),  # type: ignore[union-attr]
+                ),
+                name=self.get_name() + "_add",
+            )
+        for child in list(self._children.values()):
+            child.render(**kwargs)
+
+
 def add_geojson(fg: LayerGroup, data: dict[str, Any], **kwargs: Any) -> folium.GeoJson:
     """Add a GeoJSON layer to ``fg`` (credited by the group's attribution)."""
-    layer = folium.GeoJson(data, **kwargs)
+    layer = _GeoJson(data, **kwargs)
     layer.add_to(fg)
     return layer
 
