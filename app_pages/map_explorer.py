@@ -31,7 +31,7 @@ INTRO = (
 )
 #: The expander that explains the map.
 HOW_TO_READ = "How to read this map"
-#: The expander with the map's features as tables (the shapes are not Tab stops).
+#: The toggle that lists the map's features as tables (the shapes are not Tab stops).
 AS_TABLES = "The map as tables (for keyboard and screen-reader users)"
 #: Palette per indicator domain (ColorBrewer sequential, colour-blind safe).
 DOMAIN_PALETTES = {
@@ -258,8 +258,17 @@ def _how_to_read() -> None:
 def _as_tables(place: Place, c: dict[str, Any]) -> None:
     """What hovering and clicking the shapes shows, as tables: the chosen place's LSOAs with
     the values of the LSOA layers on, and the green sites drawn (no analysis: a selection
-    of rows already loaded or computed)."""
-    with st.expander(AS_TABLES):
+    of rows already loaded or computed). Off by default: a district's sites are thousands
+    of rows, sent only to those who ask."""
+    on = st.toggle(
+        AS_TABLES,
+        value=False,
+        help="Lists what hovering and clicking the map shows: the place's LSOAs with the "
+        "values of the LSOA layers on, and the green space sites drawn.",
+    )
+    if not on:
+        return
+    with st.container(border=True):
         columns: dict[str, str] = {}
         if c["indicator"]:
             meta = c["catalogue"][c["column"]]

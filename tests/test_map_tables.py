@@ -56,14 +56,15 @@ def test_the_explorer_lists_the_place_lsoas_and_sites_for_keyboards(results: Any
     at = AppTest.from_function(_explorer, default_timeout=180)
     at.session_state["place_code"] = BRADFORD
     at.run()
+    assert not at.dataframe  # off by default: nothing sent
     next(t for t in at.toggle if t.label == "IoD 2025 deciles").set_value(True).run()
+    next(t for t in at.toggle if t.label == map_explorer.AS_TABLES).set_value(True).run()
     assert not at.exception
-    expander = next(e for e in at.expander if e.label == map_explorer.AS_TABLES)
-    lsoas, sites = (df.value for df in expander.dataframe)
+    lsoas, sites = (df.value for df in at.dataframe)
     bradford = results.lsoa[results.lsoa["district_name"] == "Bradford"]
     assert len(lsoas) == len(bradford)
     assert sorted(lsoas["Code"]) == sorted(bradford["lsoa21_code"])
     decile = lsoas.set_index("Code")["IoD 2025 decile (1 = most deprived 10% in England)"]
     assert (decile == bradford.set_index("lsoa21_code")["IMD_decile"].loc[decile.index]).all()
     assert len(sites) > 1000 and sites["Area (ha)"].min() >= map_explorer.SITE_MIN_HA["district"]
-    assert any("Bradford" in m.value for m in expander.markdown)
+    assert any("LSOAs in Bradford" in m.value for m in at.markdown)

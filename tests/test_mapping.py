@@ -460,3 +460,19 @@ def test_scripts_only_sends_the_same_map(county_bounds, lsoa_iod, in_place) -> N
     assert fast == plain
     sent = "".join(plain)
     assert "bindPopup" in sent and "hp-tooltip" in sent and sent.count(".addTo(") >= 6
+
+
+def test_feature_collection_writes_geometry_as_shapely_mapping_does() -> None:
+    """GEOS writes every geometry in one call; the JSON is the text that
+    ``shapely.geometry.mapping`` per feature gave, on real polygons, multipolygons
+    and lines."""
+    from healthyplaces.maps.display import feature_collection
+    from layers.bluespace import load_waterways
+
+    for layer in (load_sites().head(2000), load_boundaries("ward"), load_waterways().head(500)):
+        shown = maps.to_display(layer, [], 20.0)
+        props = pd.DataFrame({"k": range(len(shown))})
+        fc = feature_collection(shown, props)
+        expected = [shapely.geometry.mapping(g) for g in shown.geometry.values]
+        assert json.dumps([f["geometry"] for f in fc["features"]]) == json.dumps(expected)
+        assert [f["id"] for f in fc["features"]] == list(range(len(shown)))

@@ -273,3 +273,24 @@ def test_place_profile_page_shows_the_kirklees_warning(results: Any) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any("natural=wood is missing in Kirklees" in w.value for w in at.warning)
     assert any(e.label == "Is the green-space data complete here?" for e in at.expander)
+
+
+def test_every_popup_of_a_district_lists_its_largest_members(
+    sites: gpd.GeoDataFrame, members: pd.DataFrame
+) -> None:
+    """All of Bradford's sites against a second, plain pandas reading of the member table:
+    each popup's members are the site's largest POPUP_MEMBERS (ties by OSM id), in order,
+    and its count is every member."""
+    from healthyplaces.maps.sites import site_properties
+
+    bradford = load_boundaries("district").query("name == 'Bradford'").total_bounds
+    shown = maps.in_view(sites, bradford)
+    props, _ = site_properties(shown, members)
+    mine = members[members["site_id"].isin(shown["site_id"])]
+    ordered = mine.sort_values(["site_id", "area_ha", "osm_ref"], ascending=[True, False, True])
+    top = ordered.groupby("site_id").head(POPUP_MEMBERS)
+    expected = top.groupby("site_id")["area_ha"].apply(lambda a: a.round(2).tolist())
+    counts = mine.groupby("site_id").size()
+    for site_id, m, c in zip(shown["site_id"], props["m"], props["c"], strict=True):
+        assert [row[2] for row in m] == expected.get(site_id, [])
+        assert c == counts.get(site_id, 0)

@@ -8,6 +8,7 @@ and NO₂ under 5 MB of HTML.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -85,11 +86,18 @@ def to_display(
 
 
 def feature_collection(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict[str, Any]:
-    """A GeoJSON dict with ``id`` 0..n-1 and only ``props`` (already escaped strings)."""
+    """A GeoJSON dict with ``id`` 0..n-1 and only ``props`` (already escaped strings).
+
+    The geometries are written by GEOS in one call (``shapely.to_geojson``) and
+    parsed once: the same text as ``shapely.geometry.mapping`` per feature (tested),
+    several times faster on a district's thousands of sites.
+    """
     records = props.to_dict(orient="records")  # Python scalars, JSON-safe
+    texts = shapely.to_geojson(np.asarray(gdf.geometry.values))
+    geometries = json.loads("[" + ",".join("null" if t is None else t for t in texts) + "]")
     features = [
-        {"type": "Feature", "id": i, "properties": rec, "geometry": shapely.geometry.mapping(g)}
-        for i, (g, rec) in enumerate(zip(gdf.geometry.values, records, strict=True))
+        {"type": "Feature", "id": i, "properties": rec, "geometry": geom}
+        for i, (geom, rec) in enumerate(zip(geometries, records, strict=True))
     ]
     return {"type": "FeatureCollection", "features": features}
 

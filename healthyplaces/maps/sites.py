@@ -126,22 +126,27 @@ def _member_lists(
     rank = mem.groupby("site_id", sort=False).cumcount().to_numpy()
     count = mem.groupby("site_id", sort=False).size()
     top = mem[rank < POPUP_MEMBERS]
-    rows = pd.Series(
-        [
-            list(r)
-            for r in zip(
-                _escaped(top["name"]).tolist(),
-                _codes(_tag_text(top), tags),
-                top["area_ha"].round(_AREA_DECIMALS).astype(float).tolist(),
-                _status_codes(top["access_status"]),
-                _codes(top["access_reason"], reasons),
-                strict=True,
-            )
-        ],
-        index=top.index,
+    rows = [
+        list(r)
+        for r in zip(
+            _escaped(top["name"]).tolist(),
+            _codes(_tag_text(top), tags),
+            top["area_ha"].round(_AREA_DECIMALS).astype(float).tolist(),
+            _status_codes(top["access_status"]),
+            _codes(top["access_reason"], reasons),
+            strict=True,
+        )
+    ]
+    # ``top`` is sorted by site: each site's rows are one run, cut at the changes
+    ids = top["site_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]
+    lists = pd.Series(
+        [rows[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)],
+        index=ids[starts],
         dtype=object,
     )
-    return rows.groupby(top["site_id"].to_numpy()).agg(list), count
+    return lists, count
 
 
 def site_properties(
