@@ -132,4 +132,13 @@ def test_the_explorer_map_updates_in_place(app_url: str, page: Any) -> None:
     toggle(page, "NO₂")
     bradford.locator("img.leaflet-image-layer").wait_for(state="detached")
     assert "NO₂" not in legend.inner_text()
+    # after two updates the legend still follows Leaflet's own layer switcher
+    switcher = bradford.locator(".leaflet-control-layers")
+    switcher.hover()
+    box = switcher.locator("label", has_text="Boundaries").locator("input")
+    section = bradford.locator(".hp-legend-section", has_text="District boundary")
+    box.uncheck()
+    section.wait_for(state="hidden")
+    box.check()
+    section.wait_for(state="visible")
     page.locator(MAP_IFRAME).screenshot(path=str(ARTIFACTS / "map_in_place.png"))
