@@ -23,10 +23,15 @@ and for a map seen before, not rebuilt at all.
   streamlit-folium's ``feature_group_to_add``. Its component is keyed by the
   base, so the browser keeps one Leaflet map and swaps the groups, instead of
   reloading the frame, Leaflet and every layer on each place or layer change.
+* :func:`keep_frame` builds a map and keeps its frame without a Streamlit run
+  (the component is not called), so a page can prepare the maps its users open
+  first (the map explorer warms its districts' default maps in a background
+  thread, :data:`WARM_ENV`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -40,6 +45,8 @@ from healthyplaces import maps
 
 #: How many map frames are kept (a county frame is about 4 MB).
 FRAMES_KEPT = 24
+#: Environment variable: "off" (or "0", "no") stops pages warming maps in the background.
+WARM_ENV = "HEALTHYPLACES_WARM_MAPS"
 
 _REAL_COMPONENT = streamlit_folium._component_func
 _CAPTURE = threading.local()
@@ -48,9 +55,12 @@ _FRAMES_LOCK = threading.Lock()
 
 
 def _component(**kwargs: Any) -> Any:
-    """streamlit-folium's component call, recording its arguments for the calling thread."""
+    """streamlit-folium's component call, recording its arguments for the calling thread
+    (and, for :func:`keep_frame`, only recording them)."""
     if getattr(_CAPTURE, "on", False):
         _CAPTURE.kwargs = dict(kwargs)
+        if getattr(_CAPTURE, "dry", False):
+            return None
     return _REAL_COMPONENT(**kwargs)
 
 
@@ -92,18 +102,56 @@ def show_map(
             _FRAMES.move_to_end(key)
     if kept is not None:
         return _REAL_COMPONENT(**kept)
-    _CAPTURE.on = True
+    state, sent = _capture(m, in_place, kwargs, dry=False)
+    if sent is not None:
+        _keep(key, sent)
+    return state
+
+
+def keep_frame(
+    build: Callable[[], folium.Map],
+    *,
+    cache_key: Hashable,
+    in_place: bool = False,
+    **kwargs: Any,
+) -> bool:
+    """Build a map and keep the frame :func:`show_map` would send for the same arguments,
+    without sending it (no Streamlit run or session is needed); False if it was kept
+    already. The frame is served to the first session that asks for it."""
+    key = (cache_key, in_place, _hashable(kwargs))
+    with _FRAMES_LOCK:
+        if key in _FRAMES:
+            return False
+    _, sent = _capture(build, in_place, kwargs, dry=True)
+    if sent is None:
+        return False
+    _keep(key, sent)
+    return True
+
+
+def warming_enabled() -> bool:
+    """Whether pages may warm maps in the background (:data:`WARM_ENV`, on by default)."""
+    return os.environ.get(WARM_ENV, "on").lower() not in ("off", "0", "no")
+
+
+def _capture(
+    m: folium.Map | Callable[[], folium.Map], in_place: bool, kwargs: dict[str, Any], *, dry: bool
+) -> tuple[Any, dict[str, Any] | None]:
+    """Send (or, ``dry``, only make) the map; its state and the component's arguments."""
+    _CAPTURE.on, _CAPTURE.dry = True, dry
     try:
         state = _send(m() if callable(m) else m, in_place, kwargs)
-        sent = _CAPTURE.__dict__.pop("kwargs", None)
+        return state, _CAPTURE.__dict__.pop("kwargs", None)
     finally:
-        _CAPTURE.on = False
-    if sent is not None:
-        with _FRAMES_LOCK:
-            _FRAMES[key] = sent
-            while len(_FRAMES) > FRAMES_KEPT:
-                _FRAMES.popitem(last=False)
-    return state
+        _CAPTURE.on = _CAPTURE.dry = False
+
+
+def _keep(key: Hashable, sent: dict[str, Any]) -> None:
+    """Keep a frame as the most recently used (the least recently used go first)."""
+    with _FRAMES_LOCK:
+        _FRAMES[key] = sent
+        while len(_FRAMES) > FRAMES_KEPT:
+            _FRAMES.popitem(last=False)
 
 
 def _send(m: folium.Map, in_place: bool, kwargs: dict[str, Any]) -> Any:

@@ -7,19 +7,25 @@ Presentation only: layers come from ``layers`` (through the caches in
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
+import os
+import threading
 from typing import Any
 
 import folium
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from analysis import engine
 from app_pages import _air_layers, _cache, _place
-from app_pages._folium import show_map
+from app_pages._folium import keep_frame, show_map, warming_enabled
 from healthyplaces import maps
 from healthyplaces.formatting import md_escape
 from layers import network
 from layers.catalogue import LAYERS
-from layers.places import Place, lsoa_mask
+from layers.places import Place, lsoa_mask, resolve_place
 
 #: Map height (px): with the title, the intro sentence and the expander it fits a
 #: 1280×720 window without scrolling.
@@ -68,14 +74,42 @@ SITE_MIN_HA = {"county": maps.COUNTY_MIN_SITE_HA, "district": 0.05}
 
 #: Pollutant rasters on the map and their colour ramps (colour-blind safe).
 _RASTER_COLOURS = {"no2": "viridis_r", "pm25": "magma_r"}
+#: The layer toggles' starting values (what :func:`_layer_controls` returns untouched,
+#: with the first air-quality year and the site colouring: :func:`default_choices`).
+DEFAULTS: dict[str, Any] = {
+    "boundaries": True,
+    "sites": True,
+    "site_colour": "access",
+    "people": False,
+    "blue": False,
+    "no2": False,
+    "pm25": False,
+    "iod": False,
+    "indicator": False,
+    "double_burden": False,
+    "tiles": False,
+    "click_level": "lsoa",
+}
+#: The explorer map's ``st_folium`` key (its state: the last click).
+MAP_KEY = "explorer_map"
+#: Session-state key of the "Clicking the map selects" choice (read by :func:`_on_map_click`).
+CLICK_LEVEL_KEY = "explorer_click_level"
+_LOG = logging.getLogger(__name__)
+_WARMED: set[str] = set()
+_WARM_LOCK = threading.Lock()
+
+
+def default_choices() -> dict[str, Any]:
+    """The choices the explorer opens with, as :func:`_layer_controls` returns them."""
+    return {**DEFAULTS, "air_year": _air_layers.options()[0]}
 
 
 def _layer_controls() -> dict[str, Any]:
     """The layer toggles and choropleth options; returns the choices."""
     c: dict[str, Any] = {}
     st.markdown("**Layers**")
-    c["boundaries"] = st.toggle("District and ward boundaries", value=True)
-    c["sites"] = st.toggle("Green space sites", value=True)
+    c["boundaries"] = st.toggle("District and ward boundaries", value=DEFAULTS["boundaries"])
+    c["sites"] = st.toggle("Green space sites", value=DEFAULTS["sites"])
     if c["sites"]:
         c["site_colour"] = st.radio(
             "Colour sites by",
@@ -88,13 +122,13 @@ def _layer_controls() -> dict[str, Any]:
         )
     c["people"] = st.toggle(
         "Where people live",
-        value=False,
+        value=DEFAULTS["people"],
         help="The population surface every person-based figure is counted on: each LSOA's "
         "Census 2021 residents placed at its postcodes. Shown for a ward or smaller place.",
     )
-    c["blue"] = st.toggle("Blue space", value=False)
-    c["no2"] = st.toggle("NO₂", value=False)
-    c["pm25"] = st.toggle("PM2.5", value=False)
+    c["blue"] = st.toggle("Blue space", value=DEFAULTS["blue"])
+    c["no2"] = st.toggle("NO₂", value=DEFAULTS["no2"])
+    c["pm25"] = st.toggle("PM2.5", value=DEFAULTS["pm25"])
     c["air_year"] = st.radio(
         "Air quality year",
         _air_layers.options(),
@@ -103,9 +137,9 @@ def _layer_controls() -> dict[str, Any]:
         help="Modelled annual mean background concentration, 1 km (DEFRA PCM), or the "
         "change between the years.",
     )
-    c["iod"] = st.toggle("IoD 2025 deciles", value=False)
-    c["indicator"] = st.toggle("Indicator choropleth", value=False)
-    c["double_burden"] = st.toggle("Double burden LSOAs", value=False)
+    c["iod"] = st.toggle("IoD 2025 deciles", value=DEFAULTS["iod"])
+    c["indicator"] = st.toggle("Indicator choropleth", value=DEFAULTS["indicator"])
+    c["double_burden"] = st.toggle("Double burden LSOAs", value=DEFAULTS["double_burden"])
     if c["indicator"]:
         catalogue = engine.INDICATORS
         columns = list(catalogue)
@@ -126,7 +160,7 @@ def _layer_controls() -> dict[str, Any]:
     st.markdown("**Map**")
     c["tiles"] = st.toggle(
         "Use online map tiles",
-        value=False,
+        value=DEFAULTS["tiles"],
         help="Needs the internet. Off: a plain light background.",
     )
     c["click_level"] = st.radio(
@@ -134,6 +168,7 @@ def _layer_controls() -> dict[str, Any]:
         ["lsoa", "ward"],
         format_func={"lsoa": "the LSOA", "ward": "the ward"}.get,
         horizontal=True,
+        key=CLICK_LEVEL_KEY,
     )
     return c
 
@@ -237,6 +272,46 @@ def _map_key(place: Place, c: dict[str, Any]) -> tuple[Any, ...]:
     return ("explorer", _cache.bundle_key(), place.code, choices)
 
 
+def warm_frames() -> int:
+    """Build and keep the county's and every district's map with the default layers (the
+    maps users open first), unless kept already; how many were built.
+
+    A district's first visit then costs the server no build (about 1 s of CPU each,
+    ``bench/bench_map_send.py`` and ``bench/bench_browser.py``).
+    """
+    c = default_choices()
+    districts = _cache.boundaries("district")
+    codes = [_place.DEFAULT_PLACE, *(str(code) for code in districts["code"])]
+    places = [resolve_place(code) for code in codes]
+    built = 0
+    for place in places:
+        build = functools.partial(_build_map, place, c)
+        built += keep_frame(build, cache_key=_map_key(place, c), in_place=True, **MAP_OPTIONS)
+    return built
+
+
+def _start_warming() -> None:
+    """Once per bundle and process, warm the default maps (:func:`warm_frames`) in a
+    low-priority background thread (off with ``HEALTHYPLACES_WARM_MAPS=off``)."""
+    fp = _cache.bundle_key()
+    with _WARM_LOCK:
+        if fp in _WARMED or not warming_enabled():
+            return
+        _WARMED.add(fp)
+
+    def run() -> None:
+        with contextlib.suppress(AttributeError, OSError):  # Linux: this thread only
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        try:
+            _LOG.info("warmed %d explorer maps", warm_frames())
+        except Exception:  # a failed warm-up costs only speed; the page builds on demand
+            _LOG.exception("warming the explorer maps failed")
+
+    thread = threading.Thread(target=run, name="warm-explorer-maps", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())  # the caches, without warnings
+    thread.start()
+
+
 def _how_to_read() -> None:
     """The collapsed "How to read this map" help."""
     with st.expander(HOW_TO_READ):
@@ -301,19 +376,33 @@ def _as_tables(place: Place, c: dict[str, Any]) -> None:
             st.caption("Switch on the green space sites or an LSOA layer to list its features.")
 
 
-def _handle_click(out: dict[str, Any] | None, level: str) -> None:
-    """Select the LSOA or ward under a new map click (a lookup, not analysis)."""
-    click = (out or {}).get("last_clicked")
-    if not click or click == st.session_state.get("_last_click"):
+def _on_map_click() -> None:
+    """streamlit-folium's ``on_change`` for the explorer map: select the LSOA or ward under
+    the new click (a lookup, not analysis).
+
+    It runs before the rerun the click causes, so that one run draws the new place
+    (it used to take a second, ``st.rerun``). Module-level and reading only the
+    session's state, so a kept frame calls it for whichever session it serves.
+    """
+    click = (st.session_state.get(MAP_KEY) or {}).get("last_clicked")
+    if not click:
         return
-    st.session_state["_last_click"] = click
+    level = str(st.session_state.get(CLICK_LEVEL_KEY) or "lsoa")
     row = maps.feature_at(_cache.boundaries(level), float(click["lng"]), float(click["lat"]))
     if row is None:
         st.toast("That point is outside West Yorkshire.")
         return
-    if row["code"] != st.session_state.get(_place.PLACE_KEY):
-        _place.request_place(str(row["code"]))
-        st.rerun()
+    st.session_state[_place.PLACE_KEY] = str(row["code"])
+
+
+#: ``st_folium``'s options for the explorer map (part of each kept frame's key).
+MAP_OPTIONS: dict[str, Any] = {
+    "key": MAP_KEY,
+    "height": MAP_HEIGHT,
+    "use_container_width": True,
+    "returned_objects": ["last_clicked"],
+    "on_change": _on_map_click,
+}
 
 
 def render() -> None:
@@ -331,20 +420,17 @@ def render() -> None:
     with controls:
         c = _layer_controls()
     with map_col, st.spinner("Drawing the map…"):
-        out = show_map(
+        show_map(
             lambda: _build_map(place, c),
             cache_key=_map_key(place, c),
             in_place=True,
-            key="explorer_map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=["last_clicked"],
+            **MAP_OPTIONS,
         )
+    _start_warming()
     if c["people"] and place.level not in maps.POINT_LEVELS:
         st.caption(
             "Where people live is drawn for a ward, MSOA or LSOA (a district has tens of "
             "thousands of postcodes): choose one in the sidebar."
         )
     _as_tables(place, c)
-    _handle_click(out, c["click_level"])
     _gaps_note()

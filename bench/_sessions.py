@@ -31,7 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, MAP_SIGNATURE_JS
+from tests.browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_IFRAME,
+    MAP_SIGNATURE_JS,
+    cpu_seconds,
+)
 
 #: Places a session cycles through, as the sidebar picker labels them: districts and
 #: wards (2025) in turn, so every switch changes the map.
@@ -109,6 +115,18 @@ async def map_idle(page: Any, before: Any) -> float:
             run = []
         await asyncio.sleep(_POLL_S)
     raise TimeoutError(f"the map did not settle in {ACTION_TIMEOUT_S:.0f} s")
+
+
+async def server_quiet(pid: int, timeout_s: float = 120.0) -> float:
+    """Wait until the server process uses under 5% of a core over a second (its
+    background warm-up of the map explorer's district maps done); seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout_s:
+        before = cpu_seconds(pid)
+        await asyncio.sleep(1.0)
+        if cpu_seconds(pid) - before < 0.05:
+            break
+    return time.monotonic() - start
 
 
 async def streamlit_idle(page: Any) -> float:

@@ -7,7 +7,9 @@ browser tests (:mod:`tests.browser.harness`) and the actions and idle rule of
 :mod:`bench._sessions`.
 
 1. **Warm-up:** one session opens the app, so the server's caches (the results
-   store, the map layers) are filled; the cold first map is printed.
+   store, the map layers) are filled; the cold first map is printed. Then the
+   bench waits for the server to be quiet (its background warm-up of the
+   districts' default maps, ``app_pages.map_explorer.warm_frames``, done).
 2. **One session**, ``--repeats`` times: open the app (*first map*), choose the
    next place (*place switch*), switch the green-space sites off (*layer
    toggle*), click the middle of the map (*map click*, which selects the LSOA
@@ -179,6 +181,8 @@ async def _main(args: argparse.Namespace, url: str, pid: int) -> None:
     hard_stop = time.monotonic() + args.budget
     warm = await s.run_sessions(url, 1, 0, hard_stop, _cycle)
     print(f"warm-up: cold first map {s.median(warm.times['first load']):.1f} s", flush=True)
+    quiet = await s.server_quiet(pid)
+    print(f"  then the server's background warm-up: quiet after {quiet:.0f} s", flush=True)
     print(f"one session, {args.repeats} repeats", flush=True)
     spent = await _one_session(url, pid, args.repeats)
     base = _report_one(spent)

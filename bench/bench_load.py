@@ -82,10 +82,14 @@ def report(base: s.Stats, load: s.Stats, sessions: int, rss_mib: float) -> bool:
     return ok
 
 
-async def _main(args: argparse.Namespace, url: str, hard_stop: float) -> tuple[s.Stats, s.Stats]:
+async def _main(
+    args: argparse.Namespace, url: str, pid: int, hard_stop: float
+) -> tuple[s.Stats, s.Stats]:
     print("warm-up: 1 session opens the app (fills the server's caches)", flush=True)
     warm = await s.run_sessions(url, 1, 0, hard_stop, _cycle)
     print(f"  cold first load {s.median(warm.times['first load']):.1f} s", flush=True)
+    quiet = await s.server_quiet(pid)
+    print(f"  then the server's background warm-up: quiet after {quiet:.0f} s", flush=True)
     print(f"baseline: 1 session for {args.baseline_seconds:.0f} s", flush=True)
     base = await s.run_sessions(url, 1, args.baseline_seconds, hard_stop, _cycle)
     print(f"load: {args.sessions} sessions for {args.seconds:.0f} s each", flush=True)
@@ -108,7 +112,7 @@ def main() -> int:
         print(f"server up in {time.perf_counter() - start:.1f} s at {server.url}", flush=True)
         # Sessions are cancelled at the budget less 30 s, left for closing the browser.
         hard_stop = time.monotonic() + args.budget - (time.perf_counter() - start) - 30
-        base, load = asyncio.run(_main(args, server.url, hard_stop))
+        base, load = asyncio.run(_main(args, server.url, server.pid, hard_stop))
         rss = peak_rss_mib(server.pid)
     return 0 if report(base, load, args.sessions, rss) else 1
 

@@ -20,6 +20,10 @@ import pytest
 
 from layers import paths
 
+# In-process app tests (AppTest) build maps on demand only, with no background warm-up
+# thread (app_pages._folium.WARM_ENV); the browser tests' server warms as in use.
+os.environ.setdefault("HEALTHYPLACES_WARM_MAPS", "off")
+
 #: Where the small real samples live (see ``tests/input_data/README.md``).
 INPUT_DATA = Path(__file__).parent / "input_data"
 

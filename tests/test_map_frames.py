@@ -66,3 +66,29 @@ def test_a_map_seen_before_is_sent_again_without_being_built(
     assert [f[0] for f in with_blue] == [f[0] for f in first]
     assert [f[1] for f in with_blue] != [f[1] for f in first]
     assert len(_folium._FRAMES) == 2
+
+
+def test_warmed_district_maps_are_sent_without_being_built(
+    results: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """map_explorer.warm_frames keeps the county's and each district's default map, with
+    the widgets' own defaults: a first visit to Bradford then builds nothing and
+    sends the warmed frame."""
+    monkeypatch.setattr(_folium, "_FRAMES", type(_folium._FRAMES)())  # start empty
+    assert map_explorer.warm_frames() == 6  # the county and its five districts
+    assert map_explorer.warm_frames() == 0  # kept already
+    builds: list[str] = []
+    real = map_explorer._build_map
+
+    def counted(place: Any, c: dict[str, Any]) -> Any:
+        builds.append(place.code)
+        return real(place, c)
+
+    monkeypatch.setattr(map_explorer, "_build_map", counted)
+    at = AppTest.from_function(_explorer, default_timeout=180)
+    at.session_state["place_code"] = BRADFORD
+    at.run()
+    assert not at.exception
+    assert builds == []
+    ((_, groups, _),) = _component_scripts(at)
+    assert '"Map of Bradford: layers and legend (Tab to leave)"' in groups

@@ -68,3 +68,38 @@ def test_the_explorer_lists_the_place_lsoas_and_sites_for_keyboards(results: Any
     assert (decile == bradford.set_index("lsoa21_code")["IMD_decile"].loc[decile.index]).all()
     assert len(sites) > 1000 and sites["Area (ha)"].min() >= map_explorer.SITE_MIN_HA["district"]
     assert any("LSOAs in Bradford" in m.value for m in at.markdown)
+
+
+def _click(lon: float, lat: float, level: str) -> None:
+    import streamlit as st
+
+    from app_pages import _place, map_explorer
+
+    st.session_state[map_explorer.MAP_KEY] = {"last_clicked": {"lat": lat, "lng": lon}}
+    st.session_state[map_explorer.CLICK_LEVEL_KEY] = level
+    map_explorer._on_map_click()
+    st.write(st.session_state.get(_place.PLACE_KEY, "none"))
+
+
+def test_a_map_click_selects_the_lsoa_or_ward_under_it_before_the_run() -> None:
+    """The explorer map's on_change callback: the LSOA (or ward) whose polygon holds the
+    clicked point becomes the chosen place, in the same run (no second rerun)."""
+    import geopandas as gpd
+
+    from layers.boundaries import load_lsoa21
+    from layers.places import load_boundaries
+
+    lsoa = load_lsoa21().set_index("lsoa21_code")
+    inside = lsoa.loc["E01010570", "geometry"].representative_point()  # Bradford 018A
+    lon, lat = gpd.GeoSeries([inside], crs="EPSG:27700").to_crs(4326).iloc[0].coords[0]
+    wards = load_boundaries("ward")
+    ward = wards[wards.contains(inside)]["code"].iloc[0]
+    for level, expected in (("lsoa", "E01010570"), ("ward", ward)):
+        at = AppTest.from_function(_click, args=(lon, lat, level), default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert at.markdown[0].value == expected
+    outside = AppTest.from_function(_click, args=(-0.1276, 51.5072, "lsoa"), default_timeout=60)
+    outside.run()  # London: a toast, and the place is unchanged
+    assert not outside.exception and outside.markdown[0].value == "none"
+    assert "outside West Yorkshire" in outside.toast[0].value

@@ -48,7 +48,7 @@ def app_server() -> Any:
 def app_url() -> Iterator[str]:
     """URL of the app, served by a ``streamlit run`` subprocess on 127.0.0.1."""
     _require_browser()
-    with serve_app() as url:
+    with serve_app({"HEALTHYPLACES_WARM_MAPS": "on"}) as url:  # as in use (tests/conftest.py)
         yield url
 
 
