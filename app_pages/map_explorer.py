@@ -368,8 +368,8 @@ def _as_tables(place: Place, c: dict[str, Any]) -> None:
             drawn = sites if min_ha is None else sites[sites["area_ha"] >= min_ha]
             floor = f", {min_ha:g} ha or more as drawn" if min_ha is not None else ""
             st.markdown(
-                f"**Green space sites on the map of {name}** ({len(drawn):,}, largest first"
-                f"{floor}; OpenStreetMap)"
+                f"**Green space sites in the map's view of {name}, by access status** "
+                f"({len(drawn):,}, largest first{floor}; OpenStreetMap)"
             )
             st.dataframe(maps.sites_table(drawn), hide_index=True, width="stretch")
         if not columns and not c["sites"]:
