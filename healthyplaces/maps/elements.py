@@ -82,7 +82,8 @@ def scripts_only() -> Iterator[None]:
     script macro itself (``generate_leaflet_string``), so the figure's copy of a
     GeoJSON layer's script is never used there: it serialised the layer's data a
     second time and branca then compiled that text as a Jinja template (its
-    ``Element``), 0.4 s of the 0.7 s a Bradford map took to build (profiled).
+    ``Element``). Making a built Bradford map into its frame took 0.57 s with that
+    copy and takes 0.23 s without (``bench/bench_map_send.py``).
     Per thread: another session's full render (a report, an HTML export) keeps
     the figure's scripts.
     """
