@@ -95,7 +95,7 @@ def show_map(
     """
     if cache_key is None:
         return _send(m() if callable(m) else m, in_place, kwargs)
-    key = (cache_key, in_place, _hashable(kwargs))
+    key = _frame_key(cache_key, in_place, kwargs)
     with _FRAMES_LOCK:
         kept = _FRAMES.get(key)
         if kept is not None:
@@ -118,7 +118,7 @@ def keep_frame(
     """Build a map and keep the frame :func:`show_map` would send for the same arguments,
     without sending it (no Streamlit run or session is needed); False if it was kept
     already. The frame is served to the first session that asks for it."""
-    key = (cache_key, in_place, _hashable(kwargs))
+    key = _frame_key(cache_key, in_place, kwargs)
     with _FRAMES_LOCK:
         if key in _FRAMES:
             return False
@@ -170,5 +170,7 @@ def _send(m: folium.Map, in_place: bool, kwargs: dict[str, Any]) -> Any:
         )
 
 
-def _hashable(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
+def _frame_key(cache_key: Hashable, in_place: bool, kwargs: dict[str, Any]) -> Hashable:
+    """A kept frame's key: the map's own key, the sending mode and ``st_folium``'s options."""
+    options = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
+    return (cache_key, in_place, options)

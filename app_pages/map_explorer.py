@@ -114,6 +114,7 @@ def _layer_controls() -> dict[str, Any]:
         c["site_colour"] = st.radio(
             "Colour sites by",
             list(SITE_COLOURINGS),
+            index=list(SITE_COLOURINGS).index(DEFAULTS["site_colour"]),
             format_func=SITE_COLOURINGS.get,
             horizontal=True,
             help="Access status: public, restricted, private or unknown, from OSM tags, "
@@ -166,6 +167,7 @@ def _layer_controls() -> dict[str, Any]:
     c["click_level"] = st.radio(
         "Clicking the map selects",
         ["lsoa", "ward"],
+        index=["lsoa", "ward"].index(DEFAULTS["click_level"]),
         format_func={"lsoa": "the LSOA", "ward": "the ward"}.get,
         horizontal=True,
         key=CLICK_LEVEL_KEY,
@@ -355,9 +357,7 @@ def _as_tables(place: Place, c: dict[str, Any]) -> None:
         name = md_escape(place.name)
         if columns:
             res = _cache.results().lsoa
-            lsoa = _cache.layer("lsoa21")
-            codes = lsoa.loc[lsoa_mask(place, lsoa), "lsoa21_code"]
-            mine = res[res["lsoa21_code"].isin(codes).to_numpy()]
+            mine = res[lsoa_mask(place, res)]
             st.markdown(f"**LSOAs in {name}** ({len(mine):,}; Census 2021 LSOAs)")
             table = maps.lsoa_table(mine, columns, flags={"double_burden"})
             st.dataframe(table, hide_index=True, width="stretch")

@@ -28,35 +28,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout
 
-import streamlit_folium as sf
-
 from app_pages import map_explorer
 from healthyplaces import maps
 from layers.places import resolve_place
+from tests._frames import sent
 
-#: The explorer's default layer choices (what a first visit to a place draws).
-CHOICES = {
-    "boundaries": True, "sites": True, "site_colour": "access", "people": False,
-    "blue": False, "no2": False, "pm25": False, "air_year": 2023, "iod": False,
-    "indicator": False, "double_burden": False, "tiles": False, "click_level": "lsoa",
-}  # fmt: skip
 PLACES = ("West Yorkshire", "Bradford")
 
 
 def _send(place_name: str, fast: bool) -> tuple[float, int]:
     """Build the map, then time making what is sent (s) and its length (characters)."""
-    m = map_explorer._build_map(resolve_place(place_name), dict(CHOICES))
+    m = map_explorer._build_map(resolve_place(place_name), map_explorer.default_choices())
     start = time.perf_counter()
     with maps.scripts_only() if fast else contextlib.nullcontext():
-        parts = maps.live_parts(m)
-        parts.base.render()  # type: ignore[no-untyped-call]
-        texts = [sf._get_header(parts.base), sf._get_map_string(parts.base)]
-        texts += [
-            sf._get_feature_group_string(g, map=parts.base, idx=i)
-            for i, g in enumerate(parts.groups)
-        ]
-        if parts.control is not None:
-            texts.append(sf._get_layer_control_string(parts.control, parts.base))
+        texts = sent(m, in_place=True).texts()
     return time.perf_counter() - start, sum(len(t) for t in texts)
 
 

@@ -19,6 +19,7 @@ from layers.boundaries import load_lsoa21
 from layers.deprivation import load_iod2025
 from layers.greenspace import load_sites
 from layers.places import load_boundaries
+from tests._frames import sent
 
 
 @pytest.fixture(scope="module")
@@ -341,18 +342,6 @@ def test_population_points_of_a_ward_sum_to_its_census_population() -> None:
     assert "Where people live" in html and "OS Code-Point Open" in html
 
 
-def _frame_parts(m: folium.Map, render_figure: bool) -> tuple[str, str]:
-    """The header and script streamlit-folium sends, with folium's random ids masked."""
-    import streamlit_folium
-
-    if render_figure:
-        m.get_root().render()
-    m.render()  # type: ignore[no-untyped-call]
-    header = streamlit_folium._get_header(m)
-    script = streamlit_folium._get_map_string(m)
-    return tuple(re.sub(r"_[0-9a-f]{32}", "_ID", s) for s in (header, script))  # type: ignore[return-value]
-
-
 def test_one_render_sends_the_same_map_as_two(county_bounds) -> None:
     """app_pages._folium renders once (render=False): the frame must not lose anything."""
     from layers.bluespace import load_water, load_waterways
@@ -364,7 +353,9 @@ def test_one_render_sends_the_same_map_as_two(county_bounds) -> None:
         maps.add_blue_space(m, water, load_waterways().iloc[:300], tolerance_m=40.0)
         return maps.finish(m, collapsed=True)
 
-    once, twice = _frame_parts(build(), False), _frame_parts(build(), True)
+    twice_map = build()
+    twice_map.get_root().render()  # the whole figure first, as render=True did
+    once, twice = sent(build()).masked(), sent(twice_map).masked()
     assert once == twice
     assert "leaflet" in once[0] and "hp-legend" in once[1]
 
@@ -386,27 +377,23 @@ def test_a_map_split_for_an_update_in_place_has_one_base_for_every_place() -> No
     import streamlit_folium
 
     districts, wards = load_boundaries("district"), load_boundaries("ward")
-    scripts, split = [], []
+    split = []
     for code, name in districts[["code", "name"]].head(2).itertuples(index=False):
         outline = districts[districts["code"] == code]
         m = maps.base_map(outline.total_bounds, title=f"Map of {name}")
         maps.add_boundaries(m, districts, wards, tolerance_m=40.0)
         hidden = maps.add_green_sites(m, load_sites().head(20), show=False)
         maps.add_outline(m, outline, name)
-        parts = maps.live_parts(maps.finish(m, collapsed=True))
-        parts.base.render()  # type: ignore[no-untyped-call]
-        scripts.append(streamlit_folium._get_map_string(parts.base))
-        split.append((parts, hidden, name))
+        split.append((sent(maps.finish(m, collapsed=True), in_place=True), hidden, name))
+    scripts = [frame.script for frame, _, _ in split]
     key = [streamlit_folium.generate_js_hash(s, "explorer_map") for s in scripts]
     assert key[0] == key[1]
-    for parts, hidden, name in split:
+    for frame_sent, hidden, name in split:
+        parts, text = frame_sent.parts, frame_sent.groups
+        assert parts is not None
         *layers, frame = parts.groups
         assert parts.control is not None and frame.control is False
         assert hidden in layers
-        text = "".join(
-            streamlit_folium._get_feature_group_string(g, map=parts.base, idx=i)
-            for i, g in enumerate(parts.groups)
-        )
         frame_script = text[text.index(f"var {frame.get_name()} = ") :]
         assert f'"Map of {name}"' in frame_script and "map.fitBounds(" in frame_script
         assert f"[{hidden.get_name()}].forEach(function(l){{map.removeLayer(l);}})" in (
@@ -414,29 +401,6 @@ def test_a_map_split_for_an_update_in_place_has_one_base_for_every_place() -> No
         )
         assert frame_script.count('"hp-legend hp-legend-panel"') == 1
         assert "fitBounds" not in scripts[0] and "hp-legend-panel" not in scripts[0]
-
-
-def _sent(m: folium.Map, in_place: bool) -> tuple[str, ...]:
-    """Everything streamlit-folium sends for ``m`` (``render=False``), ids masked."""
-    import streamlit_folium
-
-    if not in_place:
-        return _frame_parts(m, False)
-    parts = maps.live_parts(m)
-    parts.base.render()  # type: ignore[no-untyped-call]
-    groups = "".join(
-        streamlit_folium._get_feature_group_string(g, map=parts.base, idx=i)
-        for i, g in enumerate(parts.groups)
-    )
-    assert parts.control is not None
-    control = streamlit_folium._get_layer_control_string(parts.control, parts.base)
-    texts = (
-        streamlit_folium._get_header(parts.base),
-        streamlit_folium._get_map_string(parts.base),
-        groups,
-        control,
-    )
-    return tuple(re.sub(r"_[0-9a-f]{32}", "_ID", t) for t in texts)
 
 
 @pytest.mark.parametrize("in_place", [False, True])
@@ -454,12 +418,12 @@ def test_scripts_only_sends_the_same_map(county_bounds, lsoa_iod, in_place) -> N
         maps.add_boundaries(m, load_boundaries("district"), tolerance_m=40.0)
         return maps.finish(m, collapsed=True)
 
-    plain = _sent(build(), in_place)
+    plain = sent(build(), in_place).masked()
     with maps.scripts_only():
-        fast = _sent(build(), in_place)
+        fast = sent(build(), in_place).masked()
     assert fast == plain
-    sent = "".join(plain)
-    assert "bindPopup" in sent and "hp-tooltip" in sent and sent.count(".addTo(") >= 6
+    text = "".join(plain)
+    assert "bindPopup" in text and "hp-tooltip" in text and text.count(".addTo(") >= 6
 
 
 def test_feature_collection_writes_geometry_as_shapely_mapping_does() -> None:
