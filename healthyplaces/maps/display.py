@@ -89,8 +89,9 @@ def feature_collection(gdf: gpd.GeoDataFrame, props: pd.DataFrame) -> dict[str, 
     """A GeoJSON dict with ``id`` 0..n-1 and only ``props`` (already escaped strings).
 
     The geometries are written by GEOS in one call (``shapely.to_geojson``) and
-    parsed once: the same text as ``shapely.geometry.mapping`` per feature (tested),
-    several times faster on a district's thousands of sites.
+    parsed once: the same text as ``shapely.geometry.mapping`` per feature (tested).
+    Timed alone on 6,000 sites it took 0.08 s against 0.26 s; inside the app's
+    process the gain was not measurable (its garbage collection dominates both).
     """
     records = props.to_dict(orient="records")  # Python scalars, JSON-safe
     texts = shapely.to_geojson(np.asarray(gdf.geometry.values))
